@@ -1,0 +1,58 @@
+/**
+ * Apply a pushed presence op. Presence lives in memory only, never moves the document clock,
+ * and always carries the session's own presence id and type.
+ * @module
+ */
+import type { UnknownRecord } from "@tldraw/store";
+import isEqual from "fast-deep-equal";
+import { applyObjectDiff } from "../diff/apply_object_diff.ts";
+import type { RecordChange } from "../diff/record_change.ts";
+import { CloseReason } from "../protocol/close_reason.ts";
+import type { PresenceOp } from "../protocol/messages.ts";
+import { SyncError } from "../protocol/sync_error.ts";
+import { migrateDown, migrateUp } from "../schema/migrate_record.ts";
+import type { RoomCore } from "./room_core.ts";
+import type { Session } from "./session.ts";
+import { validateWith } from "./validate_record.ts";
+
+/** Compute the presence change a push asks for (not yet applied), or `null`. */
+export function applyPresence(
+  core: RoomCore,
+  session: Session,
+  op: PresenceOp | undefined,
+): RecordChange | null {
+  const type = core.presenceType;
+  const presenceId = session.presenceId;
+  if (!op || !type || !presenceId) return null;
+  if (!Array.isArray(op)) throw invalid("Presence op is not an array");
+  const before = core.presence.get(presenceId);
+  let next: UnknownRecord;
+  if (op[0] === "put") {
+    if (typeof op[1] !== "object" || op[1] === null) throw invalid("Presence put is not a record");
+    next = forceIdentity(op[1], presenceId, type.typeName);
+    if (session.sessionSchema) next = migrateUp(core.schema, next, session.sessionSchema);
+  } else if (op[0] === "patch") {
+    if (!before) return null;
+    if (session.sessionSchema) {
+      const down = migrateDown(core.schema, before, session.sessionSchema);
+      next = migrateUp(core.schema, applyObjectDiff(down, op[1]), session.sessionSchema);
+    } else {
+      next = applyObjectDiff(before, op[1]);
+    }
+    next = forceIdentity(next, presenceId, type.typeName);
+  } else {
+    throw invalid("Unknown presence op");
+  }
+  const valid = validateWith(type, next, before);
+  if (before && (before === valid || isEqual(before, valid))) return null;
+  return { before, after: valid };
+}
+
+function forceIdentity(record: UnknownRecord, id: string, typeName: string): UnknownRecord {
+  if (record.id === id && record.typeName === typeName) return record;
+  return { ...record, id, typeName } as UnknownRecord;
+}
+
+function invalid(message: string): SyncError {
+  return new SyncError(CloseReason.INVALID_RECORD, message);
+}

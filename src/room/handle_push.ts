@@ -1,0 +1,110 @@
+/**
+ * A push: apply presence and document ops in one transaction (all or nothing), answer with
+ * exactly one push_result, broadcast the effective change, and hand it to storage.
+ * @module
+ */
+import isEqual from "fast-deep-equal";
+import type { NetworkDiff } from "../diff/network_diff.ts";
+import type { RecordChange } from "../diff/record_change.ts";
+import { CloseReason } from "../protocol/close_reason.ts";
+import type { PushResultAction, TLPushRequest } from "../protocol/messages.ts";
+import { SyncError } from "../protocol/sync_error.ts";
+import { changesToNetworkDiff } from "../schema/migrate_diff.ts";
+import { migrateDown } from "../schema/migrate_record.ts";
+import { applyRecordOp } from "./apply_ops.ts";
+import { applyPresence } from "./apply_presence.ts";
+import { isCurrent, type RoomCore } from "./room_core.ts";
+import type { Session } from "./session.ts";
+import { broadcastAndReject } from "./session_lifecycle.ts";
+import { StoreTransaction } from "./store_transaction.ts";
+
+/** Handle a `push` message from `session`. */
+export function handlePush(core: RoomCore, session: Session, message: TLPushRequest): void {
+  if (!session.isConnected) return; // pushes before the handshake get no reply
+  session.lastInteractionTime = core.time.now();
+  assertPushShape(message);
+  const txn = new StoreTransaction(core.store);
+  let presence: RecordChange | null;
+  try {
+    presence = applyPresence(core, session, message.presence);
+    if (message.diff && !session.isReadonly) {
+      for (const id in message.diff) {
+        if (!Object.hasOwn(message.diff, id)) continue;
+        applyRecordOp(core, session, txn, id, message.diff[id]!);
+      }
+    }
+  } catch (error) {
+    txn.rollback();
+    throw error;
+  }
+  const committed = txn.commit();
+  const docChanges = committed.changes;
+  if (docChanges.size > 0) core.commits.record(docChanges.keys(), committed.prunedTombstones);
+  if (presence) core.presence.set(session.presenceId!, presence.after!);
+  const clock = committed.documentClock;
+
+  const action = pushAction(core, session, message.diff, docChanges);
+  const result = JSON.stringify({
+    type: "push_result",
+    clientClock: message.clientClock,
+    serverClock: clock,
+    action,
+  });
+  core.gate.run(clock, () => {
+    if (isCurrent(core, session) && session.isConnected) session.outbox.sendData(result);
+  });
+
+  if (presence) docChanges.set(session.presenceId!, presence);
+  broadcastAndReject(core, docChanges, clock, session);
+}
+
+/**
+ * commit when the applied diff equals the request, discard when nothing applied, else rebase.
+ * A put that changed an existing record is answered with a put of the stored record (upstream
+ * sends a patch): a client whose speculative state was "created" would otherwise drop the
+ * record when it undoes that speculation and the patch then finds nothing to apply to.
+ */
+function pushAction(
+  core: RoomCore,
+  session: Session,
+  requested: NetworkDiff | undefined,
+  changes: Map<string, RecordChange>,
+): PushResultAction {
+  const legacyAppend = !session.supportsStringAppend;
+  const applied = changes.size > 0
+    ? changesToNetworkDiff(core.schema, changes, { legacyAppend })
+    : null;
+  if (!applied) return requested ? "discard" : "commit";
+  if (requested && isEqual(applied, requested)) return "commit";
+  const rebase = session.sessionSchema
+    ? changesToNetworkDiff(core.schema, changes, { legacyAppend, sessionSchema: session.sessionSchema }) ?? {}
+    : applied;
+  for (const [id, change] of changes) {
+    if (change.before && change.after && requested?.[id]?.[0] === "put") {
+      const record = session.sessionSchema
+        ? migrateDown(core.schema, change.after, session.sessionSchema)
+        : change.after;
+      rebase[id] = ["put", record];
+    }
+  }
+  return { rebaseWithDiff: rebase };
+}
+
+function assertPushShape(message: TLPushRequest): void {
+  if (typeof message.clientClock !== "number") {
+    throw new SyncError(CloseReason.UNKNOWN_ERROR, "Push has no numeric clientClock");
+  }
+  const diff: unknown = message.diff;
+  if (diff === undefined || diff === null) return;
+  if (typeof diff !== "object" || Array.isArray(diff)) {
+    throw new SyncError(CloseReason.UNKNOWN_ERROR, "Push diff is not an object");
+  }
+  for (const op of Object.values(diff)) {
+    if (!Array.isArray(op) || typeof op[0] !== "string") {
+      throw new SyncError(CloseReason.INVALID_RECORD, "Push diff has a malformed op");
+    }
+    if (op[0] === "patch" && (typeof op[1] !== "object" || op[1] === null)) {
+      throw new SyncError(CloseReason.INVALID_RECORD, "Push patch is not an object");
+    }
+  }
+}

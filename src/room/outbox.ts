@@ -1,0 +1,86 @@
+/**
+ * Per-session sending: data messages (`patch`, `push_result`) go out at once when the session
+ * is idle, then batched per debounce window; other messages flush the batch first, except pong.
+ * Messages arrive here already serialized, so one broadcast is stringified once, not per socket.
+ * @module
+ */
+import { DATA_MESSAGE_DEBOUNCE_INTERVAL } from "../protocol/version.ts";
+import { SOCKET_OPEN, type SocketLike } from "./socket_like.ts";
+import type { TimerHandle, TimeSource } from "./time_source.ts";
+
+/** The send side of one session. */
+export class Outbox {
+  #socket: SocketLike;
+  #time: TimeSource;
+  #onDead: () => void;
+  #buffer: string[] = [];
+  #timer: TimerHandle | undefined;
+  #disposed = false;
+
+  /** Send to `socket`; `onDead` runs when a send finds the socket closed. */
+  constructor(socket: SocketLike, time: TimeSource, onDead: () => void) {
+    this.#socket = socket;
+    this.#time = time;
+    this.#onDead = onDead;
+  }
+
+  /** Queue one serialized data message. */
+  sendData(json: string): void {
+    if (this.#disposed) return;
+    if (this.#timer === undefined) {
+      this.#write(`{"type":"data","data":[${json}]}`);
+      this.#arm();
+    } else {
+      this.#buffer.push(json);
+    }
+  }
+
+  /** Send a non-data message after flushing buffered data. */
+  send(json: string): void {
+    if (this.#disposed) return;
+    this.flush();
+    this.#write(json);
+  }
+
+  /** Send a message without flushing (pong may overtake buffered data). */
+  sendImmediately(json: string): void {
+    if (this.#disposed) return;
+    this.#write(json);
+  }
+
+  /** Send buffered data now. */
+  flush(): void {
+    if (this.#buffer.length === 0) return;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    this.#write(`{"type":"data","data":[${batch.join(",")}]}`);
+  }
+
+  /** Stop sending and drop anything buffered. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#buffer = [];
+    if (this.#timer !== undefined) this.#time.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #arm(): void {
+    this.#timer = this.#time.setTimeout(() => {
+      this.#timer = undefined;
+      this.flush();
+    }, DATA_MESSAGE_DEBOUNCE_INTERVAL);
+  }
+
+  #write(frame: string): void {
+    if (this.#socket.readyState !== SOCKET_OPEN) {
+      this.#onDead();
+      return;
+    }
+    try {
+      this.#socket.send(frame);
+    } catch {
+      // A socket that throws on send is gone; the session is cancelled and the client resyncs.
+      this.#onDead();
+    }
+  }
+}

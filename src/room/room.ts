@@ -1,0 +1,250 @@
+/**
+ * The room: one tldraw document shared by many sessions. It owns the in-memory state,
+ * dispatches client messages to the handlers, and is the one place their errors are caught.
+ * @module
+ */
+import type { RecordType, StoreSchema, UnknownRecord } from "@tldraw/store";
+import { createTLSchema } from "@tldraw/tlschema";
+import { CloseReason } from "../protocol/close_reason.ts";
+import type { TLSocketClientSentEvent } from "../protocol/messages.ts";
+import { SyncError } from "../protocol/sync_error.ts";
+import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import { MemoryRoomStorage } from "../storage/memory_storage.ts";
+import type { RoomSnapshot, RoomStorage } from "../storage/storage.ts";
+import { CommitScheduler } from "./commit_scheduler.ts";
+import { DurabilityGate } from "./durability_gate.ts";
+import { handleConnect } from "./handle_connect.ts";
+import { handlePush } from "./handle_push.ts";
+import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
+import { type Logger, silentLogger } from "./logger.ts";
+import { pruneSessions } from "./prune_sessions.ts";
+import type { RoomCore } from "./room_core.ts";
+import { type RoomEvents, RoomLifecycle } from "./room_lifecycle.ts";
+import { type Session } from "./session.ts";
+import { cancelSession, rejectSession } from "./session_lifecycle.ts";
+import type { SocketLike } from "./socket_like.ts";
+import { systemTime, type TimeSource } from "./time_source.ts";
+import { replaceDocuments, type StoreUpdater, updateDocuments } from "./update_store.ts";
+import { SESSION_IDLE_TIMEOUT } from "../protocol/version.ts";
+
+/** Options for {@linkcode Room.load}. */
+export interface RoomOptions extends RoomEvents {
+  /** The room's id (for logs and hooks). */
+  roomId: string;
+  /** The record schema; must match the clients'. Default: tldraw's `createTLSchema()`. */
+  schema?: StoreSchema<UnknownRecord, unknown>;
+  /** Where the room's state lives. Default: in memory. */
+  storage?: RoomStorage;
+  /** Wall time. Default: the system clock. */
+  time?: TimeSource;
+  /** Structured logs. Default: silent. */
+  logger?: Logger;
+  /** Idle ms before a silent session is cancelled; 0 or Infinity disables. Default 20000. */
+  clientTimeout?: number;
+}
+
+/** Options for {@linkcode Room.handleSocketConnect}. */
+export interface SocketConnectOptions {
+  /** The client's session id (`sessionId` query parameter). */
+  sessionId: string;
+  /** The open socket. */
+  socket: SocketLike;
+  /** Skip this session's document writes. */
+  isReadonly?: boolean;
+  /** Host data kept with the session. */
+  meta?: unknown;
+}
+
+/** Public information about a session. */
+export interface SessionInfo {
+  sessionId: string;
+  isConnected: boolean;
+  isReadonly: boolean;
+  meta: unknown;
+}
+
+/** A tldraw sync room. Create with {@linkcode Room.load}. */
+export class Room {
+  /** The room's id. */
+  readonly roomId: string;
+  #core: RoomCore;
+  #life: RoomLifecycle;
+
+  private constructor(core: RoomCore, life: RoomLifecycle) {
+    this.roomId = core.roomId;
+    this.#core = core;
+    this.#life = life;
+  }
+
+  /** Load a room from storage (migrating it) and return it ready for sockets. */
+  static async load(options: RoomOptions): Promise<Room> {
+    const schema = (options.schema ?? createTLSchema()) as AnyStoreSchema;
+    const storage = options.storage ?? new MemoryRoomStorage();
+    const time = options.time ?? systemTime;
+    const logger = options.logger ?? silentLogger;
+    const loaded = loadStore(schema, await storage.load());
+    const store = loaded.store;
+    const gate = new DurabilityGate(loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock);
+    const serverSchema = schema.serialize();
+    let life!: RoomLifecycle;
+    const commits = new CommitScheduler(storage, store, gate, (error) => life.fail(error));
+    const presenceType = Object.values(schema.types).find((t) => t.scope === "presence") ?? null;
+    const core: RoomCore = {
+      roomId: options.roomId,
+      schema,
+      serverSchema,
+      serverSchemaJson: JSON.stringify(serverSchema),
+      store,
+      presence: new Map(),
+      presenceType: presenceType as RecordType<UnknownRecord, never> | null,
+      sessions: new Map(),
+      time,
+      logger,
+      gate,
+      commits,
+      clientTimeout: options.clientTimeout ?? SESSION_IDLE_TIMEOUT,
+      hydrationCache: { clock: -1, bodies: new Map() },
+      onSessionRemoved: (info) => life.sessionRemoved(info),
+      scheduleFollowUpPrune: () => life.scheduleFollowUpPrune(),
+    };
+    life = new RoomLifecycle(core, storage, options);
+    const room = new Room(core, life);
+    life.room = room;
+    if (loaded.isNew) commits.recordReplace(false);
+    else if (loaded.migrated) commits.recordReplace();
+    return room;
+  }
+
+  /** Attach a newly opened socket. A live session under the same id is superseded. */
+  handleSocketConnect(options: SocketConnectOptions): void {
+    this.#life.attach(options);
+  }
+
+  /** Feed one frame received on a session's socket. */
+  handleSocketMessage(sessionId: string, data: string | ArrayBuffer | Uint8Array, socket?: SocketLike): void {
+    const session = this.#core.sessions.get(sessionId);
+    if (!session || (socket && session.socket !== socket) || this.#life.closed) return;
+    if (session.state === "awaiting_removal") return; // its socket was closed by us
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+    let message: unknown;
+    try {
+      const result = session.assembler.handleMessage(text);
+      if (result === null) return;
+      if ("error" in result) {
+        this.#core.logger.warn("bad_frame", { roomId: this.roomId, sessionId, error: result.error });
+        return cancelSession(this.#core, session);
+      }
+      message = result.message;
+      this.#dispatch(session, message);
+    } catch (error) {
+      this.#handleError(session, error);
+    }
+    this.#life.pruneSoon();
+  }
+
+  /** The session's socket closed (or errored). Ignored for a superseded socket. */
+  handleSocketClose(sessionId: string, socket?: SocketLike): void {
+    const session = this.#core.sessions.get(sessionId);
+    if (!session || (socket && session.socket !== socket)) return;
+    cancelSession(this.#core, session);
+  }
+
+  /** Remove a session; with `fatalReason` the client gets close 4099 and stops reconnecting. */
+  closeSession(sessionId: string, fatalReason?: string): void {
+    this.#life.closeSession(sessionId, fatalReason);
+  }
+
+  /** Send a `custom` message to a connected session. */
+  sendCustomMessage(sessionId: string, data: unknown): void {
+    this.#life.sendCustom(sessionId, data);
+  }
+
+  /** Number of sessions in every state. */
+  getSessionCount(): number {
+    return this.#core.sessions.size;
+  }
+
+  /** Every session. */
+  getSessions(): SessionInfo[] {
+    return [...this.#core.sessions.values()].map((s) => ({
+      sessionId: s.sessionId,
+      isConnected: s.isConnected,
+      isReadonly: s.isReadonly,
+      meta: s.meta,
+    }));
+  }
+
+  /** The current document clock. */
+  getDocumentClock(): number {
+    return this.#core.store.documentClock;
+  }
+
+  /** A record by id (shared; do not mutate). */
+  getRecord(id: string): UnknownRecord | undefined {
+    return this.#core.store.get(id);
+  }
+
+  /** The room's documents, tombstones, clocks and schema. */
+  getSnapshot(): RoomSnapshot {
+    return this.#core.store.toSnapshot();
+  }
+
+  /** Replace the room's documents with a snapshot's; durable and broadcast on return. */
+  loadSnapshot(snapshot: RoomSnapshot | TLStoreSnapshotLike): Promise<void> {
+    this.#life.assertOpen();
+    replaceDocuments(this.#core, snapshot);
+    return this.#core.commits.flush();
+  }
+
+  /** Server-side edit through the same path as pushes; durable and broadcast on return. */
+  async updateStore(updater: StoreUpdater): Promise<void> {
+    this.#life.assertOpen();
+    await updateDocuments(this.#core, updater);
+    return this.#core.commits.flush();
+  }
+
+  /** Resolves when every change so far is durable and has been sent. */
+  async flush(): Promise<void> {
+    await this.#core.commits.flush();
+    for (const session of this.#core.sessions.values()) session.outbox.flush();
+  }
+
+  /** Flush, close every socket (code 1001 by default) and release storage. */
+  close(code?: number, reason?: string): Promise<void> {
+    return this.#life.close(code, reason);
+  }
+
+  /** True after `close()` or a storage failure. */
+  isClosed(): boolean {
+    return this.#life.closed;
+  }
+
+  #dispatch(session: Session, message: unknown): void {
+    const msg = message as TLSocketClientSentEvent;
+    switch (typeof msg === "object" && msg !== null ? msg.type : undefined) {
+      case "connect":
+        return handleConnect(this.#core, session, msg as Extract<typeof msg, { type: "connect" }>);
+      case "push":
+        return handlePush(this.#core, session, msg as Extract<typeof msg, { type: "push" }>);
+      case "ping":
+        if (!session.isConnected) return;
+        session.lastInteractionTime = this.#core.time.now();
+        return session.outbox.sendImmediately('{"type":"pong"}');
+      default:
+        throw new SyncError(CloseReason.UNKNOWN_ERROR, "Unknown message type");
+    }
+  }
+
+  /** The one catch site: protocol errors reject with their reason, anything else UNKNOWN_ERROR. */
+  #handleError(session: Session, error: unknown): void {
+    const reason = error instanceof SyncError ? error.reason : CloseReason.UNKNOWN_ERROR;
+    if (!(error instanceof SyncError) && !(error instanceof SyntaxError)) {
+      this.#core.logger.error("message_failed", {
+        roomId: this.roomId,
+        sessionId: session.sessionId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    rejectSession(this.#core, session, reason);
+  }
+}

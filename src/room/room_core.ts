@@ -1,0 +1,44 @@
+/**
+ * The room's internal state shared by its handlers. Not exported from the package.
+ * @module
+ */
+import type { RecordType, SerializedSchema, UnknownRecord } from "@tldraw/store";
+import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { CommitScheduler } from "./commit_scheduler.ts";
+import type { DocumentStore } from "./document_store.ts";
+import type { DurabilityGate } from "./durability_gate.ts";
+import type { Logger } from "./logger.ts";
+import type { Session } from "./session.ts";
+import type { TimeSource } from "./time_source.ts";
+
+/** Called after a session is fully removed. */
+export type SessionRemovedHandler = (
+  info: { sessionId: string; numSessionsRemaining: number; meta: unknown },
+) => void;
+
+/** Everything the handlers share. */
+export interface RoomCore {
+  readonly roomId: string;
+  readonly schema: AnyStoreSchema;
+  readonly serverSchema: SerializedSchema;
+  readonly serverSchemaJson: string;
+  readonly store: DocumentStore;
+  readonly presence: Map<string, UnknownRecord>;
+  readonly presenceType: RecordType<UnknownRecord, never> | null;
+  readonly sessions: Map<string, Session>;
+  readonly time: TimeSource;
+  readonly logger: Logger;
+  readonly gate: DurabilityGate;
+  readonly commits: CommitScheduler;
+  readonly clientTimeout: number;
+  /** Cache of serialized hydration bodies: key → JSON object body without braces. */
+  hydrationCache: { clock: number; bodies: Map<string, string> };
+  onSessionRemoved: SessionRemovedHandler;
+  scheduleFollowUpPrune(): void;
+}
+
+/** True when `session` is still the room's session for its id. */
+export function isCurrent(core: RoomCore, session: Session): boolean {
+  return core.sessions.get(session.sessionId) === session;
+}
+

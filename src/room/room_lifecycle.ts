@@ -1,0 +1,187 @@
+/**
+ * Session attachment, prune timers, host-initiated closes, and the room's own end (close or
+ * storage failure).
+ * @module
+ */
+import type { RoomStorage } from "../storage/storage.ts";
+import type { Room } from "./room.ts";
+import type { RoomCore } from "./room_core.ts";
+import { pruneSessions } from "./prune_sessions.ts";
+import { Session, SessionState } from "./session.ts";
+import { cancelSession, removeSession, rejectSession } from "./session_lifecycle.ts";
+import type { SocketLike } from "./socket_like.ts";
+import type { TimerHandle } from "./time_source.ts";
+import { SESSION_REMOVAL_WAIT_TIME } from "../protocol/version.ts";
+
+/** Hooks a host passes to a room. */
+export interface RoomEvents {
+  /** A session was fully removed (after its grace period). */
+  onSessionRemoved?(room: Room, info: { sessionId: string; numSessionsRemaining: number; meta: unknown }): void;
+  /** Storage failed; the room closed every socket (clients reconnect) and must be evicted. */
+  onFailed?(room: Room, error: unknown): void;
+}
+
+const PRUNE_INTERVAL = 2000;
+
+/** Owns the room's timers and its closing. */
+export class RoomLifecycle {
+  /** Set right after construction. */
+  room!: Room;
+  /** True once closed or failed. */
+  closed = false;
+  #core: RoomCore;
+  #storage: RoomStorage;
+  #events: RoomEvents;
+  #interval: TimerHandle | undefined;
+  #followUp: TimerHandle | undefined;
+  #lastPrune = 0;
+
+  /** Lifecycle of the room behind `core`. */
+  constructor(core: RoomCore, storage: RoomStorage, events: RoomEvents) {
+    this.#core = core;
+    this.#storage = storage;
+    this.#events = events;
+  }
+
+  /** Register a socket as a session awaiting `connect`. */
+  attach(options: { sessionId: string; socket: SocketLike; isReadonly?: boolean; meta?: unknown }): void {
+    this.assertOpen();
+    const core = this.#core;
+    const previous = core.sessions.get(options.sessionId);
+    const presenceId = previous?.presenceId ?? core.presenceType?.createId() ?? null;
+    if (previous) {
+      previous.outbox.dispose();
+      if (previous.socket !== options.socket) {
+        try {
+          previous.socket.close();
+        } catch {
+          // The superseded socket may already be closing; nothing else to do with it.
+        }
+      }
+    }
+    const session: Session = new Session({
+      sessionId: options.sessionId,
+      socket: options.socket,
+      presenceId,
+      isReadonly: options.isReadonly ?? false,
+      meta: options.meta,
+      time: core.time,
+      onDead: () => {
+        if (core.sessions.get(session.sessionId) === session) cancelSession(core, session);
+      },
+    });
+    core.sessions.set(options.sessionId, session);
+    this.#armInterval();
+  }
+
+  /** Host-initiated removal of a session. */
+  closeSession(sessionId: string, fatalReason?: string): void {
+    const session = this.#core.sessions.get(sessionId);
+    if (!session) return;
+    if (fatalReason) rejectSession(this.#core, session, fatalReason);
+    else removeSession(this.#core, session);
+  }
+
+  /** Send a `custom` message to a connected session (after anything it is owed). */
+  sendCustom(sessionId: string, data: unknown): void {
+    const core = this.#core;
+    const session = core.sessions.get(sessionId);
+    if (!session || session.state !== SessionState.Connected) {
+      core.logger.warn("custom_message_dropped", { roomId: core.roomId, sessionId });
+      return;
+    }
+    const json = JSON.stringify({ type: "custom", data });
+    core.gate.run(core.store.documentClock, () => {
+      if (core.sessions.get(sessionId) === session) session.outbox.send(json);
+    });
+  }
+
+  /** Prune after a message, at most once a second. */
+  pruneSoon(): void {
+    const now = this.#core.time.now();
+    if (now - this.#lastPrune < 1000) return;
+    this.#lastPrune = now;
+    pruneSessions(this.#core);
+  }
+
+  /** Check again when the current grace periods end. */
+  scheduleFollowUpPrune(): void {
+    if (this.#followUp !== undefined || this.closed) return;
+    this.#followUp = this.#core.time.setTimeout(() => {
+      this.#followUp = undefined;
+      pruneSessions(this.#core);
+    }, SESSION_REMOVAL_WAIT_TIME + 100);
+  }
+
+  /** Called by `removeSession`. */
+  sessionRemoved(info: { sessionId: string; numSessionsRemaining: number; meta: unknown }): void {
+    if (this.closed) return;
+    try {
+      this.#events.onSessionRemoved?.(this.room, info);
+    } catch (error) {
+      this.#core.logger.error("hook_failed", { hook: "onSessionRemoved", error: String(error) });
+    }
+  }
+
+  /** Throw if the room can no longer be used. */
+  assertOpen(): void {
+    if (this.closed) throw new Error(`Room "${this.#core.roomId}" is closed`);
+  }
+
+  /** Flush to storage, close every socket and release storage. */
+  async close(code = 1001, reason = "Room closed"): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.#core.commits.flush();
+    } catch {
+      // The failure path already closed the sockets and reported the error.
+    }
+    this.#shutdown(code, reason);
+    await this.#storage.close();
+  }
+
+  /** Storage failed: drop everything not yet durable and make clients reconnect. */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    this.#core.logger.error("storage_failed", { roomId: this.#core.roomId, error: String(error) });
+    this.#core.gate.clear();
+    this.#shutdown(1011, "Storage failure");
+    try {
+      this.#events.onFailed?.(this.room, error);
+    } catch (hookError) {
+      this.#core.logger.error("hook_failed", { hook: "onFailed", error: String(hookError) });
+    }
+    Promise.resolve(this.#storage.close()).catch(() => {
+      // Releasing a failed storage can fail too; the room is gone either way.
+    });
+  }
+
+  #shutdown(code: number, reason: string): void {
+    this.closed = true;
+    const core = this.#core;
+    if (this.#interval !== undefined) core.time.clearTimeout(this.#interval);
+    if (this.#followUp !== undefined) core.time.clearTimeout(this.#followUp);
+    this.#interval = this.#followUp = undefined;
+    for (const session of core.sessions.values()) {
+      session.outbox.flush();
+      session.outbox.dispose();
+      try {
+        session.socket.close(code, reason);
+      } catch {
+        // Already closed sockets may throw; they are closed either way.
+      }
+    }
+    core.sessions.clear();
+    core.presence.clear();
+  }
+
+  #armInterval(): void {
+    if (this.#interval !== undefined || this.closed) return;
+    const tick = (): void => {
+      this.#interval = undefined;
+      pruneSessions(this.#core);
+      if (this.#core.sessions.size > 0) this.#armInterval();
+    };
+    this.#interval = this.#core.time.setTimeout(tick, PRUNE_INTERVAL);
+  }
+}

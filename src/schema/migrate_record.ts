@@ -1,0 +1,50 @@
+/**
+ * Per-record migration between a session's schema and the server's, as SyncErrors.
+ * @module
+ */
+import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
+import { CloseReason } from "../protocol/close_reason.ts";
+import { SyncError } from "../protocol/sync_error.ts";
+import type { AnyStoreSchema } from "./schema_compat.ts";
+
+/** Migrate a record written by a client at `from` up to the server schema. */
+export function migrateUp(
+  schema: AnyStoreSchema,
+  record: UnknownRecord,
+  from: SerializedSchema,
+): UnknownRecord {
+  return migrate(schema, record, from, "up");
+}
+
+/** Migrate a server record down to a client's schema `to`. */
+export function migrateDown(
+  schema: AnyStoreSchema,
+  record: UnknownRecord,
+  to: SerializedSchema,
+): UnknownRecord {
+  return migrate(schema, record, to, "down");
+}
+
+function migrate(
+  schema: AnyStoreSchema,
+  record: UnknownRecord,
+  other: SerializedSchema,
+  direction: "up" | "down",
+): UnknownRecord {
+  let result;
+  try {
+    result = schema.migratePersistedRecord(record, other, direction);
+  } catch (error) {
+    throw new SyncError(
+      CloseReason.CLIENT_TOO_OLD,
+      `Cannot migrate record "${record.id}" ${direction}: ${String(error)}`,
+    );
+  }
+  if (result.type === "error") {
+    throw new SyncError(
+      CloseReason.CLIENT_TOO_OLD,
+      `Cannot migrate record "${record.id}" ${direction}: ${result.reason}`,
+    );
+  }
+  return result.value;
+}

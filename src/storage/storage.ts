@@ -1,0 +1,82 @@
+/**
+ * The storage port: how a room loads its state and makes its changes durable.
+ *
+ * A room keeps its documents in memory and hands every change to its {@linkcode RoomStorage}
+ * as a {@linkcode RoomCommit}. Nothing that depends on a commit (push results, broadcasts,
+ * connect replies) is sent before that commit resolves, so an acknowledged edit is durable.
+ * @module
+ */
+import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
+
+/** A document as stored: its state and the document clock at which it last changed. */
+export interface StoredDocument<R extends UnknownRecord = UnknownRecord> {
+  state: R;
+  lastChangedClock: number;
+}
+
+/**
+ * A room's persisted state. Also the snapshot format of export/import.
+ *
+ * `clock` is the legacy (3.x) name of `documentClock` and is accepted on input.
+ */
+export interface RoomSnapshot<R extends UnknownRecord = UnknownRecord> {
+  documentClock?: number;
+  clock?: number;
+  tombstoneHistoryStartsAtClock?: number;
+  documents: StoredDocument<R>[];
+  tombstones?: Record<string, number>;
+  schema?: SerializedSchema;
+}
+
+/** One atomic unit of change handed to storage. */
+export interface RoomCommit<R extends UnknownRecord = UnknownRecord> {
+  /** Document clock after this commit. */
+  documentClock: number;
+  /** Oldest clock for which deletions are still known. */
+  tombstoneHistoryStartsAtClock: number;
+  /** The schema the stored records conform to. */
+  schema: SerializedSchema;
+  /** When true, every stored document and tombstone not named in this commit is dropped. */
+  replace: boolean;
+  /** Documents written (full state). */
+  puts: StoredDocument<R>[];
+  /** Documents deleted: id → tombstone clock. */
+  deletes: Record<string, number>;
+  /**
+   * Ids dropped from history (tombstone pruning): remove their tombstone and, if the deletion
+   * happened after the previous commit, any stored document under that id too.
+   */
+  prunedTombstones: string[];
+}
+
+/** Storage for one room. Opened by a {@linkcode StorageProvider}. */
+export interface RoomStorage<R extends UnknownRecord = UnknownRecord> {
+  /** Read the room's state; `undefined` for a room never stored. */
+  load(): Promise<RoomSnapshot<R> | undefined>;
+  /**
+   * Make a commit durable. Commits are handed over one at a time, in clock order: the next
+   * commit is passed only after the previous one resolved. A returned `void` means durable now.
+   * A rejection means the commit may not be durable; the room then stops and reloads.
+   */
+  commit(commit: RoomCommit<R>): Promise<void> | void;
+  /** Release the room (locks, leases, handles). */
+  close(): Promise<void> | void;
+}
+
+/** Options passed when opening a room's storage. */
+export interface OpenRoomOptions {
+  /** Called when storage loses the right to write this room (another writer took over). */
+  onLost?: (reason: string) => void;
+}
+
+/** Opens per-room storage; one per server. */
+export interface StorageProvider {
+  /** Open the storage of `roomId`. */
+  openRoom(roomId: string, options?: OpenRoomOptions): Promise<RoomStorage>;
+  /** Ids of every stored room. */
+  listRooms?(): Promise<string[]>;
+  /** Delete a room's stored state. */
+  deleteRoom?(roomId: string): Promise<void>;
+  /** Release everything. */
+  close?(): Promise<void> | void;
+}

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { RoomCommit, RoomSnapshot, RoomStorage } from "../../src/storage/storage.ts";
+import { MemoryRoomStorage } from "../../src/storage/memory_storage.ts";
+import { makeHarness, patches, pushResults, settle } from "../helpers/room_harness.ts";
+import { geoShape } from "../helpers/records.ts";
+
+/** Storage whose commits resolve only when the test says so. */
+class ManualStorage implements RoomStorage {
+  inner = new MemoryRoomStorage();
+  pending: { commit: RoomCommit; resolve: () => void; reject: (e: Error) => void }[] = [];
+  load(): Promise<RoomSnapshot | undefined> {
+    return this.inner.load();
+  }
+  commit(commit: RoomCommit): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        commit,
+        resolve: () => {
+          this.inner.commit(commit);
+          resolve();
+        },
+        reject,
+      });
+    });
+  }
+  close(): void {}
+}
+
+const put = (id: string) => ({ [id]: ["put", geoShape(id)] });
+
+describe("Room durability", () => {
+  it("push_result and broadcast wait for the storage commit", async () => {
+    const storage = new ManualStorage();
+    const h = await makeHarness({ storage });
+    const a = await h.connect("a");
+    const b = await h.connect("b");
+
+    await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
+    const resultsBefore = pushResults(a).length;
+    const patchesBefore = patches(b).length;
+    storage.pending.shift()!.resolve();
+    await settle();
+
+    assert.equal(resultsBefore, 0);
+    assert.equal(patchesBefore, 0);
+    assert.equal(pushResults(a).length, 1);
+    assert.equal(patches(b).length, 1);
+  });
+
+  it("pushes arriving during a commit share the next commit (group commit)", async () => {
+    const storage = new ManualStorage();
+    const h = await makeHarness({ storage });
+    const a = await h.connect("a");
+
+    await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
+    for (let i = 2; i <= 5; i++) {
+      await h.send("a", a, { type: "push", clientClock: i, diff: put(`shape:${i}`) });
+    }
+    storage.pending.shift()!.resolve();
+    await settle();
+    const second = storage.pending.shift()!;
+    second.resolve();
+    await settle();
+    h.time.tick(50);
+
+    assert.equal(second.commit.puts.length, 4);
+    assert.equal(second.commit.documentClock, 5);
+    assert.deepEqual(pushResults(a).map((r) => r["clientClock"]), [1, 2, 3, 4, 5]);
+    assert.equal(storage.pending.length, 0);
+  });
+
+  it("a connect reply is held until the clock it reports is durable", async () => {
+    const storage = new ManualStorage();
+    const h = await makeHarness({ storage });
+    const a = await h.connect("a");
+    await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
+
+    const b = await h.connect("b");
+    const before = b.frames.length;
+    storage.pending.shift()!.resolve();
+    await settle();
+
+    assert.equal(before, 0);
+    assert.equal(b.ofType("connect")[0]!["serverClock"], 1);
+  });
+
+  it("a failed commit sends no acknowledgement, closes sockets non-fatally and fails the room", async () => {
+    const storage = new ManualStorage();
+    let failed = false;
+    const h = await makeHarness({ storage, onFailed: () => (failed = true) });
+    const a = await h.connect("a");
+
+    await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
+    storage.pending.shift()!.reject(new Error("disk on fire"));
+    await settle();
+
+    assert.equal(pushResults(a).length, 0);
+    assert.equal(a.closed?.code, 1011);
+    assert.equal(failed, true);
+    assert.equal(h.room.isClosed(), true);
+    assert.equal((await storage.inner.load()), undefined, "nothing was stored");
+  });
+
+  it("flush() resolves once everything is durable", async () => {
+    const storage = new ManualStorage();
+    const h = await makeHarness({ storage });
+    const a = await h.connect("a");
+    await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
+    let flushed = false;
+
+    const done = h.room.flush().then(() => (flushed = true));
+    await settle();
+    const early = flushed;
+    storage.pending.shift()!.resolve();
+    await done;
+
+    assert.equal(early, false);
+    assert.equal(flushed, true);
+  });
+
+  it("a new room is stored with its first edit, including the seeded document and page", async () => {
+    const storage = new MemoryRoomStorage();
+    const h = await makeHarness({ storage });
+    const a = await h.connect("a");
+    const beforeEdit = await storage.load();
+
+    await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
+
+    assert.equal(beforeEdit, undefined);
+    const ids = (await storage.load())!.documents.map((d) => d.state.id).sort();
+    assert.deepEqual(ids, ["document:document", "page:page", "shape:1"]);
+  });
+});
