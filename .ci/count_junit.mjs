@@ -7,14 +7,23 @@ const [denoXml, bunXml, denoRc, bunRc, staticFail] = process.argv.slice(2);
 function count(path, label) {
   if (!existsSync(path)) return { passed: 0, failed: 1, note: `${label}: no report` };
   const xml = readFileSync(path, "utf8");
-  const cases = xml.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
+  const all = xml.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
+  const nameOf = (c) => (/name="([^"]*)"/.exec(c) ?? [])[1] ?? "";
+  const names = all.map(nameOf);
+  // Deno reports each describe() as a test and each it() as "describe &gt; it": count leaves only.
+  const cases = all.filter((c) => !names.some((n) => n.startsWith(nameOf(c) + " &gt; ")));
   let passed = 0, failed = 0, skipped = 0;
   for (const c of cases) {
     if (/<(failure|error)\b/.test(c)) failed++;
     else if (/<skipped\b/.test(c)) skipped++;
     else passed++;
   }
-  return { passed, failed, skipped, note: `${label}: ${passed} passed, ${failed} failed, ${skipped} skipped` };
+  return {
+    passed,
+    failed,
+    skipped,
+    note: `${label}: ${passed} passed, ${failed} failed, ${skipped} skipped`,
+  };
 }
 
 const deno = count(denoXml, "deno");

@@ -26,7 +26,9 @@ export function applyObjectDiff<T extends object>(object: T, diff: ObjectDiff): 
   for (const key in diff) {
     if (!Object.hasOwn(diff, key) || FORBIDDEN_KEYS.has(key)) continue;
     const op = diff[key] as ValueOp;
-    if (!Array.isArray(op)) throw new TypeError(`Cannot apply diff: op for "${key}" is not an array`);
+    if (!Array.isArray(op)) {
+      throw new TypeError(`Cannot apply diff: op for "${key}" is not an array`);
+    }
     const current = Object.hasOwn(source, key) ? source[key] : undefined;
     switch (op[0]) {
       case "put": {
@@ -40,10 +42,14 @@ export function applyObjectDiff<T extends object>(object: T, diff: ObjectDiff): 
       }
       case "append": {
         const [, value, offset] = op;
-        if (typeof offset !== "number") throw new TypeError(`Cannot apply diff: bad append for "${key}"`);
+        if (typeof offset !== "number") {
+          throw new TypeError(`Cannot apply diff: bad append for "${key}"`);
+        }
         if (Array.isArray(current) && Array.isArray(value) && current.length === offset) {
           writable()[key] = [...current, ...value];
-        } else if (typeof current === "string" && typeof value === "string" && current.length === offset) {
+        } else if (
+          typeof current === "string" && typeof value === "string" && current.length === offset
+        ) {
           writable()[key] = current + value;
         }
         break;

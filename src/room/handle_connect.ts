@@ -65,7 +65,9 @@ function hydrationBody(core: RoomCore, session: Session, lastServerClock: unknow
     if (diff) parts.push(JSON.stringify(diff).slice(1, -1));
   }
   if (changes) {
-    const docs = changes.wipeAll ? cachedFullState(core, session) : incremental(core, changes, target);
+    const docs = changes.wipeAll
+      ? cachedFullState(core, session)
+      : incremental(core, changes, target);
     if (docs) parts.push(docs);
   }
   const type = changes?.wipeAll ? "wipe_all" : "wipe_presence";

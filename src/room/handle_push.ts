@@ -77,7 +77,10 @@ function pushAction(
   if (!applied) return requested ? "discard" : "commit";
   if (requested && isEqual(applied, requested)) return "commit";
   const rebase = session.sessionSchema
-    ? changesToNetworkDiff(core.schema, changes, { legacyAppend, sessionSchema: session.sessionSchema }) ?? {}
+    ? changesToNetworkDiff(core.schema, changes, {
+      legacyAppend,
+      sessionSchema: session.sessionSchema,
+    }) ?? {}
     : applied;
   for (const [id, change] of changes) {
     if (change.before && change.after && requested?.[id]?.[0] === "put") {

@@ -95,7 +95,10 @@ export function normalizeSnapshot(
 }
 
 /** Migrate stored records up to `schema` and drop non-document records, in one transaction. */
-export function migrateStore(schema: AnyStoreSchema, store: DocumentStore): CommittedChanges | null {
+export function migrateStore(
+  schema: AnyStoreSchema,
+  store: DocumentStore,
+): CommittedChanges | null {
   const txn = new StoreTransaction(store);
   schema.migrateStorage(txn);
   for (const [id, record] of txn.entries()) {

@@ -3,10 +3,7 @@
  * and cancelled sessions are removed after the grace period.
  * @module
  */
-import {
-  SESSION_REMOVAL_WAIT_TIME,
-  SESSION_START_WAIT_TIME,
-} from "../protocol/version.ts";
+import { SESSION_REMOVAL_WAIT_TIME, SESSION_START_WAIT_TIME } from "../protocol/version.ts";
 import type { RoomCore } from "./room_core.ts";
 import { SessionState } from "./session.ts";
 import { cancelSession, removeSession } from "./session_lifecycle.ts";

@@ -17,10 +17,9 @@ import { handleConnect } from "./handle_connect.ts";
 import { handlePush } from "./handle_push.ts";
 import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import { pruneSessions } from "./prune_sessions.ts";
 import type { RoomCore } from "./room_core.ts";
 import { type RoomEvents, RoomLifecycle } from "./room_lifecycle.ts";
-import { type Session } from "./session.ts";
+import type { Session } from "./session.ts";
 import { cancelSession, rejectSession } from "./session_lifecycle.ts";
 import type { SocketLike } from "./socket_like.ts";
 import { systemTime, type TimeSource } from "./time_source.ts";
@@ -84,8 +83,12 @@ export class Room {
     const logger = options.logger ?? silentLogger;
     const loaded = loadStore(schema, await storage.load());
     const store = loaded.store;
-    const gate = new DurabilityGate(loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock);
+    const gate = new DurabilityGate(
+      loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
+    );
     const serverSchema = schema.serialize();
+    // Assigned below; the callbacks that read it run only after construction.
+    // deno-lint-ignore prefer-const
     let life!: RoomLifecycle;
     const commits = new CommitScheduler(storage, store, gate, (error) => life.fail(error));
     const presenceType = Object.values(schema.types).find((t) => t.scope === "presence") ?? null;
@@ -121,7 +124,11 @@ export class Room {
   }
 
   /** Feed one frame received on a session's socket. */
-  handleSocketMessage(sessionId: string, data: string | ArrayBuffer | Uint8Array, socket?: SocketLike): void {
+  handleSocketMessage(
+    sessionId: string,
+    data: string | ArrayBuffer | Uint8Array,
+    socket?: SocketLike,
+  ): void {
     const session = this.#core.sessions.get(sessionId);
     if (!session || (socket && session.socket !== socket) || this.#life.closed) return;
     if (session.state === "awaiting_removal") return; // its socket was closed by us
@@ -131,7 +138,11 @@ export class Room {
       const result = session.assembler.handleMessage(text);
       if (result === null) return;
       if ("error" in result) {
-        this.#core.logger.warn("bad_frame", { roomId: this.roomId, sessionId, error: result.error });
+        this.#core.logger.warn("bad_frame", {
+          roomId: this.roomId,
+          sessionId,
+          error: result.error,
+        });
         return cancelSession(this.#core, session);
       }
       message = result.message;

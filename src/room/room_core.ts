@@ -41,4 +41,3 @@ export interface RoomCore {
 export function isCurrent(core: RoomCore, session: Session): boolean {
   return core.sessions.get(session.sessionId) === session;
 }
-

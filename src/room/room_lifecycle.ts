@@ -8,7 +8,7 @@ import type { Room } from "./room.ts";
 import type { RoomCore } from "./room_core.ts";
 import { pruneSessions } from "./prune_sessions.ts";
 import { Session, SessionState } from "./session.ts";
-import { cancelSession, removeSession, rejectSession } from "./session_lifecycle.ts";
+import { cancelSession, rejectSession, removeSession } from "./session_lifecycle.ts";
 import type { SocketLike } from "./socket_like.ts";
 import type { TimerHandle } from "./time_source.ts";
 import { SESSION_REMOVAL_WAIT_TIME } from "../protocol/version.ts";
@@ -16,7 +16,10 @@ import { SESSION_REMOVAL_WAIT_TIME } from "../protocol/version.ts";
 /** Hooks a host passes to a room. */
 export interface RoomEvents {
   /** A session was fully removed (after its grace period). */
-  onSessionRemoved?(room: Room, info: { sessionId: string; numSessionsRemaining: number; meta: unknown }): void;
+  onSessionRemoved?(
+    room: Room,
+    info: { sessionId: string; numSessionsRemaining: number; meta: unknown },
+  ): void;
   /** Storage failed; the room closed every socket (clients reconnect) and must be evicted. */
   onFailed?(room: Room, error: unknown): void;
 }
@@ -44,7 +47,9 @@ export class RoomLifecycle {
   }
 
   /** Register a socket as a session awaiting `connect`. */
-  attach(options: { sessionId: string; socket: SocketLike; isReadonly?: boolean; meta?: unknown }): void {
+  attach(
+    options: { sessionId: string; socket: SocketLike; isReadonly?: boolean; meta?: unknown },
+  ): void {
     this.assertOpen();
     const core = this.#core;
     const previous = core.sessions.get(options.sessionId);

@@ -25,7 +25,9 @@ export function removeSession(core: RoomCore, session: Session, fatalReason?: st
   if (!isCurrent(core, session)) return;
   core.sessions.delete(session.sessionId);
   if (fatalReason && session.requiresLegacyRejection) {
-    session.outbox.send(JSON.stringify({ type: "incompatibility_error", reason: toLegacyReason(fatalReason) }));
+    session.outbox.send(
+      JSON.stringify({ type: "incompatibility_error", reason: toLegacyReason(fatalReason) }),
+    );
     session.outbox.dispose();
     closeSocket(session);
   } else {
@@ -36,7 +38,10 @@ export function removeSession(core: RoomCore, session: Session, fatalReason?: st
   if (session.presenceId && core.presence.has(session.presenceId)) {
     const before = core.presence.get(session.presenceId)!;
     core.presence.delete(session.presenceId);
-    const changes = new Map<string, RecordChange>([[session.presenceId, { before, after: undefined }]]);
+    const changes = new Map<string, RecordChange>([[session.presenceId, {
+      before,
+      after: undefined,
+    }]]);
     broadcastAndReject(core, changes, core.store.documentClock);
   }
   core.onSessionRemoved({

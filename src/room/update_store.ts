@@ -57,11 +57,16 @@ export async function updateDocuments(core: RoomCore, updater: StoreUpdater): Pr
 }
 
 /** Make the room's documents equal to `snapshot`'s (migrated up first). */
-export function replaceDocuments(core: RoomCore, snapshot: RoomSnapshot | TLStoreSnapshotLike): void {
+export function replaceDocuments(
+  core: RoomCore,
+  snapshot: RoomSnapshot | TLStoreSnapshotLike,
+): void {
   const incoming = loadStore(core.schema, snapshot).store;
   const staged = new Map<string, UnknownRecord | null>();
   for (const [id, doc] of incoming.documents) staged.set(id, doc.state);
-  for (const id of core.store.documents.keys()) if (!incoming.documents.has(id)) staged.set(id, null);
+  for (const id of core.store.documents.keys()) {
+    if (!incoming.documents.has(id)) staged.set(id, null);
+  }
   applyStaged(core, staged);
 }
 

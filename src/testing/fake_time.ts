@@ -42,7 +42,9 @@ export class FakeTime implements TimeSource {
   tick(ms: number): void {
     const end = this.#now + ms;
     for (let guard = 0; guard < 100_000; guard++) {
-      const due = this.#timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id);
+      const due = this.#timers.filter((t) => t.at <= end).sort((a, b) =>
+        a.at - b.at || a.id - b.id
+      );
       const next = due[0];
       if (!next) break;
       this.#timers = this.#timers.filter((t) => t !== next);

@@ -1,6 +1,11 @@
 // Test-only: a custom "card" shape whose props gained a field in v2, so a v1 client
 // exercises down-migration (server → client) and up-migration (client → server).
-import { createShapePropsMigrationIds, createShapePropsMigrationSequence, createTLSchema, defaultShapeSchemas } from "@tldraw/tlschema";
+import {
+  createShapePropsMigrationIds,
+  createShapePropsMigrationSequence,
+  createTLSchema,
+  defaultShapeSchemas,
+} from "@tldraw/tlschema";
 import { T } from "@tldraw/validate";
 import type { UnknownRecord } from "@tldraw/store";
 
@@ -27,7 +32,10 @@ function cardSchema(version: 1 | 2) {
       },
     },
   ].slice(0, version);
-  const props: Record<string, typeof T.string | typeof T.number> = { label: T.string, color: T.string };
+  const props: Record<string, typeof T.string | typeof T.number> = {
+    label: T.string,
+    color: T.string,
+  };
   if (version === 2) props["stars"] = T.number;
   return createTLSchema({
     shapes: {
@@ -47,7 +55,17 @@ export function card(id: string, label: string, version: 1 | 2, stars = 0): Unkn
   const props: Record<string, unknown> = { label, color: "red" };
   if (version === 2) props["stars"] = stars;
   return {
-    id, typeName: "shape", type: "card", x: 0, y: 0, rotation: 0, index: "a1",
-    parentId: "page:page", isLocked: false, opacity: 1, meta: {}, props,
+    id,
+    typeName: "shape",
+    type: "card",
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: "a1",
+    parentId: "page:page",
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props,
   } as unknown as UnknownRecord;
 }

@@ -4,11 +4,7 @@ import "./dom_shims.ts";
 import { atom } from "@tldraw/state";
 import { Store, type UnknownRecord } from "@tldraw/store";
 import { TLSyncClient } from "@tldraw/sync-core";
-import {
-  createTLSchema,
-  InstancePresenceRecordType,
-  type TLRecord,
-} from "@tldraw/tlschema";
+import { createTLSchema, InstancePresenceRecordType, type TLRecord } from "@tldraw/tlschema";
 import type { Room } from "../../src/room/room.ts";
 import type { SocketLike } from "../../src/room/socket_like.ts";
 
@@ -82,12 +78,12 @@ export class MemoryClientSocket {
     });
   }
 
-  onReceiveMessage = (cb: Listener<unknown>): (() => void) => {
+  onReceiveMessage = (cb: Listener<unknown>): () => void => {
     this.#messageListeners.add(cb);
     return () => this.#messageListeners.delete(cb);
   };
 
-  onStatusChange = (cb: Listener<Status>): (() => void) => {
+  onStatusChange = (cb: Listener<Status>): () => void => {
     this.#statusListeners.add(cb);
     return () => this.#statusListeners.delete(cb);
   };
@@ -124,7 +120,11 @@ export function makeStore(schema = createTLSchema()): Store<TLRecord> {
     schema: schema as never,
     props: {
       defaultName: "",
-      assets: { upload: () => Promise.resolve({ src: "" }), resolve: () => null, remove: () => Promise.resolve() },
+      assets: {
+        upload: () => Promise.resolve({ src: "" }),
+        resolve: () => null,
+        remove: () => Promise.resolve(),
+      },
       onMount: () => {},
     },
   });

@@ -6,7 +6,12 @@ export const schema = createTLSchema();
 export const serverSchema = schema.serialize();
 
 /** A valid geo (rectangle) shape on page:page. */
-export function geoShape(id: string, x = 0, y = 0, extra: Record<string, unknown> = {}): UnknownRecord {
+export function geoShape(
+  id: string,
+  x = 0,
+  y = 0,
+  extra: Record<string, unknown> = {},
+): UnknownRecord {
   return {
     id,
     typeName: "shape",

@@ -51,7 +51,11 @@ export async function makeHarness(options: Partial<RoomOptions> = {}): Promise<H
       return socket;
     },
     async send(sessionId, socket, msg) {
-      room.handleSocketMessage(sessionId, typeof msg === "string" ? msg : JSON.stringify(msg), socket);
+      room.handleSocketMessage(
+        sessionId,
+        typeof msg === "string" ? msg : JSON.stringify(msg),
+        socket,
+      );
       await settle();
       time.tick(17); // past the data batching window
       await settle();

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { TLRecord } from "@tldraw/tlschema";
 import { Room } from "../../src/room/room.ts";
-import { connectOfficialClient, documentsOf, type OfficialClient, waitFor } from "../helpers/memory_client.ts";
+import {
+  connectOfficialClient,
+  documentsOf,
+  type OfficialClient,
+  waitFor,
+} from "../helpers/memory_client.ts";
 import { geoShape } from "../helpers/records.ts";
 import { card, cardSchemaV1, cardSchemaV2 } from "../helpers/card_schema.ts";
 
@@ -11,7 +16,10 @@ function sameDocs(a: OfficialClient, b: OfficialClient): boolean {
   return JSON.stringify(documentsOf(a.store)) === JSON.stringify(documentsOf(b.store));
 }
 
-async function withClients(n: number, fn: (room: Room, clients: OfficialClient[]) => Promise<void>): Promise<void> {
+async function withClients(
+  n: number,
+  fn: (room: Room, clients: OfficialClient[]) => Promise<void>,
+): Promise<void> {
   const room = await Room.load({ roomId: "interop" });
   const clients = Array.from({ length: n }, (_, i) => connectOfficialClient(room, `s${i}`));
   try {
@@ -30,7 +38,10 @@ describe("official TLSyncClient against Room", () => {
       await waitFor(() => !!b!.store.get("shape:x" as never), "create at b");
 
       b!.store.update("shape:x" as never, (r: TLRecord) => ({ ...r, x: 99 }) as never);
-      await waitFor(() => (a!.store.get("shape:x" as never) as { x: number } | undefined)?.x === 99, "update at a");
+      await waitFor(
+        () => (a!.store.get("shape:x" as never) as { x: number } | undefined)?.x === 99,
+        "update at a",
+      );
 
       a!.store.remove(["shape:x" as never]);
       await waitFor(() => !b!.store.get("shape:x" as never), "delete at b");
@@ -45,7 +56,8 @@ describe("official TLSyncClient against Room", () => {
   it("presence comes and goes", async () => {
     await withClients(2, async (room, [a, b]) => {
       a!.store.put([geoShape("shape:p") as TLRecord]); // makes the client push (presence rides along)
-      const hasPresence = (c: OfficialClient) => c.store.allRecords().some((r) => r.typeName === "instance_presence");
+      const hasPresence = (c: OfficialClient) =>
+        c.store.allRecords().some((r) => r.typeName === "instance_presence");
       await waitFor(() => hasPresence(b!), "a's presence at b");
 
       a!.close();
@@ -80,7 +92,9 @@ describe("official TLSyncClient against Room", () => {
       await Promise.all([modern.loaded, old.loaded]);
       modern.store.put([card("shape:c1", "hello", 2, 5) as TLRecord]);
       await waitFor(() => !!old.store.get("shape:c1" as never), "card at old client");
-      const atOld = old.store.get("shape:c1" as never) as unknown as { props: Record<string, unknown> };
+      const atOld = old.store.get("shape:c1" as never) as unknown as {
+        props: Record<string, unknown>;
+      };
       assert.deepEqual(atOld.props, { label: "hello", color: "red" });
 
       old.store.put([card("shape:c2", "from old", 1) as TLRecord]);
@@ -88,8 +102,20 @@ describe("official TLSyncClient against Room", () => {
       const stored = room.getRecord("shape:c2") as unknown as { props: Record<string, unknown> };
       assert.deepEqual(stored.props, { label: "from old", color: "red", stars: 0 });
 
-      old.store.update("shape:c1" as never, (r: TLRecord) => ({ ...r, props: { ...(r as never as { props: object }).props, label: "edited" } }) as never);
-      await waitFor(() => (modern.store.get("shape:c1" as never) as never as { props: { label: string } }).props.label === "edited", "patch from old");
+      old.store.update(
+        "shape:c1" as never,
+        (r: TLRecord) =>
+          ({
+            ...r,
+            props: { ...(r as never as { props: object }).props, label: "edited" },
+          }) as never,
+      );
+      await waitFor(
+        () =>
+          (modern.store.get("shape:c1" as never) as never as { props: { label: string } }).props
+            .label === "edited",
+        "patch from old",
+      );
       const c1 = room.getRecord("shape:c1") as unknown as { props: Record<string, unknown> };
       // The patch is applied to the down-migrated record and migrated back up, as upstream does.
       assert.equal(c1.props["label"], "edited");
@@ -116,15 +142,24 @@ describe("official TLSyncClient against Room", () => {
         const target = shapes[Math.floor(rand() * shapes.length)];
         const roll = rand();
         if (!live && roll < 0.85) continue;
-        if (!target || roll < 0.25) c.store.put([geoShape(`shape:f${nextId++}`, Math.round(rand() * 500), 0) as TLRecord]);
-        else if (roll < 0.7) c.store.update(target.id, (r: TLRecord) => ({ ...r, x: Math.round(rand() * 500) }) as never);
-        else if (roll < 0.85) c.store.remove([target.id]);
+        if (!target || roll < 0.25) {
+          c.store.put([geoShape(`shape:f${nextId++}`, Math.round(rand() * 500), 0) as TLRecord]);
+        } else if (roll < 0.7) {
+          c.store.update(
+            target.id,
+            (r: TLRecord) => ({ ...r, x: Math.round(rand() * 500) }) as never,
+          );
+        } else if (roll < 0.85) c.store.remove([target.id]);
         else if (roll < 0.92) c.socket.disconnect();
         else if (c.socket.connectionStatus !== "online") c.socket.connect();
         await new Promise((r) => setTimeout(r, 20));
       }
       for (const c of clients) if (c.socket.connectionStatus !== "online") c.socket.connect();
-      await waitFor(() => sameDocs(clients[0]!, clients[1]!) && sameDocs(clients[1]!, clients[2]!), "fuzz convergence", 10_000);
+      await waitFor(
+        () => sameDocs(clients[0]!, clients[1]!) && sameDocs(clients[1]!, clients[2]!),
+        "fuzz convergence",
+        10_000,
+      );
       const server = room.getSnapshot().documents.map((d) => d.state.id).sort();
       assert.deepEqual(documentsOf(clients[0]!.store).map((r) => r.id), server);
       assert.ok(server.length > 2, "the fuzz left some shapes");

@@ -99,7 +99,7 @@ describe("Room durability", () => {
     assert.equal(a.closed?.code, 1011);
     assert.equal(failed, true);
     assert.equal(h.room.isClosed(), true);
-    assert.equal((await storage.inner.load()), undefined, "nothing was stored");
+    assert.equal(await storage.inner.load(), undefined, "nothing was stored");
   });
 
   it("flush() resolves once everything is durable", async () => {

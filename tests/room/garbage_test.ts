@@ -11,7 +11,11 @@ describe("Room bad input", () => {
     const c = await h.connect("c");
 
     await h.send("a", a, "{not json");
-    await h.send("b", b, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+    await h.send("b", b, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
 
     assert.deepEqual(a.closed, { code: 4099, reason: "UNKNOWN_ERROR" });
     assert.equal(patches(c).length, 1);
@@ -50,7 +54,11 @@ describe("Room bad input", () => {
     const b = await h.connect("b");
 
     await h.send("a", a, { type: "push", clientClock: 1, diff: { "shape:1": "put" } });
-    await h.send("b", b, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:2")] } });
+    await h.send("b", b, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:2")] },
+    });
 
     assert.equal(a.closed?.code, 4099);
     assert.equal(b.closed?.code, 4099, "a put whose record id differs from its key is invalid");
@@ -60,7 +68,11 @@ describe("Room bad input", () => {
   it("[CH2] chunked frames are reassembled into one push", async () => {
     const h = await makeHarness();
     const a = await h.connect("a");
-    const text = JSON.stringify({ type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+    const text = JSON.stringify({
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
     const third = Math.ceil(text.length / 3);
 
     await h.send("a", a, `2_${text.slice(0, third)}`);

@@ -17,7 +17,10 @@ describe("Room handshake", () => {
     assert.equal(reply!["connectRequestId"], "req-a");
     assert.equal(reply!["isReadonly"], false);
     assert.deepEqual(reply!["schema"], serverSchema);
-    assert.deepEqual(Object.keys(reply!["diff"] as object).sort(), ["document:document", "page:page"]);
+    assert.deepEqual(Object.keys(reply!["diff"] as object).sort(), [
+      "document:document",
+      "page:page",
+    ]);
   });
 
   for (const v of [undefined, 1, 4]) {
@@ -57,7 +60,10 @@ describe("Room handshake", () => {
 
     const socket = await h.connect("a", { protocolVersion: 6, schema });
 
-    assert.deepEqual(socket.messages(), [{ type: "incompatibility_error", reason: "serverTooOld" }]);
+    assert.deepEqual(socket.messages(), [{
+      type: "incompatibility_error",
+      reason: "serverTooOld",
+    }]);
     assert.deepEqual(socket.closed, { code: undefined, reason: undefined });
   });
 
@@ -96,7 +102,11 @@ describe("Room handshake", () => {
   it("[HS4] reconnect at the current clock gets wipe_presence with nothing", async () => {
     const h = await makeHarness();
     const a = await h.connect("a");
-    await h.send("a", a, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
 
     const b = await h.connect("b", { lastServerClock: 1 });
 
@@ -118,8 +128,16 @@ describe("Room handshake", () => {
   it("[SS15] incremental reconnect: puts changed strictly after the clock, removes for tombstones", async () => {
     const h = await makeHarness();
     const a = await h.connect("a");
-    await h.send("a", a, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
-    await h.send("a", a, { type: "push", clientClock: 2, diff: { "shape:2": ["put", geoShape("shape:2")] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 2,
+      diff: { "shape:2": ["put", geoShape("shape:2")] },
+    });
     await h.send("a", a, { type: "push", clientClock: 3, diff: { "shape:1": ["remove"] } });
 
     const b = await h.connect("b", { lastServerClock: 1 });
@@ -144,7 +162,11 @@ describe("Room handshake", () => {
     const socket = h.open("a");
 
     await h.send("a", socket, { type: "ping" });
-    await h.send("a", socket, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+    await h.send("a", socket, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
 
     assert.equal(socket.frames.length, 0);
     assert.equal(h.room.getRecord("shape:1"), undefined);

@@ -19,10 +19,16 @@ describe("Room session lifecycle", () => {
 
   it("[SES1][SES2][SES3] idle 20 s: cancelled, presence kept 5 s, then removed and broadcast", async () => {
     const removed: string[] = [];
-    const h = await makeHarness({ onSessionRemoved: (_room, info) => removed.push(info.sessionId) });
+    const h = await makeHarness({
+      onSessionRemoved: (_room, info) => removed.push(info.sessionId),
+    });
     const a = await h.connect("a");
     const b = await h.connect("b");
-    await h.send("a", a, { type: "push", clientClock: 1, presence: ["put", presence("instance_presence:x")] });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      presence: ["put", presence("instance_presence:x")],
+    });
     const presenceId = Object.keys(patches(b)[0]!["diff"] as object)[0]!;
 
     for (let i = 0; i < 11; i++) {
@@ -48,12 +54,20 @@ describe("Room session lifecycle", () => {
     const h = await makeHarness();
     const a1 = await h.connect("a");
     const b = await h.connect("b");
-    await h.send("a", a1, { type: "push", clientClock: 1, presence: ["put", presence("instance_presence:x")] });
+    await h.send("a", a1, {
+      type: "push",
+      clientClock: 1,
+      presence: ["put", presence("instance_presence:x")],
+    });
     const firstId = Object.keys(patches(b)[0]!["diff"] as object)[0];
     h.room.handleSocketClose("a", a1);
 
     const a2 = await h.connect("a", { lastServerClock: 0 });
-    await h.send("a", a2, { type: "push", clientClock: 2, presence: ["put", presence("instance_presence:x", 3)] });
+    await h.send("a", a2, {
+      type: "push",
+      clientClock: 2,
+      presence: ["put", presence("instance_presence:x", 3)],
+    });
 
     assert.equal(Object.keys(patches(b).at(-1)!["diff"] as object)[0], firstId);
   });
@@ -65,7 +79,11 @@ describe("Room session lifecycle", () => {
     const fresh = await h.connect("a");
     h.room.handleSocketClose("a", old);
     h.room.handleSocketMessage("a", JSON.stringify({ type: "ping" }), old);
-    await h.send("a", fresh, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+    await h.send("a", fresh, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
 
     assert.notEqual(old.closed, null);
     assert.equal(fresh.closed, null);
@@ -76,9 +94,17 @@ describe("Room session lifecycle", () => {
   it("[HS4] the connect reply carries other sessions' presence, never the connecting one's", async () => {
     const h = await makeHarness();
     const a = await h.connect("a");
-    await h.send("a", a, { type: "push", clientClock: 1, presence: ["put", presence("instance_presence:x")] });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      presence: ["put", presence("instance_presence:x")],
+    });
     const b = await h.connect("b");
-    await h.send("b", b, { type: "push", clientClock: 1, presence: ["put", presence("instance_presence:y")] });
+    await h.send("b", b, {
+      type: "push",
+      clientClock: 1,
+      presence: ["put", presence("instance_presence:y")],
+    });
 
     const a2 = await h.connect("a", { lastServerClock: 0 });
 

@@ -13,7 +13,12 @@ describe("Room push", () => {
 
     await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
 
-    assert.deepEqual(pushResults(a), [{ type: "push_result", clientClock: 1, serverClock: 1, action: "commit" }]);
+    assert.deepEqual(pushResults(a), [{
+      type: "push_result",
+      clientClock: 1,
+      serverClock: 1,
+      action: "commit",
+    }]);
     assert.deepEqual(patches(b), [{ type: "patch", serverClock: 1, diff: put("shape:1") }]);
     assert.equal(patches(a).length, 0, "never echoed to the pusher");
     assert.equal(h.room.getRecord("shape:1")?.id, "shape:1");
@@ -28,7 +33,9 @@ describe("Room push", () => {
     await h.send("a", a, { type: "push", clientClock: 2, diff: put("shape:1", 50) });
 
     const result = pushResults(a)[1]!;
-    assert.deepEqual(result["action"], { rebaseWithDiff: { "shape:1": ["put", geoShape("shape:1", 50)] } });
+    assert.deepEqual(result["action"], {
+      rebaseWithDiff: { "shape:1": ["put", geoShape("shape:1", 50)] },
+    });
     assert.deepEqual(patches(b)[1]!["diff"], { "shape:1": ["patch", { x: ["put", 50] }] });
   });
 
@@ -47,7 +54,11 @@ describe("Room push", () => {
     const h = await makeHarness();
     const a = await h.connect("a");
 
-    await h.send("a", a, { type: "push", clientClock: 1, diff: { "shape:x": ["patch", { x: ["put", 1] }] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:x": ["patch", { x: ["put", 1] }] },
+    });
     await h.send("a", a, { type: "push", clientClock: 2, diff: { "shape:y": ["remove"] } });
 
     assert.deepEqual(pushResults(a).map((r) => r["action"]), ["discard", "discard"]);
@@ -59,10 +70,16 @@ describe("Room push", () => {
     const b = await h.connect("b");
     await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
 
-    await h.send("a", a, { type: "push", clientClock: 2, diff: { "shape:1": ["patch", { x: ["put", 7], props: ["patch", { w: ["put", 300] }] }] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 2,
+      diff: { "shape:1": ["patch", { x: ["put", 7], props: ["patch", { w: ["put", 300] }] }] },
+    });
 
     assert.equal(pushResults(a)[1]!["action"], "commit");
-    assert.deepEqual(patches(b)[1]!["diff"], { "shape:1": ["patch", { x: ["put", 7], props: ["patch", { w: ["put", 300] }] }] });
+    assert.deepEqual(patches(b)[1]!["diff"], {
+      "shape:1": ["patch", { x: ["put", 7], props: ["patch", { w: ["put", 300] }] }],
+    });
     assert.equal((h.room.getRecord("shape:1") as unknown as { x: number }).x, 7);
   });
 
@@ -116,8 +133,16 @@ describe("Room push", () => {
     await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
     const b = await h.connect("b");
 
-    await h.send("a", a, { type: "push", clientClock: 2, diff: { "shape:2": ["put", { ...geoShape("shape:2"), x: "nope" }] } });
-    await h.send("b", b, { type: "push", clientClock: 1, diff: { "shape:1": ["patch", { props: ["patch", { w: ["put", "wide"] }] }] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 2,
+      diff: { "shape:2": ["put", { ...geoShape("shape:2"), x: "nope" }] },
+    });
+    await h.send("b", b, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["patch", { props: ["patch", { w: ["put", "wide"] }] }] },
+    });
 
     assert.deepEqual(a.closed, { code: 4099, reason: "INVALID_RECORD" });
     assert.deepEqual(b.closed, { code: 4099, reason: "INVALID_RECORD" });
@@ -128,7 +153,11 @@ describe("Room push", () => {
     const h = await makeHarness();
     const a = await h.connect("a");
 
-    await h.send("a", a, { type: "push", clientClock: 1, diff: { "instance_presence:x": ["put", presence("instance_presence:x")] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      diff: { "instance_presence:x": ["put", presence("instance_presence:x")] },
+    });
 
     assert.deepEqual(a.closed, { code: 4099, reason: "INVALID_RECORD" });
   });
@@ -139,7 +168,11 @@ describe("Room push", () => {
     const b = await h.connect("b");
 
     await h.send("r", r, { type: "push", clientClock: 1, diff: put("shape:1") });
-    await h.send("r", r, { type: "push", clientClock: 2, presence: ["put", presence("instance_presence:any")] });
+    await h.send("r", r, {
+      type: "push",
+      clientClock: 2,
+      presence: ["put", presence("instance_presence:any")],
+    });
 
     assert.equal(r.ofType("connect")[0]!["isReadonly"], true);
     assert.deepEqual(pushResults(r).map((m) => m["action"]), ["discard", "commit"]);
@@ -152,16 +185,32 @@ describe("Room push", () => {
     const a = await h.connect("a");
     const b = await h.connect("b");
 
-    await h.send("a", a, { type: "push", clientClock: 1, presence: ["put", presence("instance_presence:spoofed", 5)] });
-    await h.send("a", a, { type: "push", clientClock: 2, presence: ["patch", { cursor: ["put", { x: 9, y: 0, type: "default", rotation: 0 }] }] });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      presence: ["put", presence("instance_presence:spoofed", 5)],
+    });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 2,
+      presence: ["patch", { cursor: ["put", { x: 9, y: 0, type: "default", rotation: 0 }] }],
+    });
 
-    assert.deepEqual(pushResults(a).map((m) => [m["action"], m["serverClock"]]), [["commit", 0], ["commit", 0]]);
+    assert.deepEqual(pushResults(a).map((m) => [m["action"], m["serverClock"]]), [["commit", 0], [
+      "commit",
+      0,
+    ]]);
     const [first, second] = patches(b);
     const [id, op] = Object.entries(first!["diff"] as object)[0]!;
     assert.notEqual(id, "instance_presence:spoofed");
     assert.equal((op as [string, { id: string }])[1].id, id);
-    assert.deepEqual(second!["diff"], { [id]: ["patch", { cursor: ["put", { x: 9, y: 0, type: "default", rotation: 0 }] }] });
-    assert.equal(h.room.getSnapshot().documents.some((d) => d.state.typeName === "instance_presence"), false);
+    assert.deepEqual(second!["diff"], {
+      [id]: ["patch", { cursor: ["put", { x: 9, y: 0, type: "default", rotation: 0 }] }],
+    });
+    assert.equal(
+      h.room.getSnapshot().documents.some((d) => d.state.typeName === "instance_presence"),
+      false,
+    );
     assert.equal(h.room.getDocumentClock(), 0);
   });
 
@@ -170,20 +219,37 @@ describe("Room push", () => {
     const a = await h.connect("a");
     const v7 = await h.connect("old", { protocolVersion: 7 });
     const v8 = await h.connect("new");
-    await h.send("a", a, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1", 0, 0, { meta: { note: "a" } })] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1", 0, 0, { meta: { note: "a" } })] },
+    });
 
-    await h.send("a", a, { type: "push", clientClock: 2, diff: { "shape:1": ["patch", { meta: ["patch", { note: ["append", "bc", 1] }] }] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 2,
+      diff: { "shape:1": ["patch", { meta: ["patch", { note: ["append", "bc", 1] }] }] },
+    });
 
     assert.equal(pushResults(a)[1]!["action"], "commit");
-    assert.deepEqual(patches(v8)[1]!["diff"], { "shape:1": ["patch", { meta: ["patch", { note: ["append", "bc", 1] }] }] });
-    assert.deepEqual(patches(v7)[1]!["diff"], { "shape:1": ["patch", { meta: ["patch", { note: ["put", "abc"] }] }] });
+    assert.deepEqual(patches(v8)[1]!["diff"], {
+      "shape:1": ["patch", { meta: ["patch", { note: ["append", "bc", 1] }] }],
+    });
+    assert.deepEqual(patches(v7)[1]!["diff"], {
+      "shape:1": ["patch", { meta: ["patch", { note: ["put", "abc"] }] }],
+    });
   });
 
   it("[RB1] the first data message goes at once, the rest are batched per window", async () => {
     const h = await makeHarness();
     const a = await h.connect("a");
     a.clear();
-    const push = (n: number) => h.room.handleSocketMessage("a", JSON.stringify({ type: "push", clientClock: n, diff: put(`shape:${n}`) }), a);
+    const push = (n: number) =>
+      h.room.handleSocketMessage(
+        "a",
+        JSON.stringify({ type: "push", clientClock: n, diff: put(`shape:${n}`) }),
+        a,
+      );
 
     push(1);
     await settle();
@@ -195,14 +261,21 @@ describe("Room push", () => {
 
     assert.equal(beforeFlush, 1);
     assert.equal(a.frames.length, 2);
-    assert.deepEqual(JSON.parse(a.frames[1]!).data.map((m: { clientClock: number }) => m.clientClock), [2, 3]);
+    assert.deepEqual(
+      JSON.parse(a.frames[1]!).data.map((m: { clientClock: number }) => m.clientClock),
+      [2, 3],
+    );
   });
 
   it("[RB2] pong is sent at once without flushing buffered data", async () => {
     const h = await makeHarness();
     const a = await h.connect("a");
     await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
-    h.room.handleSocketMessage("a", JSON.stringify({ type: "push", clientClock: 2, diff: put("shape:2") }), a);
+    h.room.handleSocketMessage(
+      "a",
+      JSON.stringify({ type: "push", clientClock: 2, diff: put("shape:2") }),
+      a,
+    );
     await settle();
     a.clear();
 

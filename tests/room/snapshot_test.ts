@@ -11,7 +11,11 @@ describe("Room snapshots", () => {
     const storage = new MemoryRoomStorage();
     const h = await makeHarness({ storage });
     const a = await h.connect("a");
-    await h.send("a", a, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
     await h.send("a", a, { type: "push", clientClock: 2, diff: { "shape:1": ["remove"] } });
     await h.room.close();
 
@@ -64,7 +68,10 @@ describe("Room snapshots", () => {
       documentClock: 2,
       documents: [
         { state: oldShape as never, lastChangedClock: 2 },
-        { state: { id: "camera:x", typeName: "camera", x: 0, y: 0, z: 1, meta: {} } as never, lastChangedClock: 1 },
+        {
+          state: { id: "camera:x", typeName: "camera", x: 0, y: 0, z: 1, meta: {} } as never,
+          lastChangedClock: 1,
+        },
       ],
       schema: old,
     });
@@ -84,7 +91,11 @@ describe("Room snapshots", () => {
   it("[SR10] loadSnapshot replaces documents and broadcasts the difference", async () => {
     const h = await makeHarness();
     const a = await h.connect("a");
-    await h.send("a", a, { type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+    await h.send("a", a, {
+      type: "push",
+      clientClock: 1,
+      diff: { "shape:1": ["put", geoShape("shape:1")] },
+    });
     const b = await h.connect("b");
     const snapshot = h.room.getSnapshot();
     snapshot.documents = snapshot.documents.filter((d) => d.state.id !== "shape:1");
@@ -102,7 +113,11 @@ describe("Room snapshots", () => {
     const h = await makeHarness();
 
     await h.room.loadSnapshot({
-      store: { "shape:9": geoShape("shape:9"), "page:page": h.room.getRecord("page:page")!, "document:document": h.room.getRecord("document:document")! },
+      store: {
+        "shape:9": geoShape("shape:9"),
+        "page:page": h.room.getRecord("page:page")!,
+        "document:document": h.room.getRecord("document:document")!,
+      },
       schema: schema.serialize(),
     });
 
@@ -121,6 +136,8 @@ describe("Room snapshots", () => {
 
     assert.equal(h.room.getDocumentClock(), 1);
     assert.equal(Object.keys(patches(a)[0]!["diff"] as object).length, 2);
-    await assert.rejects(h.room.updateStore((store) => store.put({ id: "x:1", typeName: "x" } as never)));
+    await assert.rejects(
+      h.room.updateStore((store) => store.put({ id: "x:1", typeName: "x" } as never)),
+    );
   });
 });
