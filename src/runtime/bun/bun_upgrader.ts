@@ -1,0 +1,36 @@
+/**
+ * The Bun WebSocket upgrade (`server.upgrade` plus the `websocket` handlers object).
+ * @module
+ */
+import type { RawSocket, SocketEvents, Upgrader } from "../../server/raw_socket.ts";
+import type { BunServer, BunServerWebSocket, BunWebSocketHandlers } from "./bun_types.ts";
+
+/** An upgrader bound to the Bun server passed as `fetch`'s second argument. */
+export function bunUpgrader(server: BunServer): Upgrader {
+  return (req: Request, events: SocketEvents): Response | undefined => {
+    if (server.upgrade(req, { data: { events } })) return undefined;
+    return new Response("WebSocket upgrade failed\n", { status: 400 });
+  };
+}
+
+function rawOf(ws: BunServerWebSocket): RawSocket {
+  return {
+    send: (data) => ws.send(data) !== 0, // 0 means Bun dropped the message
+    close: (code, reason) => ws.close(code, reason),
+    get readyState() {
+      return ws.readyState;
+    },
+    bufferedAmount: () => ws.getBufferedAmount(),
+  };
+}
+
+/** The handlers to pass as `websocket` to `Bun.serve` (or export from the default object). */
+export function bunWebSocketHandlers(maxPayloadLength: number): BunWebSocketHandlers {
+  return {
+    maxPayloadLength,
+    idleTimeout: 120,
+    open: (ws) => ws.data.events.open(rawOf(ws)),
+    message: (ws, message) => ws.data.events.message(message),
+    close: (ws) => ws.data.events.close(),
+  };
+}

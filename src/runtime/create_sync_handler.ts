@@ -1,0 +1,45 @@
+/**
+ * `createSyncHandler`: the sync server as a web-standard handler for Deno and Bun.
+ * @module
+ */
+import { SyncServer } from "../server/sync_server.ts";
+import { resolveLimits, type SyncServerOptions } from "../server/server_options.ts";
+import { bunUpgrader, bunWebSocketHandlers } from "./bun/bun_upgrader.ts";
+import type { BunServer, BunWebSocketHandlers } from "./bun/bun_types.ts";
+import { denoUpgrader } from "./deno/deno_upgrader.ts";
+import { isBun } from "./detect.ts";
+
+/** A sync server ready for `Deno.serve(handler.fetch)` or `Bun.serve(handler)`. */
+export interface SyncHandler {
+  /** Handle a request. Under Bun pass the server as the second argument (Bun does). */
+  fetch(req: Request, server?: unknown): Promise<Response | undefined>;
+  /** Bun's `websocket` handlers (ignored by Deno). */
+  websocket: BunWebSocketHandlers;
+  /** The underlying server (rooms, stats). */
+  server: SyncServer;
+  /** Flush every room and close every socket with 1001. */
+  close(): Promise<void>;
+}
+
+/**
+ * Create a sync handler.
+ *
+ * @example Serve with Deno
+ * ```ts ignore
+ * const sync = createSyncHandler();
+ * Deno.serve({ hostname: "127.0.0.1", port: 8787 }, sync.fetch);
+ * ```
+ */
+export function createSyncHandler(options: SyncServerOptions = {}): SyncHandler {
+  const server = new SyncServer(options);
+  const limits = resolveLimits(options.limits);
+  return {
+    server,
+    fetch: (req: Request, bunServer?: unknown): Promise<Response | undefined> => {
+      const upgrade = isBun() ? bunUpgrader(bunServer as BunServer) : denoUpgrader;
+      return server.handle(req, upgrade);
+    },
+    websocket: bunWebSocketHandlers(limits.maxMessageBytes),
+    close: (): Promise<void> => server.shutdown(),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The zero-configuration server behind `deno serve mod.ts` and `bun run mod.ts`: Deno KV at
+ * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA), JSON logs (TLSYNC_LOG_LEVEL), graceful shutdown.
+ * @module
+ */
+import type { Logger } from "../room/logger.ts";
+import type { StorageProvider } from "../storage/storage.ts";
+import { MemoryStorageProvider } from "../storage/memory_storage.ts";
+import { createSyncHandler, type SyncHandler } from "./create_sync_handler.ts";
+import { readEnv } from "./env.ts";
+import { jsonLogger, type LogLevel } from "./json_logger.ts";
+import { installShutdown } from "./shutdown.ts";
+import { openDefaultStorage } from "./default_storage.ts";
+
+/** Default KV location. */
+export const DEFAULT_DATA_PATH = "./data/tlsync.kv.sqlite3";
+
+/** Build the default server; storage opens in the background and requests wait for it. */
+export function createDefaultServer(): SyncHandler {
+  const logger = jsonLogger((readEnv("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
+  const path = readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
+  const storage = new DeferredStorage(openStorage(path, logger));
+  const handler = createSyncHandler({ storage, logger });
+  installShutdown(() => handler.close(), logger);
+  logger.info("server_started", { storage: path });
+  return handler;
+}
+
+async function openStorage(path: string, logger: Logger): Promise<StorageProvider> {
+  try {
+    return await openDefaultStorage(path);
+  } catch (error) {
+    logger.error("storage_unavailable", {
+      path,
+      error: String(error),
+      note: "falling back to in-memory storage: rooms will NOT survive a restart " +
+        "(run with --allow-read --allow-write --allow-env, or set TLSYNC_DATA)",
+    });
+    return new MemoryStorageProvider();
+  }
+}
+
+/** A provider whose real implementation is still opening. */
+class DeferredStorage implements StorageProvider {
+  #ready: Promise<StorageProvider>;
+  constructor(ready: Promise<StorageProvider>) {
+    this.#ready = ready;
+  }
+  async openRoom(roomId: string, options?: Parameters<StorageProvider["openRoom"]>[1]) {
+    return (await this.#ready).openRoom(roomId, options);
+  }
+  async listRooms(): Promise<string[]> {
+    return (await (await this.#ready).listRooms?.()) ?? [];
+  }
+  async deleteRoom(roomId: string): Promise<void> {
+    await (await this.#ready).deleteRoom?.(roomId);
+  }
+  async close(): Promise<void> {
+    await (await this.#ready).close?.();
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * A Logger that writes one JSON line per event to stdout/stderr.
+ * @module
+ */
+import type { Logger } from "../room/logger.ts";
+
+/** Log levels, least to most severe. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+
+/** Lines at `level` and above, as `{"time","level","event",...fields}`. */
+export function jsonLogger(level: LogLevel = "info"): Logger {
+  const min = ORDER[level] ?? ORDER.info;
+  const write = (lvl: Exclude<LogLevel, "silent">) =>
+  (
+    event: string,
+    fields?: Record<string, unknown>,
+  ): void => {
+    if (ORDER[lvl] < min) return;
+    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, event, ...fields });
+    // This file is the one place the project writes to the console.
+    if (lvl === "error" || lvl === "warn") console.error(line);
+    else console.log(line);
+  };
+  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+}

@@ -1,0 +1,31 @@
+/**
+ * Run the host's auth hook and normalise its answer. A throwing hook refuses (fail closed).
+ * @module
+ */
+import { CloseReason } from "../protocol/close_reason.ts";
+import type { Logger } from "../room/logger.ts";
+import type { Authorize } from "./server_options.ts";
+
+/** The normalised decision. */
+export type AuthDecision = { readonly: boolean; meta: unknown } | { refuse: string };
+
+/** Decide whether `req` may join `roomId`. */
+export async function authorizeRequest(
+  authorize: Authorize | undefined,
+  req: Request,
+  roomId: string,
+  logger: Logger,
+): Promise<AuthDecision> {
+  if (!authorize) return { readonly: false, meta: undefined };
+  let result;
+  try {
+    result = await authorize(req, roomId);
+  } catch (error) {
+    logger.error("authorize_failed", { roomId, error: String(error) });
+    return { refuse: CloseReason.FORBIDDEN };
+  }
+  if (result === false) return { refuse: CloseReason.FORBIDDEN };
+  if (result === true || result === undefined) return { readonly: false, meta: undefined };
+  if ("refuse" in result) return { refuse: result.refuse || CloseReason.FORBIDDEN };
+  return { readonly: result.readonly ?? false, meta: result.meta };
+}

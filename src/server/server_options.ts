@@ -1,0 +1,71 @@
+/**
+ * Options of the sync server.
+ * @module
+ */
+import type { StoreSchema, UnknownRecord } from "@tldraw/store";
+import type { Logger } from "../room/logger.ts";
+import type { TimeSource } from "../room/time_source.ts";
+import type { StorageProvider } from "../storage/storage.ts";
+
+/** Let the session in (optionally readonly, with host data), or refuse it. */
+export type AuthorizeResult =
+  | { readonly?: boolean; meta?: unknown }
+  | { refuse: string }
+  | boolean
+  | void;
+
+/** Decide whether a connect request may join `roomId`. */
+export type Authorize = (
+  req: Request,
+  roomId: string,
+) => AuthorizeResult | Promise<AuthorizeResult>;
+
+/** Limits enforced per session and per room. */
+export interface SyncLimits {
+  /** Largest incoming frame in bytes (UTF-8). Default 8 MiB. Over it: 4099 MESSAGE_TOO_LARGE. */
+  maxMessageBytes?: number;
+  /** Sessions per room. Default 100. Over it: 4099 ROOM_FULL. */
+  maxSessionsPerRoom?: number;
+  /** Sustained messages per second per session. Default 100. Over it: 4099 RATE_LIMITED. */
+  maxMessagesPerSecond?: number;
+  /** Messages a session may send at once. Default 500. */
+  messageBurst?: number;
+  /** Bytes queued to a slow client before it is disconnected (it reconnects). Default 32 MiB. */
+  maxBufferedBytes?: number;
+}
+
+/** Options for the sync server. */
+export interface SyncServerOptions {
+  /** Where rooms are stored. Default: in memory (lost on restart). */
+  storage?: StorageProvider;
+  /** Record schema shared with the clients. Default: tldraw's `createTLSchema()`. */
+  schema?: StoreSchema<UnknownRecord, unknown>;
+  /** Auth hook; refusals close with 4099 and the reason. Default: everyone may write. */
+  authorize?: Authorize;
+  /** Limits. */
+  limits?: SyncLimits;
+  /** Which room ids are valid. Default: 1–128 of `A–Z a–z 0–9 _ - . ~`. */
+  roomIdPattern?: RegExp;
+  /** How long an empty room stays loaded, in ms. Default 10000. */
+  roomGracePeriodMs?: number;
+  /** Idle ms before a silent session is closed. Default 20000. */
+  clientTimeout?: number;
+  /** Wall time. Default: the system clock. */
+  time?: TimeSource;
+  /** Structured logs. Default: silent. */
+  logger?: Logger;
+}
+
+/** Limits with defaults filled in. */
+export type ResolvedLimits = Required<SyncLimits>;
+
+/** Fill in default limits. */
+export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
+  return {
+    maxMessageBytes: limits.maxMessageBytes ?? 8 * 1024 * 1024,
+    maxSessionsPerRoom: limits.maxSessionsPerRoom ?? 100,
+    maxMessagesPerSecond: limits.maxMessagesPerSecond ?? 100,
+    messageBurst: limits.messageBurst ?? 500,
+    maxBufferedBytes: limits.maxBufferedBytes ?? 32 * 1024 * 1024,
+  };
+}
