@@ -39,7 +39,8 @@ export function createSyncHandler(options: SyncServerOptions = {}): SyncHandler 
       const upgrade = isBun() ? bunUpgrader(bunServer as BunServer) : denoUpgrader;
       return server.handle(req, upgrade);
     },
-    websocket: bunWebSocketHandlers(limits.maxMessageBytes),
+    // Bun closes over-limit frames itself (1009); leave headroom so ours answers 4099 first.
+    websocket: bunWebSocketHandlers(Math.max(16 * 1024 * 1024, limits.maxMessageBytes * 2)),
     close: (): Promise<void> => server.shutdown(),
   };
 }

@@ -148,6 +148,7 @@ export class Connection implements SocketEvents {
   }
 
   #closeRaw(code?: number, reason?: string): void {
+    if (!this.#raw || this.#raw.readyState >= 2) return; // already closing: keep the first code
     try {
       this.#raw?.close(code, reason);
     } catch {

@@ -6,3 +6,10 @@ if (typeof g["requestAnimationFrame"] !== "function") {
   g["cancelAnimationFrame"] = (id: number) => clearTimeout(id);
 }
 export {};
+// ClientWebSocketAdapter listens for reconnect hints on window and document.
+if (typeof g["window"] === "undefined") {
+  g["window"] = Object.assign(new EventTarget(), { devicePixelRatio: 1 });
+}
+if (typeof g["document"] === "undefined") {
+  g["document"] = Object.assign(new EventTarget(), { hidden: false });
+}

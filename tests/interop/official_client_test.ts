@@ -53,7 +53,7 @@ describe("official TLSyncClient against Room", () => {
     });
   });
 
-  it("presence comes and goes", async () => {
+  it("presence comes and goes", { timeout: 30_000 }, async () => {
     await withClients(2, async (room, [a, b]) => {
       a!.store.put([geoShape("shape:p") as TLRecord]); // makes the client push (presence rides along)
       const hasPresence = (c: OfficialClient) =>
@@ -127,7 +127,9 @@ describe("official TLSyncClient against Room", () => {
     }
   });
 
-  it("fuzz: three clients making random edits with random disconnects converge", async () => {
+  it("fuzz: three clients making random edits with random disconnects converge", {
+    timeout: 60_000,
+  }, async () => {
     await withClients(3, async (room, clients) => {
       let seed = 42;
       const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
