@@ -1,6 +1,7 @@
 /**
  * The zero-configuration server behind `deno serve mod.ts` and `bun run mod.ts`: Deno KV at
- * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA), JSON logs (TLSYNC_LOG_LEVEL), graceful shutdown.
+ * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA), JSON logs (TLSYNC_LOG_LEVEL), room lease lifetime
+ * (TLSYNC_LEASE_MS, default 6000), graceful shutdown.
  * @module
  */
 import type { Logger } from "../room/logger.ts";
@@ -28,7 +29,8 @@ export function createDefaultServer(): SyncHandler {
 
 async function openStorage(path: string, logger: Logger): Promise<StorageProvider> {
   try {
-    return await openDefaultStorage(path);
+    const lease = Number(readEnv("TLSYNC_LEASE_MS") ?? "") || undefined;
+    return await openDefaultStorage(path, lease);
   } catch (error) {
     logger.error("storage_unavailable", {
       path,

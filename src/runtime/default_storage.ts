@@ -2,12 +2,14 @@
  * Open the default storage provider for a path or URL.
  * @module
  */
+import { KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
 import type { StorageProvider } from "../storage/storage.ts";
-import { MemoryStorageProvider } from "../storage/memory_storage.ts";
+import { openKv } from "./open_kv.ts";
 
-/** Open storage at `path` (`:memory:` keeps rooms in memory). */
-export function openDefaultStorage(path: string): Promise<StorageProvider> {
-  // TODO(kv): open Deno KV here once the KV provider lands.
-  if (path === ":memory:" || path) return Promise.resolve(new MemoryStorageProvider());
-  return Promise.resolve(new MemoryStorageProvider());
+/** Deno KV at `path` (a file, `:memory:`, or a KV Connect URL). */
+export async function openDefaultStorage(
+  path: string,
+  leaseTtlMs?: number,
+): Promise<StorageProvider> {
+  return new KvStorageProvider(await openKv(path), leaseTtlMs ? { leaseTtlMs } : {});
 }

@@ -1,0 +1,23 @@
+/**
+ * Open a Deno KV database on Deno (native) or Bun/Node (`@deno/kv`), creating the parent
+ * directory of a file path. Values must be `Uint8Array`s (portable across runtimes).
+ * @module
+ */
+import type { KvLike } from "../storage/kv/kv_like.ts";
+
+/** Open `path` (a file path, `:memory:`, or a KV Connect URL). */
+export async function openKv(path: string): Promise<KvLike> {
+  const isFile = path !== ":memory:" && !/^https?:\/\//.test(path);
+  if (isFile) {
+    const { mkdirSync } = await import("node:fs");
+    const { dirname } = await import("node:path");
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const g = globalThis as { Deno?: { openKv?: (path?: string) => Promise<unknown> } };
+  if (typeof g.Deno?.openKv === "function") return (await g.Deno.openKv(path)) as KvLike;
+  const { openKv: openNpmKv } = await import("@deno/kv");
+  const refuse = (): never => {
+    throw new TypeError("KV values must be Uint8Array (portable between Deno and Bun)");
+  };
+  return (await openNpmKv(path, { encodeV8: refuse, decodeV8: refuse })) as unknown as KvLike;
+}

@@ -1,0 +1,63 @@
+/**
+ * Key builders. Layout under `[...prefix, "room", roomId]`:
+ * `head` (clock, history start, schema, pending journal), `lease`, `doc/<id>` (record or
+ * tombstone), `chunk/<id>/<clock>/<i>` (parts of large records), `journal/<clock>/<i>`.
+ * @module
+ */
+import type { KvKey } from "./kv_like.ts";
+
+/** Builds the keys of one room. */
+export class RoomKeys {
+  /** Prefix of everything in the room. */
+  readonly root: KvKey;
+
+  /** Keys of `roomId` under `prefix`. */
+  constructor(prefix: KvKey, roomId: string) {
+    this.root = [...prefix, "room", roomId];
+  }
+
+  /** The room head. */
+  head(): KvKey {
+    return [...this.root, "head"];
+  }
+
+  /** The single-writer lease. */
+  lease(): KvKey {
+    return [...this.root, "lease"];
+  }
+
+  /** Prefix of all documents and tombstones. */
+  docs(): KvKey {
+    return [...this.root, "doc"];
+  }
+
+  /** One document or tombstone. */
+  doc(id: string): KvKey {
+    return [...this.root, "doc", id];
+  }
+
+  /** Prefix of all chunks. */
+  chunks(): KvKey {
+    return [...this.root, "chunk"];
+  }
+
+  /** One part of a large document written at `clock`. */
+  chunk(id: string, clock: number, part: number): KvKey {
+    return [...this.root, "chunk", id, clock, part];
+  }
+
+  /** Prefix of a journaled commit. */
+  journal(clock: number): KvKey {
+    return [...this.root, "journal", clock];
+  }
+
+  /** One part of a journaled commit. */
+  journalPart(clock: number, part: number): KvKey {
+    return [...this.root, "journal", clock, part];
+  }
+}
+
+/** Prefix listing every room head. */
+export function roomsPrefix(prefix: KvKey): KvKey {
+  return [...prefix, "room"];
+}

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { openKv } from "../../src/runtime/open_kv.ts";
+import { encodeJson } from "../../src/storage/kv/kv_codec.ts";
+import { RoomKeys } from "../../src/storage/kv/kv_keys.ts";
+import type { KvLike } from "../../src/storage/kv/kv_like.ts";
+import { KvStorageProvider } from "../../src/storage/kv/kv_storage_provider.ts";
+import { geoShape } from "../helpers/records.ts";
+import { tempDir } from "../helpers/temp_dir.ts";
+import { commit, runStorageContract } from "./storage_contract.ts";
+
+const opened: KvLike[] = [];
+async function kvAt(path: string): Promise<KvLike> {
+  const kv = await openKv(path);
+  opened.push(kv);
+  return kv;
+}
+
+runStorageContract("kv", async () => {
+  const dir = tempDir();
+  const path = dir.file("kv.sqlite3");
+  const provider = new KvStorageProvider(await kvAt(path), { lease: false });
+  return {
+    provider,
+    reopen: async () => new KvStorageProvider(await kvAt(path), { lease: false }),
+  };
+});
+
+function bigShape(id: string, bytes: number) {
+  return geoShape(id, 0, 0, { meta: { blob: "x".repeat(bytes) } });
+}
+
+describe("KvStorageProvider", () => {
+  it("a 200 KB record is split below the value limit and reassembled", async () => {
+    const dir = tempDir();
+    const provider = new KvStorageProvider(await kvAt(dir.file("kv")), { lease: false });
+    const room = await provider.openRoom("big");
+    await room.load();
+
+    await room.commit(
+      commit({ puts: [{ state: bigShape("shape:big", 200_000), lastChangedClock: 1 }] }),
+    );
+    await room.commit(
+      commit({
+        documentClock: 2,
+        puts: [{ state: bigShape("shape:big", 150_000), lastChangedClock: 2 }],
+      }),
+    );
+    const reopened = await new KvStorageProvider(await kvAt(dir.file("kv")), { lease: false })
+      .openRoom("big");
+    const snapshot = (await reopened.load())!;
+
+    const meta = snapshot.documents[0]!.state as unknown as { meta: { blob: string } };
+    assert.equal(meta.meta.blob.length, 150_000);
+    const kv = await kvAt(dir.file("kv"));
+    let chunkKeys = 0;
+    for await (const _ of kv.list({ prefix: new RoomKeys(["tlsync"], "big").chunks() })) {
+      chunkKeys++;
+    }
+    assert.equal(chunkKeys, 3, "the 200 KB version's parts were removed");
+  });
+
+  it("a commit of 3,000 records is applied whole (journaled) and loads back", async () => {
+    const dir = tempDir();
+    const provider = new KvStorageProvider(await kvAt(dir.file("kv")), { lease: false });
+    const room = await provider.openRoom("many");
+    await room.load();
+    const puts = Array.from(
+      { length: 3000 },
+      (_, i) => ({ state: geoShape(`shape:${i}`, i), lastChangedClock: 1 }),
+    );
+
+    await room.commit(commit({ puts }));
+    const snapshot =
+      (await (await new KvStorageProvider(await kvAt(dir.file("kv")), { lease: false }).openRoom(
+        "many",
+      )).load())!;
+
+    assert.equal(snapshot.documents.length, 3000);
+    assert.equal(snapshot.documentClock, 1);
+  });
+
+  it("a crash before the head flip leaves the previous state; after it, loading finishes the commit", async () => {
+    const dir = tempDir();
+    const kv = await kvAt(dir.file("kv"));
+    const keys = new RoomKeys(["tlsync"], "crash");
+    const provider = new KvStorageProvider(kv, { lease: false });
+    const room = await provider.openRoom("crash");
+    await room.load();
+    await room.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+    const staged = commit({
+      documentClock: 2,
+      puts: [{ state: geoShape("shape:b"), lastChangedClock: 2 }],
+    });
+    await kv.atomic().set(keys.journalPart(2, 0), encodeJson(staged)).commit();
+
+    const before = (await (await provider.openRoom("crash")).load())!;
+    const head = await kv.get(keys.head());
+    const { decodeJson } = await import("../../src/storage/kv/kv_codec.ts");
+    const headValue = decodeJson<Record<string, unknown>>(head.value, keys.head(), "test");
+    await kv.atomic().set(
+      keys.head(),
+      encodeJson({ ...headValue, documentClock: 2, journal: { clock: 2, parts: 1 } }),
+    ).commit();
+    const after = (await (await provider.openRoom("crash")).load())!;
+
+    assert.deepEqual(before.documents.map((d) => d.state.id), ["shape:a"]);
+    assert.equal(before.documentClock, 1);
+    assert.deepEqual(after.documents.map((d) => d.state.id).sort(), ["shape:a", "shape:b"]);
+    assert.equal(after.documentClock, 2);
+  });
+
+  it("a corrupted value fails that room's load with an error naming the key", async () => {
+    const dir = tempDir();
+    const kv = await kvAt(dir.file("kv"));
+    const provider = new KvStorageProvider(kv, { lease: false });
+    const room = await provider.openRoom("bad");
+    await room.load();
+    await room.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+    await kv.atomic().set(
+      new RoomKeys(["tlsync"], "bad").doc("shape:a"),
+      new TextEncoder().encode("{oops"),
+    ).commit();
+
+    await assert.rejects(
+      (await provider.openRoom("bad")).load(),
+      /room "bad".*\["tlsync","room","bad","doc","shape:a"\].*not valid JSON/,
+    );
+    const other = await provider.openRoom("good");
+    assert.equal(await other.load(), undefined, "other rooms still load");
+  });
+
+  it("two writers on one room: the second to commit on a stale head is refused and told it lost", async () => {
+    const dir = tempDir();
+    const path = dir.file("kv");
+    const one = new KvStorageProvider(await kvAt(path), { lease: false });
+    const two = new KvStorageProvider(await kvAt(path), { lease: false });
+    const lost: string[] = [];
+    const a = await one.openRoom("shared");
+    const b = await two.openRoom("shared", { onLost: (r) => lost.push(r) });
+    await a.load();
+    await b.load();
+
+    await a.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+    await assert.rejects(async () =>
+      await b.commit(commit({ puts: [{ state: geoShape("shape:b"), lastChangedClock: 1 }] }))
+    );
+
+    assert.equal(lost.length, 1);
+    const snapshot =
+      (await (await new KvStorageProvider(await kvAt(path), { lease: false }).openRoom("shared"))
+        .load())!;
+    assert.deepEqual(snapshot.documents.map((d) => d.state.id), ["shape:a"]);
+  });
+
+  it("the lease keeps a second server out until the first releases or its lease expires", async () => {
+    const dir = tempDir();
+    const path = dir.file("kv");
+    let now = 1_000_000;
+    const one = new KvStorageProvider(await kvAt(path), {
+      ownerId: "one",
+      leaseTtlMs: 60_000,
+      leaseWaitMs: 0,
+      now: () => now,
+    });
+    const two = new KvStorageProvider(await kvAt(path), {
+      ownerId: "two",
+      leaseTtlMs: 60_000,
+      leaseWaitMs: 0,
+      now: () => now,
+    });
+    const held = await one.openRoom("leased");
+
+    await assert.rejects(two.openRoom("leased"), /held by another server/);
+    now += 61_000; // the first server died without releasing
+    const taken = await two.openRoom("leased");
+
+    await taken.close();
+    await held.close();
+  });
+});
