@@ -1,0 +1,52 @@
+/**
+ * Back up and restore rooms: `deno task snapshot export <room> [file]`,
+ * `deno task snapshot import <room> <file>`, `deno task snapshot list`.
+ * Uses TLSYNC_DATA (default ./data/tlsync.kv.sqlite3). Stop the server first, or the room's lease
+ * makes the command wait for it.
+ * @module
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import process from "node:process";
+import { createTLSchema } from "@tldraw/tlschema";
+import { Room } from "../room/room.ts";
+import type { RoomSnapshot } from "../storage/storage.ts";
+import { openDefaultStorage } from "./default_storage.ts";
+import { DEFAULT_DATA_PATH } from "./default_server.ts";
+
+async function main(args: string[]): Promise<number> {
+  const [command, roomId, file] = args;
+  const storage = await openDefaultStorage(process.env["TLSYNC_DATA"] ?? DEFAULT_DATA_PATH);
+  try {
+    if (command === "list") {
+      for (const id of await storage.listRooms!()) process.stdout.write(`${id}\n`);
+      return 0;
+    }
+    if (
+      !roomId || (command !== "export" && command !== "import") || (command === "import" && !file)
+    ) {
+      process.stderr.write("usage: snapshot list | export <room> [file] | import <room> <file>\n");
+      return 2;
+    }
+    const room = await Room.load({
+      roomId,
+      storage: await storage.openRoom(roomId),
+      schema: createTLSchema() as never,
+    });
+    if (command === "export") {
+      const json = JSON.stringify(room.getSnapshot(), null, 2);
+      if (file) writeFileSync(file, json);
+      else process.stdout.write(json + "\n");
+    } else {
+      await room.loadSnapshot(JSON.parse(readFileSync(file!, "utf8")) as RoomSnapshot);
+      process.stderr.write(
+        `imported ${file} into room "${roomId}" (clock ${room.getDocumentClock()})\n`,
+      );
+    }
+    await room.close();
+    return 0;
+  } finally {
+    await storage.close?.();
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));
