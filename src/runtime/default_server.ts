@@ -1,7 +1,8 @@
 /**
  * The zero-configuration server behind `deno serve mod.ts` and `bun run mod.ts`: Deno KV at
  * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA), JSON logs (TLSYNC_LOG_LEVEL), room lease lifetime
- * (TLSYNC_LEASE_MS, default 6000), graceful shutdown.
+ * (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room, TLSYNC_MAX_MPS messages
+ * per second per session), graceful shutdown.
  * @module
  */
 import type { Logger } from "../room/logger.ts";
@@ -21,10 +22,19 @@ export function createDefaultServer(): SyncHandler {
   const logger = jsonLogger((readEnv("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
   const path = readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
   const storage = new DeferredStorage(openStorage(path, logger));
-  const handler = createSyncHandler({ storage, logger });
+  const limits = {
+    ...(numberEnv("TLSYNC_MAX_SESSIONS") ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! } : {}),
+    ...(numberEnv("TLSYNC_MAX_MPS") ? { maxMessagesPerSecond: numberEnv("TLSYNC_MAX_MPS")!, messageBurst: numberEnv("TLSYNC_MAX_MPS")! * 5 } : {}),
+  };
+  const handler = createSyncHandler({ storage, logger, limits });
   installShutdown(() => handler.close(), logger);
   logger.info("server_started", { storage: path });
   return handler;
+}
+
+function numberEnv(name: string): number | undefined {
+  const value = Number(readEnv(name) ?? "");
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 async function openStorage(path: string, logger: Logger): Promise<StorageProvider> {

@@ -1,0 +1,60 @@
+// Render the bench results as a markdown table with ratios against upstream and the relay.
+type Results = Record<string, Record<string, unknown>>;
+
+function machine(): string {
+  let cpu = "unknown cpu";
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
+  } catch {
+    // not Linux
+  }
+  return `${cpu}, ${navigator.hardwareConcurrency} cores; Deno ${Deno.version.deno}`;
+}
+
+const ROWS: [string, string, string, "higher" | "lower"][] = [
+  ["fanout", "ackP50", "fan-out 10×10 @20 Hz: push→ack p50 (ms)", "lower"],
+  ["fanout", "ackP99", "fan-out: push→ack p99 (ms)", "lower"],
+  ["fanout", "fanP50", "fan-out: push→peer patch p50 (ms)", "lower"],
+  ["fanout", "fanP99", "fan-out: push→peer patch p99 (ms)", "lower"],
+  ["fanout", "cpuPct", "fan-out: server CPU (%)", "lower"],
+  ["fanout", "rssMiB", "fan-out: server RSS (MiB)", "lower"],
+  ["saturation_1x10", "maxPushesPerSec", "max pushes/s, p99<100 ms, 1 room × 10", "higher"],
+  ["saturation_100x5", "maxPushesPerSec", "max pushes/s, p99<100 ms, 100 rooms × 5", "higher"],
+  ["large_room", "oneMs", "large room: 1 fresh client full load (ms)", "lower"],
+  ["large_room", "twentyMs", "large room: 20 concurrent fresh clients (ms)", "lower"],
+  ["connections", "connectMs", "connections into one room: total connect time (ms)", "lower"],
+  ["connections", "perConnKiB", "connections: RSS per connection (KiB)", "lower"],
+  ["memory", "perRoomKiB", "memory per room with 50 shapes (KiB)", "lower"],
+  ["memory", "afterMiB", "RSS after rooms empty (MiB)", "lower"],
+];
+
+function value(r: Record<string, unknown> | undefined, group: string, key: string): number | undefined {
+  const g = r?.[group] as Record<string, unknown> | undefined;
+  const v = g?.[key];
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+export function renderReport(results: Results, meta: { quick: boolean; seconds: number; taskset: boolean }): string {
+  const names = Object.keys(results);
+  const lines = [
+    `Machine: ${machine()}. ${meta.taskset ? "Servers pinned to core 0, load generator to core 1." : "No pinning."} ${meta.quick ? "Quick run." : ""}`,
+    "",
+    `| metric | ${names.join(" | ")} | ours-deno-kv vs upstream | ours-deno-kv vs relay |`,
+    `|---|${names.map(() => "---:").join("|")}|---:|---:|`,
+  ];
+  for (const [group, key, label, better] of ROWS) {
+    const cells = names.map((n) => {
+      const v = value(results[n], group, key);
+      return v === undefined ? "–" : String(Math.round(v * 10) / 10);
+    });
+    const ours = value(results["ours-deno-kv"], group, key);
+    const ratio = (other: string) => {
+      const o = value(results[other], group, key);
+      if (ours === undefined || o === undefined || ours === 0 || o === 0) return "–";
+      const r = better === "higher" ? ours / o : o / ours;
+      return `${Math.round(r * 100) / 100}× ${r >= 1 ? "better" : "worse"}`;
+    };
+    lines.push(`| ${label} | ${cells.join(" | ")} | ${ratio("upstream-deno")} | ${ratio("relay-deno")} |`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,64 @@
+// `deno task bench`: this server (Deno and Bun, durable Deno KV), upstream TLSocketRoom and a bare
+// relay, measured in one run on this machine. BENCH_QUICK=1 for a short run; BENCH_ONLY=name,…
+// to pick targets. Servers run on core 0 and this load generator on core 1 (when taskset exists).
+import { BUN, DENO, hasTaskset, startTarget, type TargetSpec } from "./targets.ts";
+import { connections, fanout, largeRoom, memory, saturation } from "./load/workloads.ts";
+import { renderReport } from "./report.ts";
+
+const quick = Deno.env.get("BENCH_QUICK") === "1";
+const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? (quick ? 3 : 5));
+const only = Deno.env.get("BENCH_ONLY")?.split(",");
+const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-bench-" });
+const ours = { TLSYNC_MAX_SESSIONS: "5000", TLSYNC_MAX_MPS: "100000" };
+
+const specs: TargetSpec[] = [
+  { name: "ours-deno-kv", cmd: (p: number) => [...DENO, "serve", "--host", "127.0.0.1", "--port", String(p), "--allow-all", "mod.ts"], env: { ...ours, TLSYNC_DATA: `${dataDir}/deno.kv` } },
+  { name: "ours-bun-kv", cmd: () => [...BUN, "run", "mod.ts"], env: { ...ours, TLSYNC_DATA: `${dataDir}/bun.kv` } },
+  { name: "ours-deno-mem", cmd: (p: number) => [...DENO, "serve", "--host", "127.0.0.1", "--port", String(p), "--allow-all", "mod.ts"], env: { ...ours, TLSYNC_DATA: ":memory:" } },
+  { name: "upstream-deno", cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/upstream_server.ts", String(p)] },
+  { name: "relay-deno", cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/relay_server.ts", String(p)] },
+].filter((s) => !only || only.includes(s.name));
+
+if (hasTaskset) {
+  await new Deno.Command("taskset", { args: ["-cp", "1", String(Deno.pid)], stdout: "null" }).output();
+  console.log("pinning: servers on core 0 (taskset -c 0), load generator on core 1");
+}
+
+const results: Record<string, Record<string, unknown>> = {};
+for (const spec of specs) {
+  console.log(`\n== ${spec.name}`);
+  const r: Record<string, unknown> = (results[spec.name] = {});
+  let target;
+  try {
+    target = await startTarget(spec);
+  } catch (error) {
+    r["error"] = String(error);
+    console.log(`  failed to start: ${error}`);
+    continue;
+  }
+  const steps: [string, () => Promise<unknown>][] = [
+    ["fanout", () => fanout(target, seconds)],
+    ["saturation_1x10", () => saturation(target, 1, 10, quick ? 1 : 2)],
+    ["saturation_100x5", () => saturation(target, 100, 5, quick ? 1 : 2)],
+    ["large_room", () => largeRoom(target, quick ? 2000 : 10_000)],
+    ["connections", () => connections(target, quick ? 300 : 1000)],
+    ["memory", () => memory(target, quick ? 200 : 1000, 50, 17)],
+  ];
+  for (const [name, run] of steps) {
+    try {
+      r[name] = spec.name.startsWith("relay") && name === "large_room" ? "n/a" : await run();
+    } catch (error) {
+      r[name] = { error: String(error) };
+    }
+    console.log(`  ${name}: ${JSON.stringify(r[name])}`);
+  }
+  await target.stop();
+}
+
+const report = renderReport(results, { quick, seconds, taskset: hasTaskset });
+console.log("\n" + report);
+Deno.mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+Deno.writeTextFileSync(new URL("./results/latest.md", import.meta.url), report);
+Deno.writeTextFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(results, null, 2));
+Deno.removeSync(dataDir, { recursive: true });
+Deno.exit(0);
