@@ -28,16 +28,25 @@ const ROWS: [string, string, string, "higher" | "lower"][] = [
   ["memory", "afterMiB", "RSS after rooms empty (MiB)", "lower"],
 ];
 
-function value(r: Record<string, unknown> | undefined, group: string, key: string): number | undefined {
+function value(
+  r: Record<string, unknown> | undefined,
+  group: string,
+  key: string,
+): number | undefined {
   const g = r?.[group] as Record<string, unknown> | undefined;
   const v = g?.[key];
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
-export function renderReport(results: Results, meta: { quick: boolean; seconds: number; taskset: boolean }): string {
+export function renderReport(
+  results: Results,
+  meta: { quick: boolean; seconds: number; taskset: boolean },
+): string {
   const names = Object.keys(results);
   const lines = [
-    `Machine: ${machine()}. ${meta.taskset ? "Servers pinned to core 0, load generator to core 1." : "No pinning."} ${meta.quick ? "Quick run." : ""}`,
+    `Machine: ${machine()}. ${
+      meta.taskset ? "Servers pinned to core 0, load generator to core 1." : "No pinning."
+    } ${meta.quick ? "Quick run." : ""}`,
     "",
     `| metric | ${names.join(" | ")} | ours-deno-kv vs upstream | ours-deno-kv vs relay |`,
     `|---|${names.map(() => "---:").join("|")}|---:|---:|`,
@@ -54,7 +63,9 @@ export function renderReport(results: Results, meta: { quick: boolean; seconds: 
       const r = better === "higher" ? ours / o : o / ours;
       return `${Math.round(r * 100) / 100}× ${r >= 1 ? "better" : "worse"}`;
     };
-    lines.push(`| ${label} | ${cells.join(" | ")} | ${ratio("upstream-deno")} | ${ratio("relay-deno")} |`);
+    lines.push(
+      `| ${label} | ${cells.join(" | ")} | ${ratio("upstream-deno")} | ${ratio("relay-deno")} |`,
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -12,15 +12,38 @@ const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-bench-" });
 const ours = { TLSYNC_MAX_SESSIONS: "5000", TLSYNC_MAX_MPS: "100000" };
 
 const specs: TargetSpec[] = [
-  { name: "ours-deno-kv", cmd: (p: number) => [...DENO, "serve", "--host", "127.0.0.1", "--port", String(p), "--allow-all", "mod.ts"], env: { ...ours, TLSYNC_DATA: `${dataDir}/deno.kv` } },
-  { name: "ours-bun-kv", cmd: () => [...BUN, "run", "mod.ts"], env: { ...ours, TLSYNC_DATA: `${dataDir}/bun.kv` } },
-  { name: "ours-deno-mem", cmd: (p: number) => [...DENO, "serve", "--host", "127.0.0.1", "--port", String(p), "--allow-all", "mod.ts"], env: { ...ours, TLSYNC_DATA: ":memory:" } },
-  { name: "upstream-deno", cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/upstream_server.ts", String(p)] },
-  { name: "relay-deno", cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/relay_server.ts", String(p)] },
+  {
+    name: "ours-deno-kv",
+    cmd: (
+      p: number,
+    ) => [...DENO, "serve", "--host", "127.0.0.1", "--port", String(p), "--allow-all", "mod.ts"],
+    env: { ...ours, TLSYNC_DATA: `${dataDir}/deno.kv` },
+  },
+  {
+    name: "ours-bun-kv",
+    cmd: () => [...BUN, "run", "mod.ts"],
+    env: { ...ours, TLSYNC_DATA: `${dataDir}/bun.kv` },
+  },
+  {
+    name: "ours-deno-mem",
+    cmd: (
+      p: number,
+    ) => [...DENO, "serve", "--host", "127.0.0.1", "--port", String(p), "--allow-all", "mod.ts"],
+    env: { ...ours, TLSYNC_DATA: ":memory:" },
+  },
+  {
+    name: "upstream-deno",
+    cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/upstream_server.ts", String(p)],
+  },
+  {
+    name: "relay-deno",
+    cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/relay_server.ts", String(p)],
+  },
 ].filter((s) => !only || only.includes(s.name));
 
 if (hasTaskset) {
-  await new Deno.Command("taskset", { args: ["-cp", "1", String(Deno.pid)], stdout: "null" }).output();
+  await new Deno.Command("taskset", { args: ["-cp", "1", String(Deno.pid)], stdout: "null" })
+    .output();
   console.log("pinning: servers on core 0 (taskset -c 0), load generator on core 1");
 }
 
@@ -59,6 +82,9 @@ const report = renderReport(results, { quick, seconds, taskset: hasTaskset });
 console.log("\n" + report);
 Deno.mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 Deno.writeTextFileSync(new URL("./results/latest.md", import.meta.url), report);
-Deno.writeTextFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(results, null, 2));
+Deno.writeTextFileSync(
+  new URL("./results/latest.json", import.meta.url),
+  JSON.stringify(results, null, 2),
+);
 Deno.removeSync(dataDir, { recursive: true });
 Deno.exit(0);

@@ -36,7 +36,13 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
   const child = new Deno.Command(argv[0]!, {
     args: argv.slice(1),
     cwd: root,
-    env: { ...spec.env, PORT: String(port), TLSYNC_LOG_LEVEL: "error", NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    env: {
+      ...spec.env,
+      PORT: String(port),
+      TLSYNC_LOG_LEVEL: "error",
+      NO_COLOR: "1",
+      RUST_BACKTRACE: "0",
+    },
     stdout: "null",
     stderr: "inherit",
   }).spawn();
@@ -83,7 +89,9 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
 function serverPid(pid: number): number {
   for (let depth = 0; depth < 3; depth++) {
     try {
-      const children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim().split(/\s+/).filter(Boolean);
+      const children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim().split(
+        /\s+/,
+      ).filter(Boolean);
       if (children.length !== 1) return pid;
       pid = Number(children[0]);
     } catch {

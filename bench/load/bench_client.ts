@@ -25,7 +25,15 @@ export class BenchClient {
     this.ws = new WebSocket(this.url);
     this.connected = new Promise((resolve, reject) => {
       this.ws.onopen = () =>
-        this.ws.send(JSON.stringify({ type: "connect", connectRequestId: "b", lastServerClock, protocolVersion: 8, schema }));
+        this.ws.send(
+          JSON.stringify({
+            type: "connect",
+            connectRequestId: "b",
+            lastServerClock,
+            protocolVersion: 8,
+            schema,
+          }),
+        );
       this.ws.onerror = () => reject(new Error(`ws error ${this.url}`));
       this.ws.onclose = () => (this.closed = true);
       this.ws.onmessage = (e) => {
@@ -38,7 +46,9 @@ export class BenchClient {
     return this.connected;
   }
 
-  #onMessage(msg: { type: string; data?: unknown[]; diff?: Record<string, unknown>; clientClock?: number }): void {
+  #onMessage(
+    msg: { type: string; data?: unknown[]; diff?: Record<string, unknown>; clientClock?: number },
+  ): void {
     const now = performance.now();
     if (msg.type === "data") {
       for (const m of msg.data as typeof msg[]) this.#onMessage(m);
@@ -88,7 +98,11 @@ export class BenchClient {
     const clock = ++this.clientClock;
     this.pending.set(clock, performance.now());
     const msg: Record<string, unknown> = { type: "push", clientClock: clock, diff };
-    if (cursorX !== undefined) msg["presence"] = ["patch", { cursor: ["put", { x: cursorX, y: 0, type: "default", rotation: 0 }] }];
+    if (cursorX !== undefined) {
+      msg["presence"] = ["patch", {
+        cursor: ["put", { x: cursorX, y: 0, type: "default", rotation: 0 }],
+      }];
+    }
     if (this.ws.readyState === 1) this.ws.send(JSON.stringify(msg));
     return clock;
   }

@@ -4,13 +4,22 @@ import { BenchClient, geoShape, type Latencies, percentile, sentAt } from "./ben
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let roomSeq = 0;
-const url = (t: Target, room: string, s: string) => `ws://127.0.0.1:${t.port}/connect/${room}?sessionId=${s}`;
+const url = (t: Target, room: string, s: string) =>
+  `ws://127.0.0.1:${t.port}/connect/${room}?sessionId=${s}`;
 
-async function openClients(t: Target, rooms: number, perRoom: number, lat: Latencies): Promise<BenchClient[][]> {
+async function openClients(
+  t: Target,
+  rooms: number,
+  perRoom: number,
+  lat: Latencies,
+): Promise<BenchClient[][]> {
   const out: BenchClient[][] = [];
   const tag = `r${Date.now().toString(36)}${roomSeq++}`;
   for (let r = 0; r < rooms; r++) {
-    const group = Array.from({ length: perRoom }, (_, c) => new BenchClient(url(t, `${tag}-${r}`, `s${c}`), lat, `shape:${tag}r${r}c${c}`));
+    const group = Array.from(
+      { length: perRoom },
+      (_, c) => new BenchClient(url(t, `${tag}-${r}`, `s${c}`), lat, `shape:${tag}r${r}c${c}`),
+    );
     await Promise.all(group.map((c) => c.open()));
     out.push(group);
   }
@@ -41,8 +50,10 @@ export async function fanout(t: Target, seconds: number, hz = 20) {
   sentAt.clear();
   return {
     pushesPerSec: Math.round(clients.length * hz),
-    ackP50: percentile(lat.ack, 50), ackP99: percentile(lat.ack, 99),
-    fanP50: percentile(lat.fanout, 50), fanP99: percentile(lat.fanout, 99),
+    ackP50: percentile(lat.ack, 50),
+    ackP99: percentile(lat.ack, 99),
+    fanP50: percentile(lat.fanout, 50),
+    fanP99: percentile(lat.fanout, 99),
     cpuPct: Math.round(((after.cpu - before.cpu) / elapsed) * 100),
     rssMiB: Math.round(after.rssMiB),
   };
@@ -86,7 +97,9 @@ export async function largeRoom(t: Target, shapes: number) {
   await seeder.open();
   for (let i = 0; i < shapes; i += 500) {
     const diff: Record<string, unknown> = {};
-    for (let j = i; j < Math.min(shapes, i + 500); j++) diff[`shape:l${j}`] = ["put", geoShape(`shape:l${j}`, j, 0)];
+    for (let j = i; j < Math.min(shapes, i + 500); j++) {
+      diff[`shape:l${j}`] = ["put", geoShape(`shape:l${j}`, j, 0)];
+    }
     seeder.pushRaw(diff);
     await sleep(20);
   }
@@ -94,7 +107,10 @@ export async function largeRoom(t: Target, shapes: number) {
   while (seeder.pending.size > 0 && performance.now() < deadline) await sleep(50);
   const timeLoad = async (n: number) => {
     const start = performance.now();
-    const cs = Array.from({ length: n }, (_, i) => new BenchClient(url(t, room, `fresh${n}-${i}`), lat, "shape:none"));
+    const cs = Array.from(
+      { length: n },
+      (_, i) => new BenchClient(url(t, room, `fresh${n}-${i}`), lat, "shape:none"),
+    );
     const replies = await Promise.all(cs.map((c) => c.open()));
     const ms = performance.now() - start;
     const ok = replies.every((r) => Object.keys(r["diff"] as object).length >= shapes);
@@ -117,7 +133,9 @@ export async function memory(t: Target, rooms: number, shapes: number, settleSec
     const c = new BenchClient(url(t, `${tag}-${r}`, "m"), lat, `shape:m${r}`);
     await c.open();
     const diff: Record<string, unknown> = {};
-    for (let j = 0; j < shapes; j++) diff[`shape:m${r}-${j}`] = ["put", geoShape(`shape:m${r}-${j}`, j, 0)];
+    for (let j = 0; j < shapes; j++) {
+      diff[`shape:m${r}-${j}`] = ["put", geoShape(`shape:m${r}-${j}`, j, 0)];
+    }
     c.pushRaw(diff);
     clients.push(c);
     if (r % 50 === 49) await sleep(50);
@@ -129,7 +147,12 @@ export async function memory(t: Target, rooms: number, shapes: number, settleSec
   for (const c of clients) c.close();
   await sleep(settleSeconds * 1000);
   const after = procStats(t.pid).rssMiB;
-  return { baseMiB: Math.round(base), loadedMiB: Math.round(loaded), perRoomKiB: Math.round(((loaded - base) * 1024) / rooms), afterMiB: Math.round(after) };
+  return {
+    baseMiB: Math.round(base),
+    loadedMiB: Math.round(loaded),
+    perRoomKiB: Math.round(((loaded - base) * 1024) / rooms),
+    afterMiB: Math.round(after),
+  };
 }
 
 /** `n` clients into one room: connect time and RSS per connection. */
@@ -140,7 +163,10 @@ export async function connections(t: Target, n: number) {
   const start = performance.now();
   const clients: BenchClient[] = [];
   for (let i = 0; i < n; i += 50) {
-    const batch = Array.from({ length: Math.min(50, n - i) }, (_, j) => new BenchClient(url(t, room, `c${i + j}`), lat, "shape:none"));
+    const batch = Array.from(
+      { length: Math.min(50, n - i) },
+      (_, j) => new BenchClient(url(t, room, `c${i + j}`), lat, "shape:none"),
+    );
     await Promise.all(batch.map((c) => c.open()));
     clients.push(...batch);
   }

@@ -13,18 +13,31 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (req) => {
   const id = m[1]!;
   socket.onopen = () => {
     let set = rooms.get(id);
-    if (!set) rooms.set(id, (set = new Set()));
+    if (!set) rooms.set(id, set = new Set());
     set.add(socket);
   };
   socket.onmessage = (e) => {
     const text = String(e.data);
     if (text.startsWith('{"type":"connect"')) {
       const req = JSON.parse(text);
-      socket.send(JSON.stringify({ type: "connect", hydrationType: "wipe_all", connectRequestId: req.connectRequestId, protocolVersion: 8, schema: req.schema, diff: {}, serverClock: 0, isReadonly: false }));
+      socket.send(
+        JSON.stringify({
+          type: "connect",
+          hydrationType: "wipe_all",
+          connectRequestId: req.connectRequestId,
+          protocolVersion: 8,
+          schema: req.schema,
+          diff: {},
+          serverClock: 0,
+          isReadonly: false,
+        }),
+      );
       return;
     }
     if (text === '{"type":"ping"}') return socket.send('{"type":"pong"}');
-    for (const peer of rooms.get(id) ?? []) if (peer !== socket && peer.readyState === 1) peer.send(text);
+    for (const peer of rooms.get(id) ?? []) {
+      if (peer !== socket && peer.readyState === 1) peer.send(text);
+    }
   };
   socket.onclose = () => {
     rooms.get(id)?.delete(socket);

@@ -23,8 +23,15 @@ export function createDefaultServer(): SyncHandler {
   const path = readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
   const storage = new DeferredStorage(openStorage(path, logger));
   const limits = {
-    ...(numberEnv("TLSYNC_MAX_SESSIONS") ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! } : {}),
-    ...(numberEnv("TLSYNC_MAX_MPS") ? { maxMessagesPerSecond: numberEnv("TLSYNC_MAX_MPS")!, messageBurst: numberEnv("TLSYNC_MAX_MPS")! * 5 } : {}),
+    ...(numberEnv("TLSYNC_MAX_SESSIONS")
+      ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! }
+      : {}),
+    ...(numberEnv("TLSYNC_MAX_MPS")
+      ? {
+        maxMessagesPerSecond: numberEnv("TLSYNC_MAX_MPS")!,
+        messageBurst: numberEnv("TLSYNC_MAX_MPS")! * 5,
+      }
+      : {}),
   };
   const handler = createSyncHandler({ storage, logger, limits });
   installShutdown(() => handler.close(), logger);

@@ -11,5 +11,9 @@ export async function openDefaultStorage(
   path: string,
   leaseTtlMs?: number,
 ): Promise<StorageProvider> {
-  return new KvStorageProvider(await openKv(path), leaseTtlMs ? { leaseTtlMs } : {});
+  const native = typeof (globalThis as { Deno?: { openKv?: unknown } }).Deno?.openKv === "function";
+  return new KvStorageProvider(await openKv(path), {
+    maxChecksPerAtomic: native ? 100 : 10,
+    ...(leaseTtlMs ? { leaseTtlMs } : {}),
+  });
 }

@@ -179,3 +179,62 @@ describe("KvStorageProvider", () => {
     await held.close();
   });
 });
+
+describe("KvCommitBatcher", () => {
+  it("commits of many rooms issued together share atomics and all land", async () => {
+    const dir = tempDir();
+    const kv = await kvAt(dir.file("kv"));
+    let atomics = 0;
+    const counting: KvLike = {
+      get: (k) => kv.get(k),
+      list: (s, o) => kv.list(s, o),
+      close: () => kv.close(),
+      atomic: () => {
+        atomics++;
+        return kv.atomic();
+      },
+    };
+    const provider = new KvStorageProvider(counting, { lease: false, maxChecksPerAtomic: 10 });
+    const rooms = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => provider.openRoom(`g${i}`)),
+    );
+    await Promise.all(rooms.map((r) => r.load()));
+    const before = atomics;
+
+    await Promise.all(
+      rooms.map((r, i) =>
+        r.commit(commit({ puts: [{ state: geoShape(`shape:${i}`), lastChangedClock: 1 }] }))
+      ),
+    );
+
+    assert.ok(atomics - before <= 5, `30 commits used ${atomics - before} atomics`);
+    for (const [i, r] of rooms.entries()) {
+      const again = await new KvStorageProvider(kv, { lease: false }).openRoom(`g${i}`);
+      assert.equal((await again.load())!.documents[0]!.state.id, `shape:${i}`);
+      void r;
+    }
+  });
+
+  it("a packed atomic with one stale room refuses only that room", async () => {
+    const dir = tempDir();
+    const kv = await kvAt(dir.file("kv"));
+    const provider = new KvStorageProvider(kv, { lease: false });
+    const lost: string[] = [];
+    const a = await provider.openRoom("ok");
+    const b = await provider.openRoom("stale", { onLost: (r) => lost.push(r) });
+    await a.load();
+    await b.load();
+    const rival = await new KvStorageProvider(kv, { lease: false }).openRoom("stale");
+    await rival.load();
+    await rival.commit(commit({ puts: [{ state: geoShape("shape:rival"), lastChangedClock: 1 }] }));
+
+    const results = await Promise.allSettled([
+      a.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] })),
+      b.commit(commit({ puts: [{ state: geoShape("shape:b"), lastChangedClock: 1 }] })),
+    ]);
+
+    assert.equal(results[0].status, "fulfilled");
+    assert.equal(results[1].status, "rejected");
+    assert.equal(lost.length, 1);
+  });
+});

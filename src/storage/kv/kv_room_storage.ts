@@ -10,7 +10,8 @@ import type { RoomKeys } from "./kv_keys.ts";
 import type { Lease } from "./kv_lease.ts";
 import type { KvLike } from "./kv_like.ts";
 import { loadRoom } from "./kv_load.ts";
-import { addMutations, fitsOneAtomic, planMutations, writeBatches } from "./kv_plan.ts";
+import type { KvCommitBatcher } from "./kv_commit_batcher.ts";
+import { fitsOneAtomic, planMutations, writeBatches } from "./kv_plan.ts";
 import type { StoredHead, StoredIndex } from "./kv_records.ts";
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */
@@ -19,6 +20,7 @@ export class KvRoomStorage implements RoomStorage {
   #keys: RoomKeys;
   #roomId: string;
   #lease: Lease | null;
+  #batcher: KvCommitBatcher;
   #onLost: (reason: string) => void;
   #index: StoredIndex = { known: new Set(), chunked: new Map() };
   #headVersionstamp: string | null = null;
@@ -28,12 +30,14 @@ export class KvRoomStorage implements RoomStorage {
   /** Storage for `roomId` (the lease, if any, is already held). */
   constructor(
     kv: KvLike,
+    batcher: KvCommitBatcher,
     keys: RoomKeys,
     roomId: string,
     lease: Lease | null,
     onLost: (reason: string) => void,
   ) {
     this.#kv = kv;
+    this.#batcher = batcher;
     this.#keys = keys;
     this.#roomId = roomId;
     this.#lease = lease;
@@ -61,8 +65,9 @@ export class KvRoomStorage implements RoomStorage {
     };
     const mutations = planMutations(commit, this.#keys, this.#index);
     if (fitsOneAtomic(mutations)) {
-      const op = addMutations(this.#headWrite(head), mutations);
-      return this.#commitHead(await op.commit());
+      const check = { key: this.#keys.head(), versionstamp: this.#headVersionstamp };
+      const headSet = { key: this.#keys.head(), value: encodeJson(head) };
+      return this.#commitHead(await this.#batcher.commit([check], [...mutations, headSet]));
     }
     await this.#commitJournaled(commit, head, mutations);
   }

@@ -8,6 +8,7 @@ import { Lease } from "./kv_lease.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { KvRoomStorage } from "./kv_room_storage.ts";
 import { writeBatches } from "./kv_plan.ts";
+import { KvCommitBatcher } from "./kv_commit_batcher.ts";
 
 /** Options for {@linkcode KvStorageProvider}. */
 export interface KvStorageOptions {
@@ -23,6 +24,11 @@ export interface KvStorageOptions {
   ownerId?: string;
   /** Wall time (default `Date.now`). */
   now?: () => number;
+  /**
+   * Checks allowed per atomic (Deno: 100, `@deno/kv`: 10). Bounds how many rooms share one
+   * group commit. Default 10.
+   */
+  maxChecksPerAtomic?: number;
 }
 
 /** A StorageProvider on a KV database. */
@@ -31,6 +37,7 @@ export class KvStorageProvider implements StorageProvider {
   #prefix: KvKey;
   #options: KvStorageOptions;
   #owner: string;
+  #batcher: KvCommitBatcher;
 
   /** Store rooms in `kv`. */
   constructor(kv: KvLike, options: KvStorageOptions = {}) {
@@ -38,6 +45,7 @@ export class KvStorageProvider implements StorageProvider {
     this.#prefix = options.prefix ?? ["tlsync"];
     this.#options = options;
     this.#owner = options.ownerId ?? crypto.randomUUID();
+    this.#batcher = new KvCommitBatcher(kv, options.maxChecksPerAtomic ?? 10);
   }
 
   /** Open a room (taking its lease). */
@@ -53,7 +61,7 @@ export class KvStorageProvider implements StorageProvider {
         now: this.#options.now ?? Date.now,
       }, onLost);
     }
-    return new KvRoomStorage(this.#kv, keys, roomId, lease, onLost);
+    return new KvRoomStorage(this.#kv, this.#batcher, keys, roomId, lease, onLost);
   }
 
   /** Ids of stored rooms. */
