@@ -27,6 +27,7 @@ import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun
 
 export { createSyncHandler, type SyncHandler } from "./src/runtime/create_sync_handler.ts";
 export { SyncServer } from "./src/server/sync_server.ts";
+export type { HttpRoute } from "./src/server/http_route.ts";
 export type {
   Authorize,
   AuthorizeResult,
@@ -53,6 +54,11 @@ export type {
   StorageProvider,
   StoredDocument,
 } from "./src/storage/storage.ts";
+export {
+  type KvStorageOptions,
+  KvStorageProvider,
+} from "./src/storage/kv/kv_storage_provider.ts";
+export { openKvStorage } from "./src/runtime/default_storage.ts";
 export { CloseReason, SYNC_ERROR_CLOSE_CODE } from "./src/protocol/close_reason.ts";
 
 let server: SyncHandler | undefined;

@@ -2,18 +2,29 @@
  * Open the default storage provider for a path or URL.
  * @module
  */
-import { KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
+import {
+  type KvStorageOptions,
+  KvStorageProvider,
+} from "../storage/kv/kv_storage_provider.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { openKv } from "./open_kv.ts";
 
-/** Deno KV at `path` (a file, `:memory:`, or a KV Connect URL). */
-export async function openDefaultStorage(
+/**
+ * Rooms in Deno KV at `path` (a file, `:memory:`, or a KV Connect URL): native `Deno.openKv` on
+ * Deno, the `@deno/kv` package on Bun and Node.
+ */
+export async function openKvStorage(
   path: string,
-  leaseTtlMs?: number,
-): Promise<StorageProvider> {
+  options: KvStorageOptions = {},
+): Promise<KvStorageProvider> {
   const native = typeof (globalThis as { Deno?: { openKv?: unknown } }).Deno?.openKv === "function";
   return new KvStorageProvider(await openKv(path), {
     maxChecksPerAtomic: native ? 100 : 10,
-    ...(leaseTtlMs ? { leaseTtlMs } : {}),
+    ...options,
   });
+}
+
+/** The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime. */
+export function openDefaultStorage(path: string, leaseTtlMs?: number): Promise<StorageProvider> {
+  return openKvStorage(path, leaseTtlMs ? { leaseTtlMs } : {});
 }

@@ -6,6 +6,7 @@ import type { StoreSchema, UnknownRecord } from "@tldraw/store";
 import type { Logger } from "../room/logger.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
+import type { HttpRoute } from "./http_route.ts";
 
 /** Let the session in (optionally readonly, with host data), or refuse it. */
 export type AuthorizeResult =
@@ -54,6 +55,8 @@ export interface SyncServerOptions {
   time?: TimeSource;
   /** Structured logs. Default: silent. */
   logger?: Logger;
+  /** Extra HTTP routes tried in order before the built-in ones (assets, admin, metrics…). */
+  routes?: HttpRoute[];
 }
 
 /** Limits with defaults filled in. */

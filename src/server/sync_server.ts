@@ -50,6 +50,10 @@ export class SyncServer {
   /** Answer one request; `upgrade` performs the runtime's WebSocket upgrade. */
   async handle(req: Request, upgrade: Upgrader): Promise<Response | undefined> {
     const url = new URL(req.url);
+    for (const extra of this.#options.routes ?? []) {
+      const response = await extra(req, url, this);
+      if (response) return response;
+    }
     const route = parseRoute(url.pathname, this.#options.roomIdPattern ?? DEFAULT_ROOM_ID_PATTERN);
     switch (route.kind) {
       case "root":
