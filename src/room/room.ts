@@ -3,8 +3,8 @@
  * dispatches client messages to the handlers, and is the one place their errors are caught.
  * @module
  */
+import { serializedSchemaOf, sharedDefaultSchema } from "../schema/shared_schema.ts";
 import type { RecordType, StoreSchema, UnknownRecord } from "@tldraw/store";
-import { createTLSchema } from "@tldraw/tlschema";
 import { CloseReason } from "../protocol/close_reason.ts";
 import type { TLSocketClientSentEvent } from "../protocol/messages.ts";
 import { SyncError } from "../protocol/sync_error.ts";
@@ -77,7 +77,7 @@ export class Room {
 
   /** Load a room from storage (migrating it) and return it ready for sockets. */
   static async load(options: RoomOptions): Promise<Room> {
-    const schema = (options.schema ?? createTLSchema()) as AnyStoreSchema;
+    const schema = (options.schema ?? sharedDefaultSchema()) as AnyStoreSchema;
     const storage = options.storage ?? new MemoryRoomStorage();
     const time = options.time ?? systemTime;
     const logger = options.logger ?? silentLogger;
@@ -86,7 +86,7 @@ export class Room {
     const gate = new DurabilityGate(
       loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
     );
-    const serverSchema = schema.serialize();
+    const { schema: serverSchema, json: serverSchemaJson } = serializedSchemaOf(schema);
     // Assigned below; the callbacks that read it run only after construction.
     // deno-lint-ignore prefer-const
     let life!: RoomLifecycle;
@@ -96,7 +96,7 @@ export class Room {
       roomId: options.roomId,
       schema,
       serverSchema,
-      serverSchemaJson: JSON.stringify(serverSchema),
+      serverSchemaJson,
       store,
       presence: new Map(),
       presenceType: presenceType as RecordType<UnknownRecord, never> | null,
