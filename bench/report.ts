@@ -48,23 +48,27 @@ export function renderReport(
       meta.taskset ? "Servers pinned to core 0, load generator to core 1." : "No pinning."
     } ${meta.quick ? "Quick run." : ""}`,
     "",
-    `| metric | ${names.join(" | ")} | ours-deno-kv vs upstream | ours-deno-kv vs relay |`,
-    `|---|${names.map(() => "---:").join("|")}|---:|---:|`,
+    `| metric | ${
+      names.join(" | ")
+    } | Deno: ours-kv vs upstream | Bun: ours-kv vs upstream | ours-deno-kv vs relay |`,
+    `|---|${names.map(() => "---:").join("|")}|---:|---:|---:|`,
   ];
   for (const [group, key, label, better] of ROWS) {
     const cells = names.map((n) => {
       const v = value(results[n], group, key);
       return v === undefined ? "–" : String(Math.round(v * 10) / 10);
     });
-    const ours = value(results["ours-deno-kv"], group, key);
-    const ratio = (other: string) => {
+    const ratio = (mine: string, other: string) => {
+      const ours = value(results[mine], group, key);
       const o = value(results[other], group, key);
       if (ours === undefined || o === undefined || ours === 0 || o === 0) return "–";
       const r = better === "higher" ? ours / o : o / ours;
       return `${Math.round(r * 100) / 100}× ${r >= 1 ? "better" : "worse"}`;
     };
     lines.push(
-      `| ${label} | ${cells.join(" | ")} | ${ratio("upstream-deno")} | ${ratio("relay-deno")} |`,
+      `| ${label} | ${cells.join(" | ")} | ${ratio("ours-deno-kv", "upstream-deno")} | ${
+        ratio("ours-bun-kv", "upstream-bun")
+      } | ${ratio("ours-deno-kv", "relay-deno")} |`,
     );
   }
   return lines.join("\n") + "\n";

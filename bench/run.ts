@@ -36,6 +36,10 @@ const specs: TargetSpec[] = [
     cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/upstream_server.ts", String(p)],
   },
   {
+    name: "upstream-bun",
+    cmd: (p: number) => [...BUN, "run", "bench/servers/upstream_server_bun.ts", String(p)],
+  },
+  {
     name: "relay-deno",
     cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/relay_server.ts", String(p)],
   },
