@@ -1,0 +1,197 @@
+/**
+ * Assets in Deno KV (native on Deno, `@deno/kv` on Bun), beside the rooms.
+ *
+ * An asset is its parts (≤ 60 KiB each) plus one metadata key. Parts are written first, in as
+ * many atomics as KV's limits need; the metadata is written last, in its own atomic that checks
+ * the id is still free. Until then the asset does not exist, so a half-written upload is never
+ * visible. Parts of an upload that died before its metadata stay behind as unreachable keys.
+ * @module
+ */
+import { KV_LIMITS, type KvKey, type KvLike } from "../storage/kv/kv_like.ts";
+import { discard, readParts } from "./_body_parts.ts";
+import {
+  ASSET_PART_BYTES,
+  assetMetaKey,
+  assetPartKey,
+  decodeMeta,
+  encodeMeta,
+  keyBytes,
+  type StoredAssetMeta,
+} from "./_kv_asset_keys.ts";
+import type {
+  AssetBody,
+  AssetPutOptions,
+  AssetPutResult,
+  AssetStore,
+  ByteRange,
+  StoredAsset,
+} from "./asset_store.ts";
+
+/** Options of {@linkcode KvAssetStore}. */
+export interface KvAssetStoreOptions {
+  /** Key prefix. Default `["tlsync", "assets"]`. */
+  prefix?: KvKey;
+}
+
+/**
+ * Stores assets in a KV database (the `KvLike` subset of `Deno.Kv`).
+ *
+ * @example Assets in the same KV as the rooms
+ * ```ts ignore
+ * import { assetRoutes, createSyncHandler, KvAssetStore, KvStorageProvider } from "@tlsync/edge";
+ *
+ * const kv = await Deno.openKv("./data/tlsync.kv.sqlite3");
+ * const sync = createSyncHandler({
+ *   storage: new KvStorageProvider(kv),
+ *   routes: [assetRoutes({ store: new KvAssetStore(kv) })],
+ * });
+ * ```
+ */
+export class KvAssetStore implements AssetStore {
+  #kv: KvLike;
+  #prefix: KvKey;
+
+  /** A store on `kv`; closing `kv` is the caller's business. */
+  constructor(kv: KvLike, options: KvAssetStoreOptions = {}) {
+    this.#kv = kv;
+    this.#prefix = options.prefix ?? ["tlsync", "assets"];
+  }
+
+  /** Store `body` under `id` unless the id is taken. */
+  async put(
+    id: string,
+    body: AssetBody,
+    contentType: string,
+    options: AssetPutOptions = {},
+  ): Promise<AssetPutResult> {
+    const metaKey = assetMetaKey(this.#prefix, id);
+    if ((await this.#kv.get(metaKey)).versionstamp !== null) {
+      await discard(body);
+      return { ok: false, reason: "exists" };
+    }
+    const upload = crypto.randomUUID();
+    let parts = 0;
+    let size = 0;
+    try {
+      const writer = new PartWriter(this.#kv);
+      const it = readParts(body, ASSET_PART_BYTES, options.maxBytes);
+      let step = await it.next();
+      while (!step.done) {
+        await writer.add(assetPartKey(this.#prefix, id, upload, parts), step.value);
+        parts++;
+        size += step.value.length;
+        step = await it.next();
+      }
+      if (step.value === "too_large") {
+        await writer.flush();
+        await this.#deleteParts(id, upload, parts);
+        return { ok: false, reason: "too_large" };
+      }
+      await writer.flush();
+      const meta: StoredAssetMeta = {
+        contentType,
+        size,
+        parts,
+        partBytes: ASSET_PART_BYTES,
+        upload,
+      };
+      const result = await this.#kv.atomic()
+        .check({ key: metaKey, versionstamp: null })
+        .set(metaKey, encodeMeta(meta))
+        .commit();
+      if (result.ok) return { ok: true, size };
+    } catch (error) {
+      await this.#deleteParts(id, upload, parts).catch(() => {
+        // The original failure is the one worth reporting; leftover parts are unreachable.
+      });
+      throw error;
+    }
+    // A concurrent upload of the same id wrote its metadata first.
+    await this.#deleteParts(id, upload, parts);
+    return { ok: false, reason: "exists" };
+  }
+
+  /** The asset under `id`, or `undefined`. */
+  async get(id: string): Promise<StoredAsset | undefined> {
+    const entry = await this.#kv.get(assetMetaKey(this.#prefix, id));
+    if (entry.versionstamp === null) return undefined;
+    const meta = decodeMeta(entry.value, id);
+    return {
+      contentType: meta.contentType,
+      size: meta.size,
+      read: (range?: ByteRange): ReadableStream<Uint8Array> =>
+        this.#read(id, meta, range ?? { offset: 0, length: meta.size }),
+    };
+  }
+
+  /** Remove the asset under `id`: the metadata first (it vanishes at once), then its parts. */
+  async delete(id: string): Promise<void> {
+    const metaKey = assetMetaKey(this.#prefix, id);
+    const entry = await this.#kv.get(metaKey);
+    if (entry.versionstamp === null) return;
+    const meta = decodeMeta(entry.value, id);
+    const result = await this.#kv.atomic().check(entry).delete(metaKey).commit();
+    if (result.ok) await this.#deleteParts(id, meta.upload, meta.parts);
+  }
+
+  #read(id: string, meta: StoredAssetMeta, range: ByteRange): ReadableStream<Uint8Array> {
+    const end = Math.min(range.offset + range.length, meta.size);
+    let index = Math.floor(range.offset / meta.partBytes);
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const partStart = index * meta.partBytes;
+        if (partStart >= end) return controller.close();
+        const key = assetPartKey(this.#prefix, id, meta.upload, index);
+        const { value } = await this.#kv.get(key);
+        if (!(value instanceof Uint8Array)) {
+          throw new Error(`Cannot read asset "${id}": part ${index} is missing`);
+        }
+        const from = Math.max(range.offset - partStart, 0);
+        const to = Math.min(end - partStart, value.length);
+        controller.enqueue(value.slice(from, to));
+        index++;
+      },
+    });
+  }
+
+  async #deleteParts(id: string, upload: string, parts: number): Promise<void> {
+    for (let i = 0; i < parts; i += KV_LIMITS.maxMutations) {
+      const op = this.#kv.atomic();
+      for (let j = i; j < Math.min(parts, i + KV_LIMITS.maxMutations); j++) {
+        op.delete(assetPartKey(this.#prefix, id, upload, j));
+      }
+      const result = await op.commit();
+      if (!result.ok) throw new Error(`Cannot delete parts of asset "${id}"`);
+    }
+  }
+}
+
+/** Groups part writes into atomics within KV's mutation-count and byte limits. */
+class PartWriter {
+  #kv: KvLike;
+  #batch: { key: KvKey; value: Uint8Array }[] = [];
+  #bytes = 0;
+
+  constructor(kv: KvLike) {
+    this.#kv = kv;
+  }
+
+  async add(key: KvKey, value: Uint8Array): Promise<void> {
+    const size = keyBytes(key) + value.length;
+    const full = this.#batch.length + 1 > KV_LIMITS.maxMutations ||
+      this.#bytes + size > KV_LIMITS.maxTotalMutationBytes;
+    if (full) await this.flush();
+    this.#batch.push({ key, value });
+    this.#bytes += size;
+  }
+
+  async flush(): Promise<void> {
+    if (this.#batch.length === 0) return;
+    const op = this.#kv.atomic();
+    for (const { key, value } of this.#batch) op.set(key, value);
+    const result = await op.commit();
+    if (!result.ok) throw new Error("Cannot write asset parts: KV atomic commit failed");
+    this.#batch = [];
+    this.#bytes = 0;
+  }
+}

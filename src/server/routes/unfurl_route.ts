@@ -1,0 +1,45 @@
+/**
+ * `GET /unfurl?url=…`: bookmark metadata for a stock tldraw front end, as the official tldraw
+ * self-hosting template offers it.
+ * @module
+ */
+import { type Logger, silentLogger } from "../../room/logger.ts";
+import { unfurl, type UnfurlOptions } from "../../unfurl/unfurl.ts";
+import type { HttpRoute } from "../http_route.ts";
+import { guarded, json, jsonError, methodNotAllowed, preflight } from "./_http.ts";
+
+/** Options of {@linkcode unfurlRoute}: the unfurler's options plus a logger. */
+export interface UnfurlRouteOptions extends UnfurlOptions {
+  /** Where unexpected failures are reported. Default: silent. */
+  logger?: Logger;
+}
+
+const METHODS = "GET, OPTIONS";
+
+/**
+ * Answer `GET /unfurl?url=…` with `{ title, description, image, favicon }`, or `{ error }` with
+ * 400 (bad or refused URL) or 502 (the fetch failed). Non-public targets are refused unless
+ * `allowPrivate` is set; host names are checked by address only with `resolveHost`.
+ *
+ * @example Bookmarks for a tldraw app
+ * ```ts ignore
+ * import { createSyncHandler, unfurlRoute } from "@tlsync/edge";
+ *
+ * const sync = createSyncHandler({ routes: [unfurlRoute({ timeoutMs: 3000 })] });
+ * ```
+ */
+export function unfurlRoute(options: UnfurlRouteOptions = {}): HttpRoute {
+  const logger = options.logger ?? silentLogger;
+  return (req: Request, url: URL): Promise<Response> | undefined => {
+    if (url.pathname !== "/unfurl") return undefined;
+    return guarded(logger, "unfurl_route_failed", async () => {
+      if (req.method === "OPTIONS") return preflight(req, METHODS);
+      if (req.method !== "GET") return methodNotAllowed(METHODS);
+      const target = url.searchParams.get("url");
+      if (!target) return jsonError(400, "Missing url parameter");
+      const result = await unfurl(target, options);
+      if (!result.ok) return jsonError(result.status, result.error);
+      return json(result.metadata, 200, { "cache-control": "public, max-age=3600" });
+    });
+  };
+}
