@@ -1,0 +1,44 @@
+/**
+ * The admin API's HTTP errors and the one place any error becomes a JSON `{ error, message }`
+ * response.
+ * @module
+ */
+import { SyncError } from "../../protocol/sync_error.ts";
+
+/** An error with an HTTP status and a machine-readable code. */
+export class AdminError extends Error {
+  /** HTTP status. */
+  readonly status: number;
+  /** Machine-readable code, e.g. `not_found`. */
+  readonly code: string;
+  /** Extra response headers (e.g. `allow`). */
+  readonly headers: Record<string, string>;
+
+  /** An error answered with `status`. */
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = "AdminError";
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+/** The JSON body of every admin error. */
+export interface AdminErrorBody {
+  error: string;
+  message: string;
+}
+
+/** Turn anything thrown by an admin handler into a response; invalid records are 400. */
+export function adminErrorResponse(error: unknown): Response {
+  let e: AdminError;
+  if (error instanceof AdminError) e = error;
+  else if (error instanceof SyncError) e = new AdminError(400, "invalid_record", error.message);
+  else {
+    const message = error instanceof Error ? error.message : String(error);
+    e = new AdminError(500, "internal_error", message);
+  }
+  const body: AdminErrorBody = { error: e.code, message: e.message };
+  return Response.json(body, { status: e.status, headers: e.headers });
+}

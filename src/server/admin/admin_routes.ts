@@ -1,0 +1,97 @@
+/**
+ * `adminRoutes({ token })`: the admin REST API under `/admin/`, as an {@linkcode HttpRoute}.
+ * Off unless a token is configured; every request needs `Authorization: Bearer <token>`.
+ * @module
+ */
+import type { Logger } from "../../room/logger.ts";
+import { BearerToken, unauthorized } from "../bearer_token.ts";
+import type { HttpRoute } from "../http_route.ts";
+import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
+import { AdminError, adminErrorResponse } from "./admin_error.ts";
+import { type AdminPath, parseAdminPath } from "./admin_path.ts";
+import type { AdminRequest } from "./admin_request.ts";
+import { closeRoom } from "./close_room.ts";
+import { deleteRoom } from "./delete_room.ts";
+import { getRoom } from "./get_room.ts";
+import { kickSession } from "./kick_session.ts";
+import { listRooms } from "./list_rooms.ts";
+import { patchRoom } from "./patch_room.ts";
+import { putRoom } from "./put_room.ts";
+
+/** Options of {@linkcode adminRoutes}. */
+export interface AdminRoutesOptions {
+  /** The bearer token. Empty or missing: the admin API is off (its paths fall through to 404). */
+  token: string | undefined;
+  /** Largest request body (snapshots) in bytes. Default 32 MiB. */
+  maxBodyBytes?: number;
+  /** Valid room ids; match the server's `roomIdPattern`. Default: the server default. */
+  roomIdPattern?: RegExp;
+  /** Audit log: `admin_request` per authenticated request, `admin_unauthorized` per refusal. */
+  logger?: Logger;
+}
+
+type Endpoint = (ctx: AdminRequest) => Promise<Response>;
+
+/**
+ * The admin API as a route for `SyncServerOptions.routes`.
+ *
+ * @example Enable the admin API from an environment variable
+ * ```ts ignore
+ * const sync = createSyncHandler({
+ *   routes: [adminRoutes({ token: Deno.env.get("TLSYNC_ADMIN_TOKEN") })],
+ * });
+ * ```
+ */
+export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
+  if (!options.token) return () => undefined;
+  const bearer = new BearerToken(options.token);
+  const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const pattern = options.roomIdPattern ?? DEFAULT_ROOM_ID_PATTERN;
+  return async (req, url, server) => {
+    if (url.pathname !== "/admin" && !url.pathname.startsWith("/admin/")) return undefined;
+    if (!(await bearer.verify(req))) {
+      await req.body?.cancel().catch(() => {}); // unread body of a refused request
+      options.logger?.warn("admin_unauthorized", { method: req.method, path: url.pathname });
+      return unauthorized("admin");
+    }
+    const ctx: AdminRequest = { req, url, registry: server.registry, maxBodyBytes };
+    let response: Response;
+    try {
+      response = await endpoint(parseAdminPath(url.pathname, pattern), req.method)(ctx);
+    } catch (error) {
+      response = adminErrorResponse(error);
+    }
+    options.logger?.info("admin_request", {
+      method: req.method,
+      path: url.pathname,
+      status: response.status,
+    });
+    return response;
+  };
+}
+
+function endpoint(path: AdminPath, method: string): Endpoint {
+  const table: Record<string, Endpoint | undefined> = routeTable(path);
+  const found = table[method];
+  if (found) return found;
+  const allow = Object.keys(table).join(", ");
+  throw new AdminError(405, "method_not_allowed", `Use ${allow} on this path`, { allow });
+}
+
+function routeTable(path: AdminPath): Record<string, Endpoint> {
+  switch (path.kind) {
+    case "rooms":
+      return { GET: listRooms };
+    case "room":
+      return {
+        GET: (ctx) => getRoom(ctx, path),
+        PUT: (ctx) => putRoom(ctx, path),
+        PATCH: (ctx) => patchRoom(ctx, path),
+        DELETE: (ctx) => deleteRoom(ctx, path),
+      };
+    case "close":
+      return { POST: (ctx) => closeRoom(ctx, path) };
+    case "session":
+      return { DELETE: (ctx) => kickSession(ctx, path) };
+  }
+}

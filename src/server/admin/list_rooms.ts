@@ -1,0 +1,30 @@
+/**
+ * `GET /admin/rooms`: live rooms with their sessions, and the ids in storage.
+ * @module
+ */
+import type { AdminRequest } from "./admin_request.ts";
+
+/** One live room. */
+export interface LiveRoomInfo {
+  roomId: string;
+  sessions: number;
+  documentClock: number;
+}
+
+/** The body of `GET /admin/rooms`; `stored` is null when storage cannot list rooms. */
+export interface RoomList {
+  live: LiveRoomInfo[];
+  stored: string[] | null;
+}
+
+/** List live and stored rooms. */
+export async function listRooms({ registry }: AdminRequest): Promise<Response> {
+  const live = registry.rooms().map((room) => ({
+    roomId: room.roomId,
+    sessions: room.getSessionCount(),
+    documentClock: room.getDocumentClock(),
+  }));
+  const stored = await registry.listStored();
+  const body: RoomList = { live, stored: stored ? [...stored].sort() : null };
+  return Response.json(body);
+}
