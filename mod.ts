@@ -54,12 +54,65 @@ export type {
   StorageProvider,
   StoredDocument,
 } from "./src/storage/storage.ts";
-export {
-  type KvStorageOptions,
-  KvStorageProvider,
-} from "./src/storage/kv/kv_storage_provider.ts";
+export { type KvStorageOptions, KvStorageProvider } from "./src/storage/kv/kv_storage_provider.ts";
 export { openKvStorage } from "./src/runtime/default_storage.ts";
+export {
+  createKvCluster,
+  type KvCluster,
+  type KvClusterOptions,
+} from "./src/cluster/kv_cluster.ts";
+export type { RoomEndpoint, RoomRouter, RoomRouterFactory } from "./src/server/room_router.ts";
+export type {
+  AssetBody,
+  AssetMetadata,
+  AssetPutOptions,
+  AssetPutResult,
+  AssetStore,
+  ByteRange,
+  StoredAsset,
+} from "./src/assets/asset_store.ts";
+export { MemoryAssetStore } from "./src/assets/memory_asset_store.ts";
+export { KvAssetStore, type KvAssetStoreOptions } from "./src/assets/kv_asset_store.ts";
+export {
+  assetRoutes,
+  type AssetRoutesOptions,
+  DEFAULT_ASSET_ID_PATTERN,
+  DEFAULT_MAX_UPLOAD_BYTES,
+} from "./src/server/routes/assets_route.ts";
+export { unfurlRoute, type UnfurlRouteOptions } from "./src/server/routes/unfurl_route.ts";
+export {
+  unfurl,
+  UnfurlError,
+  type UnfurlFetch,
+  type UnfurlOptions,
+  type UnfurlResult,
+} from "./src/unfurl/unfurl.ts";
+export type { UnfurlMetadata } from "./src/unfurl/parse_metadata.ts";
+export type { ResolveHost, TargetGuardOptions } from "./src/unfurl/target_guard.ts";
+export { systemResolveHost } from "./src/runtime/resolve_host.ts";
 export { CloseReason, SYNC_ERROR_CLOSE_CODE } from "./src/protocol/close_reason.ts";
+export { adminRoutes, type AdminRoutesOptions } from "./src/server/admin/admin_routes.ts";
+export type { LiveRoomInfo, RoomList } from "./src/server/admin/list_rooms.ts";
+export type { RoomPatch } from "./src/server/admin/patch_room.ts";
+export type { AdminErrorBody } from "./src/server/admin/admin_error.ts";
+export { metricsRoute, type MetricsRouteOptions } from "./src/server/metrics_route.ts";
+export {
+  type ServerStats,
+  SyncMetrics,
+  type SyncMetricsOptions,
+} from "./src/metrics/sync_metrics.ts";
+export { MetricsRegistry } from "./src/metrics/metrics_registry.ts";
+export { Counter, type CounterOptions } from "./src/metrics/counter.ts";
+export { Gauge, type GaugeOptions } from "./src/metrics/gauge.ts";
+export { Histogram, LATENCY_BUCKETS } from "./src/metrics/histogram.ts";
+export {
+  type Labels,
+  type Metric,
+  type MetricType,
+  PROMETHEUS_CONTENT_TYPE,
+  type Sample,
+} from "./src/metrics/exposition.ts";
+export { type CommitObserver, timedStorage } from "./src/metrics/timed_storage.ts";
 
 let server: SyncHandler | undefined;
 function defaultServer(): SyncHandler {

@@ -1,18 +1,26 @@
 /**
  * The zero-configuration server behind `deno serve mod.ts` and `bun run mod.ts`: Deno KV at
- * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA), JSON logs (TLSYNC_LOG_LEVEL), room lease lifetime
- * (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room, TLSYNC_MAX_MPS messages
- * per second per session), graceful shutdown.
+ * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:id` and
+ * `/unfurl` routes (TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB), JSON logs (TLSYNC_LOG_LEVEL), room
+ * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
+ * TLSYNC_MAX_MPS messages per second per session), multi-instance serving of one KV file
+ * (TLSYNC_CLUSTER=1), graceful shutdown. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
+ * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
  * @module
  */
-import type { Logger } from "../room/logger.ts";
-import type { StorageProvider } from "../storage/storage.ts";
-import { MemoryStorageProvider } from "../storage/memory_storage.ts";
+import { adminRoutes } from "../server/admin/admin_routes.ts";
+import { metricsRoute } from "../server/metrics_route.ts";
+import { assetRoutes } from "../server/routes/assets_route.ts";
+import { unfurlRoute } from "../server/routes/unfurl_route.ts";
 import { createSyncHandler, type SyncHandler } from "./create_sync_handler.ts";
+import { openDefaultBackends } from "./default_backends.ts";
+import { DeferredAssetStore } from "./deferred_asset_store.ts";
+import { deferRouter } from "./deferred_router.ts";
+import { DeferredStorage } from "./deferred_storage.ts";
 import { readEnv } from "./env.ts";
 import { jsonLogger, type LogLevel } from "./json_logger.ts";
+import { systemResolveHost } from "./resolve_host.ts";
 import { installShutdown } from "./shutdown.ts";
-import { openDefaultStorage } from "./default_storage.ts";
 
 /** Default KV location. */
 export const DEFAULT_DATA_PATH = "./data/tlsync.kv.sqlite3";
@@ -21,7 +29,11 @@ export const DEFAULT_DATA_PATH = "./data/tlsync.kv.sqlite3";
 export function createDefaultServer(): SyncHandler {
   const logger = jsonLogger((readEnv("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
   const path = readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
-  const storage = new DeferredStorage(openStorage(path, logger));
+  const cluster = readEnv("TLSYNC_CLUSTER") === "1";
+  const backends = openDefaultBackends(path, numberEnv("TLSYNC_LEASE_MS"), logger, cluster);
+  const storage = new DeferredStorage(backends.then((b) => b.storage));
+  const assets = new DeferredAssetStore(backends.then((b) => b.assets));
+  const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES");
   const limits = {
     ...(numberEnv("TLSYNC_MAX_SESSIONS")
       ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! }
@@ -33,48 +45,29 @@ export function createDefaultServer(): SyncHandler {
       }
       : {}),
   };
-  const handler = createSyncHandler({ storage, logger, limits });
+  const routes = [
+    assetRoutes({ store: assets, logger, ...(maxUpload ? { maxBytes: maxUpload } : {}) }),
+    unfurlRoute({ logger, resolveHost: systemResolveHost }),
+    metricsRoute({ token: readEnv("TLSYNC_METRICS_TOKEN") || undefined }),
+    adminRoutes({ token: readEnv("TLSYNC_ADMIN_TOKEN") || undefined, logger }),
+  ];
+  const handler = createSyncHandler({
+    storage,
+    logger,
+    limits,
+    routes,
+    ...(cluster ? { roomRouter: deferRouter(backends.then((b) => b.roomRouter)) } : {}),
+  });
   installShutdown(() => handler.close(), logger);
-  logger.info("server_started", { storage: path });
+  logger.info("server_started", {
+    storage: path,
+    cluster,
+    admin: !!readEnv("TLSYNC_ADMIN_TOKEN"),
+  });
   return handler;
 }
 
 function numberEnv(name: string): number | undefined {
   const value = Number(readEnv(name) ?? "");
   return Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-async function openStorage(path: string, logger: Logger): Promise<StorageProvider> {
-  try {
-    const lease = Number(readEnv("TLSYNC_LEASE_MS") ?? "") || undefined;
-    return await openDefaultStorage(path, lease);
-  } catch (error) {
-    logger.error("storage_unavailable", {
-      path,
-      error: String(error),
-      note: "falling back to in-memory storage: rooms will NOT survive a restart " +
-        "(run with --allow-read --allow-write --allow-env, or set TLSYNC_DATA)",
-    });
-    return new MemoryStorageProvider();
-  }
-}
-
-/** A provider whose real implementation is still opening. */
-class DeferredStorage implements StorageProvider {
-  #ready: Promise<StorageProvider>;
-  constructor(ready: Promise<StorageProvider>) {
-    this.#ready = ready;
-  }
-  async openRoom(roomId: string, options?: Parameters<StorageProvider["openRoom"]>[1]) {
-    return (await this.#ready).openRoom(roomId, options);
-  }
-  async listRooms(): Promise<string[]> {
-    return (await (await this.#ready).listRooms?.()) ?? [];
-  }
-  async deleteRoom(roomId: string): Promise<void> {
-    await (await this.#ready).deleteRoom?.(roomId);
-  }
-  async close(): Promise<void> {
-    await (await this.#ready).close?.();
-  }
 }

@@ -2,10 +2,8 @@
  * Open the default storage provider for a path or URL.
  * @module
  */
-import {
-  type KvStorageOptions,
-  KvStorageProvider,
-} from "../storage/kv/kv_storage_provider.ts";
+import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
+import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { openKv } from "./open_kv.ts";
 
@@ -17,11 +15,16 @@ export async function openKvStorage(
   path: string,
   options: KvStorageOptions = {},
 ): Promise<KvStorageProvider> {
+  return kvStorageOn(await openKv(path), options);
+}
+
+/**
+ * Rooms in an already-open KV handle (shared, e.g., with the asset store). The provider closes
+ * `kv` when it is closed.
+ */
+export function kvStorageOn(kv: KvLike, options: KvStorageOptions = {}): KvStorageProvider {
   const native = typeof (globalThis as { Deno?: { openKv?: unknown } }).Deno?.openKv === "function";
-  return new KvStorageProvider(await openKv(path), {
-    maxChecksPerAtomic: native ? 100 : 10,
-    ...options,
-  });
+  return new KvStorageProvider(kv, { maxChecksPerAtomic: native ? 100 : 10, ...options });
 }
 
 /** The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime. */

@@ -3,14 +3,16 @@
  * and feeds the room. Runtime adapters drive it through {@linkcode SocketEvents}.
  * @module
  */
+import { ConnectionMeter } from "../metrics/connection_meter.ts";
+import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
 import type { Logger } from "../room/logger.ts";
-import type { Room } from "../room/room.ts";
 import type { SocketLike } from "../room/socket_like.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { RawSocket, SocketEvents } from "./raw_socket.ts";
 import type { ResolvedLimits } from "./server_options.ts";
+import type { RoomEndpoint } from "./room_router.ts";
 
 /** Close reason for a frame over `maxMessageBytes`. */
 export const MESSAGE_TOO_LARGE = "MESSAGE_TOO_LARGE";
@@ -24,7 +26,8 @@ export interface ConnectionInit {
   limits: ResolvedLimits;
   time: TimeSource;
   logger: Logger;
-  acquire(roomId: string): Promise<Room>;
+  metrics?: SyncMetrics | undefined;
+  acquire(roomId: string): Promise<RoomEndpoint>;
   releaseIfEmpty(roomId: string): void;
   onClosed(connection: Connection): void;
 }
@@ -33,11 +36,12 @@ export interface ConnectionInit {
 export class Connection implements SocketEvents {
   #init: ConnectionInit;
   #raw: RawSocket | null = null;
-  #room: Room | null = null;
+  #room: RoomEndpoint | null = null;
   #pending: (string | ArrayBuffer | Uint8Array)[] | null = [];
   #closed = false;
   #limiter: RateLimiter;
   #encoder = new TextEncoder();
+  #meter: ConnectionMeter | undefined;
   /** The SocketLike handed to the room. */
   readonly socket: SocketLike;
 
@@ -49,6 +53,7 @@ export class Connection implements SocketEvents {
       init.limits.messageBurst,
       init.time,
     );
+    this.#meter = init.metrics && new ConnectionMeter(init.metrics);
     const readyState = (): number => this.#raw?.readyState ?? 0;
     this.socket = {
       send: (data) => this.#send(data),
@@ -62,6 +67,7 @@ export class Connection implements SocketEvents {
   /** The socket opened: load the room, then attach. */
   open(raw: RawSocket): void {
     this.#raw = raw;
+    this.#meter?.opened();
     const init = this.#init;
     init.acquire(init.roomId).then(
       (room) => this.#attach(room),
@@ -75,6 +81,7 @@ export class Connection implements SocketEvents {
   /** A frame arrived. */
   message(data: string | ArrayBuffer | Uint8Array): void {
     if (this.#closed) return;
+    this.#meter?.received(data);
     if (this.#tooLarge(data)) return this.#reject(MESSAGE_TOO_LARGE);
     if (!this.#limiter.take()) return this.#reject(CloseReason.RATE_LIMITED);
     if (this.#pending) this.#pending.push(data);
@@ -90,7 +97,7 @@ export class Connection implements SocketEvents {
     this.#init.onClosed(this);
   }
 
-  #attach(room: Room): void {
+  #attach(room: RoomEndpoint): void {
     const init = this.#init;
     if (this.#closed || !this.#raw || this.#raw.readyState !== 1) {
       init.releaseIfEmpty(init.roomId);
@@ -101,13 +108,20 @@ export class Connection implements SocketEvents {
       init.releaseIfEmpty(init.roomId);
       return;
     }
+    try {
+      room.handleSocketConnect({
+        sessionId: init.sessionId,
+        socket: this.socket,
+        isReadonly: init.isReadonly,
+        meta: init.meta,
+      });
+    } catch (error) {
+      // The room closed between loading and attaching (eviction, admin close): reconnect.
+      init.logger.warn("attach_failed", { roomId: init.roomId, error: String(error) });
+      this.#closeRaw(1012, "Room restarting");
+      return;
+    }
     this.#room = room;
-    room.handleSocketConnect({
-      sessionId: init.sessionId,
-      socket: this.socket,
-      isReadonly: init.isReadonly,
-      meta: init.meta,
-    });
     const pending = this.#pending ?? [];
     this.#pending = null;
     for (const data of pending) room.handleSocketMessage(init.sessionId, data, this.socket);
@@ -126,6 +140,7 @@ export class Connection implements SocketEvents {
       this.#closeRaw(1013, "Too slow: reconnect to resync");
       throw new Error("Slow consumer disconnected");
     }
+    this.#meter?.sent(data);
   }
 
   #reject(reason: string): void {
@@ -149,6 +164,7 @@ export class Connection implements SocketEvents {
 
   #closeRaw(code?: number, reason?: string): void {
     if (!this.#raw || this.#raw.readyState >= 2) return; // already closing: keep the first code
+    if (code === SYNC_ERROR_CLOSE_CODE) this.#meter?.rejected(reason ?? "");
     try {
       this.#raw?.close(code, reason);
     } catch {

@@ -25,12 +25,16 @@ interface Entry {
   room?: Room;
   evictTimer?: TimerHandle;
   closing?: Promise<void>;
+  /** Callers inside `withRoom`; the room is not evicted while any remain. */
+  pins?: number;
 }
 
 /** The process's rooms. */
 export class RoomRegistry {
   #options: RoomRegistryOptions;
   #entries = new Map<string, Entry>();
+  /** Rooms being deleted; `acquire` waits for them. */
+  #deleting = new Map<string, Promise<void>>();
 
   /** Create an empty registry. */
   constructor(options: RoomRegistryOptions) {
@@ -40,6 +44,11 @@ export class RoomRegistry {
   /** The room, loading it if needed. Never two live instances of one id. */
   async acquire(roomId: string): Promise<Room> {
     for (let attempt = 0; attempt < 10; attempt++) {
+      const deleting = this.#deleting.get(roomId);
+      if (deleting) {
+        await deleting;
+        continue;
+      }
       const entry = this.#entries.get(roomId);
       if (entry?.closing) {
         await entry.closing;
@@ -66,6 +75,65 @@ export class RoomRegistry {
   releaseIfEmpty(roomId: string): void {
     const entry = this.#entries.get(roomId);
     if (entry?.room && entry.room.getSessionCount() === 0) this.#scheduleEviction(roomId, entry);
+  }
+
+  /** The live room, without loading it. */
+  get(roomId: string): Room | undefined {
+    const entry = this.#entries.get(roomId);
+    return entry?.room && !entry.closing && !this.#deleting.has(roomId) ? entry.room : undefined;
+  }
+
+  /**
+   * Run `fn` with the room (loading it if needed), kept loaded until `fn` settles; afterwards an
+   * empty room is evicted after the grace period as usual.
+   */
+  async withRoom<T>(roomId: string, fn: (room: Room) => Promise<T> | T): Promise<T> {
+    const room = await this.acquire(roomId);
+    const entry = this.#entries.get(roomId);
+    const pinned = entry?.room === room ? entry : undefined;
+    if (pinned) pinned.pins = (pinned.pins ?? 0) + 1;
+    try {
+      return await fn(room);
+    } finally {
+      if (pinned) pinned.pins! -= 1;
+      this.releaseIfEmpty(roomId);
+    }
+  }
+
+  /** Close a live room's sockets with `code` and evict it; false if it was not live. */
+  async closeRoom(roomId: string, code: number, reason: string): Promise<boolean> {
+    const entry = this.#entries.get(roomId);
+    if (!entry || entry.closing) return false;
+    await this.#close(roomId, entry, code, reason);
+    return true;
+  }
+
+  /** Ids in storage, or `undefined` when the provider cannot list them. */
+  async listStored(): Promise<string[] | undefined> {
+    return await this.#options.storage.listRooms?.();
+  }
+
+  /**
+   * Close the room if live (sockets get `code`), then delete its stored state. Connects wait
+   * until the deletion is done. False (and nothing done) when storage cannot delete rooms.
+   */
+  async deleteRoom(roomId: string, code: number, reason: string): Promise<boolean> {
+    const storage = this.#options.storage;
+    if (!storage.deleteRoom) return false;
+    while (this.#deleting.has(roomId)) await this.#deleting.get(roomId)!.catch(() => {});
+    const work = (async () => {
+      const entry = this.#entries.get(roomId);
+      if (entry) await (entry.closing ?? this.#close(roomId, entry, code, reason));
+      await storage.deleteRoom!(roomId);
+    })();
+    const settled = work.catch(() => {}); // the caller sees the error; waiters only need "done"
+    this.#deleting.set(roomId, settled);
+    try {
+      await work;
+    } finally {
+      if (this.#deleting.get(roomId) === settled) this.#deleting.delete(roomId);
+    }
+    return true;
   }
 
   /** Loaded rooms. */
@@ -123,12 +191,23 @@ export class RoomRegistry {
     entry.evictTimer = this.#options.time.setTimeout(() => {
       entry.evictTimer = undefined;
       const room = entry.room;
-      if (!room || room.getSessionCount() > 0 || this.#entries.get(roomId) !== entry) return;
+      if (!room || room.getSessionCount() > 0 || entry.pins) return;
+      if (this.#entries.get(roomId) !== entry) return;
       this.#options.logger.info("room_evicted", { roomId });
-      entry.closing = room.close().finally(() => {
-        if (this.#entries.get(roomId) === entry) this.#entries.delete(roomId);
-      });
+      void this.#close(roomId, entry);
     }, this.#options.graceMs);
+  }
+
+  /** Close the entry's room and forget the entry once closed. */
+  #close(roomId: string, entry: Entry, code?: number, reason?: string): Promise<void> {
+    this.#cancelEviction(entry);
+    entry.closing = (async () => {
+      const room = entry.room ?? await entry.loading.catch(() => undefined);
+      await room?.close(code, reason);
+    })().finally(() => {
+      if (this.#entries.get(roomId) === entry) this.#entries.delete(roomId);
+    });
+    return entry.closing;
   }
 
   #cancelEviction(entry: Entry): void {

@@ -3,10 +3,12 @@
  * @module
  */
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
+import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import type { Logger } from "../room/logger.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import type { HttpRoute } from "./http_route.ts";
+import type { RoomRouterFactory } from "./room_router.ts";
 
 /** Let the session in (optionally readonly, with host data), or refuse it. */
 export type AuthorizeResult =
@@ -55,8 +57,15 @@ export interface SyncServerOptions {
   time?: TimeSource;
   /** Structured logs. Default: silent. */
   logger?: Logger;
+  /** Where the `tlsync_*` metrics go (serve them with `metricsRoute`). Default: a new set per server. */
+  metrics?: SyncMetrics;
   /** Extra HTTP routes tried in order before the built-in ones (assets, admin, metrics…). */
   routes?: HttpRoute[];
+  /**
+   * Where connections find their room. Default: this process's registry. `createKvCluster`
+   * supplies one that follows rooms served by another process (multi-instance).
+   */
+  roomRouter?: RoomRouterFactory;
 }
 
 /** Limits with defaults filled in. */

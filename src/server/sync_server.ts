@@ -3,6 +3,8 @@
  * supplies the WebSocket upgrade.
  * @module
  */
+import { SyncMetrics } from "../metrics/sync_metrics.ts";
+import { timedStorage } from "../metrics/timed_storage.ts";
 import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
 import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
@@ -10,6 +12,7 @@ import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { Connection } from "./connection.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
+import type { RoomRouter } from "./room_router.ts";
 import { DEFAULT_ROOM_ID_PATTERN, parseRoute } from "./room_id.ts";
 import { type ResolvedLimits, resolveLimits, type SyncServerOptions } from "./server_options.ts";
 import { authorizeRequest } from "./authorize_request.ts";
@@ -24,12 +27,16 @@ Health: GET /health
 export class SyncServer {
   /** The process's rooms. */
   readonly registry: RoomRegistry;
+  /** The server's metrics (`SyncServerOptions.metrics` or its own). */
+  readonly metrics: SyncMetrics;
+  #untrack: () => void;
   #options: SyncServerOptions;
   #limits: ResolvedLimits;
   #time: TimeSource;
   #logger: Logger;
   #connections = new Set<Connection>();
   #draining = false;
+  #router: RoomRouter;
 
   /** A server with the given options. */
   constructor(options: SyncServerOptions = {}) {
@@ -37,14 +44,17 @@ export class SyncServer {
     this.#limits = resolveLimits(options.limits);
     this.#time = options.time ?? systemTime;
     this.#logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? new SyncMetrics();
+    this.#untrack = this.metrics.track(() => this.stats());
     this.registry = new RoomRegistry({
-      storage: options.storage ?? new MemoryStorageProvider(),
+      storage: timedStorage(options.storage ?? new MemoryStorageProvider(), this.metrics),
       schema: options.schema,
       time: this.#time,
       logger: this.#logger,
       graceMs: options.roomGracePeriodMs ?? 10_000,
       clientTimeout: options.clientTimeout,
     });
+    this.#router = options.roomRouter?.(this.registry) ?? this.registry;
   }
 
   /** Answer one request; `upgrade` performs the runtime's WebSocket upgrade. */
@@ -74,11 +84,9 @@ export class SyncServer {
     // Refusals accept the upgrade and then close with 4099: an HTTP error on the upgrade is
     // indistinguishable from a network failure to the tldraw client, which retries forever.
     if (this.#draining) return upgrade(req, closeOnOpen(1012, "Server restarting"));
-    if (route.roomId === null) {
-      return upgrade(req, closeOnOpen(SYNC_ERROR_CLOSE_CODE, CloseReason.NOT_FOUND));
-    }
+    if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND));
     const auth = await authorizeRequest(this.#options.authorize, req, route.roomId, this.#logger);
-    if ("refuse" in auth) return upgrade(req, closeOnOpen(SYNC_ERROR_CLOSE_CODE, auth.refuse));
+    if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse));
     const connection = new Connection({
       roomId: route.roomId,
       sessionId: url.searchParams.get("sessionId") || crypto.randomUUID(),
@@ -87,8 +95,9 @@ export class SyncServer {
       limits: this.#limits,
       time: this.#time,
       logger: this.#logger,
-      acquire: (roomId) => this.registry.acquire(roomId),
-      releaseIfEmpty: (roomId) => this.registry.releaseIfEmpty(roomId),
+      metrics: this.metrics,
+      acquire: (roomId) => this.#router.acquire(roomId),
+      releaseIfEmpty: (roomId) => this.#router.releaseIfEmpty(roomId),
       onClosed: (c) => this.#connections.delete(c),
     });
     this.#connections.add(connection);
@@ -104,9 +113,16 @@ export class SyncServer {
   /** Stop accepting sessions, flush every room to storage, close sockets with 1001. */
   async shutdown(): Promise<void> {
     this.#draining = true;
+    this.#untrack();
     await this.registry.closeAll(1001, "Server shutting down");
+    await this.#router.close?.();
     for (const c of this.#connections) c.close();
     await this.#options.storage?.close?.();
+  }
+
+  #refuse(reason: string): SocketEvents {
+    this.metrics.rejected.inc({ reason });
+    return closeOnOpen(SYNC_ERROR_CLOSE_CODE, reason);
   }
 }
 

@@ -1,0 +1,106 @@
+// In-process engine throughput: 1 room × 10 sessions, N shape drags (patch pushes, one per
+// message), every push_result and peer patch serialized. No network: this isolates the engine.
+// Ours (in-memory storage; Deno KV :memory: — durable-before-ack on) vs upstream TLSocketRoom.
+// Usage: deno run -A bench/micro/push_throughput.ts [pushes]   |   bun run bench/micro/push_throughput.ts
+import process from "node:process";
+import { TLSocketRoom } from "@tldraw/sync-core";
+import { Room } from "../../src/room/room.ts";
+import { openKvStorage } from "../../src/runtime/default_storage.ts";
+import type { RoomStorage } from "../../src/storage/storage.ts";
+import { MemoryRoomStorage } from "../../src/storage/memory_storage.ts";
+import { geoShape, serverSchema } from "../../tests/helpers/records.ts";
+
+const PUSHES = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 50_000);
+const SESSIONS = 10;
+
+class CountingSocket {
+  readyState = 1;
+  frames = 0;
+  send(_: string): void {
+    this.frames++;
+  }
+  close(): void {
+    this.readyState = 3;
+  }
+  addEventListener(): void {}
+  removeEventListener(): void {}
+}
+
+const connect = JSON.stringify({
+  type: "connect",
+  connectRequestId: "r",
+  lastServerClock: -1,
+  protocolVersion: 8,
+  schema: serverSchema,
+});
+const create = (s: number) =>
+  JSON.stringify({
+    type: "push",
+    clientClock: 1,
+    diff: { [`shape:s${s}`]: ["put", geoShape(`shape:s${s}`)] },
+  });
+const drag = (s: number, clock: number) =>
+  JSON.stringify({
+    type: "push",
+    clientClock: clock,
+    diff: { [`shape:s${s}`]: ["patch", { x: ["put", clock] }] },
+  });
+
+interface Engine {
+  message(session: number, data: string): void;
+  settle(): Promise<void>;
+}
+
+async function run(name: string, engine: () => Promise<Engine>): Promise<void> {
+  const e = await engine();
+  for (let s = 0; s < SESSIONS; s++) {
+    e.message(s, connect);
+    e.message(s, create(s));
+  }
+  await e.settle();
+  const messages = Array.from({ length: PUSHES }, (_, i) => drag(i % SESSIONS, 2 + i));
+  const t0 = performance.now();
+  for (let i = 0; i < PUSHES; i++) {
+    e.message(i % SESSIONS, messages[i]!);
+    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 0)); // let commits/timers run
+  }
+  await e.settle();
+  const s = (performance.now() - t0) / 1000;
+  console.log(`${name.padEnd(18)} ${Math.round(PUSHES / s).toLocaleString("en")} pushes/s`);
+}
+
+function ours(storage: () => Promise<RoomStorage>): () => Promise<Engine> {
+  return async () => {
+    const room = await Room.load({ roomId: "bench", storage: await storage() });
+    const sockets = Array.from({ length: SESSIONS }, () => new CountingSocket());
+    sockets.forEach((socket, s) =>
+      room.handleSocketConnect({ sessionId: `s${s}`, socket, isReadonly: false })
+    );
+    return {
+      message: (s, data) => room.handleSocketMessage(`s${s}`, data),
+      settle: async () => {
+        await room.flush();
+        await new Promise((r) => setTimeout(r, 40));
+      },
+    };
+  };
+}
+
+function upstream(): Promise<Engine> {
+  const room = new TLSocketRoom({});
+  for (let s = 0; s < SESSIONS; s++) {
+    // deno-lint-ignore no-explicit-any
+    room.handleSocketConnect({ sessionId: `s${s}`, socket: new CountingSocket() as any });
+  }
+  return Promise.resolve({
+    message: (s, data) => room.handleSocketMessage(`s${s}`, data),
+    settle: () => new Promise((r) => setTimeout(r, 40)),
+  });
+}
+
+await run("upstream", upstream);
+await run("ours (memory)", ours(() => Promise.resolve(new MemoryRoomStorage())));
+const kv = await openKvStorage(":memory:", { lease: false });
+await run("ours (kv :memory:)", ours(() => kv.openRoom("bench")));
+await kv.close?.();
+process.exit(0);

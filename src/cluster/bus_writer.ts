@@ -1,0 +1,116 @@
+/**
+ * The sending end of one bus stream: frames pushed synchronously are numbered, split into parts
+ * and appended under `[...stream, seq, part, parts]` by one sequential committer, many frames per
+ * atomic. Sequential commits keep the stream gap-free in key order, which the reader relies on.
+ * @module
+ */
+import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import { type BusFrame, encodeFrame, splitParts } from "./bus_frame.ts";
+
+/** Options of a {@linkcode BusWriter}. */
+export interface BusWriterOptions {
+  /** Entries expire after this many ms (garbage collection of abandoned streams). */
+  expireInMs: number;
+  /** Bytes queued before the stream is declared broken (a dead reader). */
+  maxQueuedBytes: number;
+  /** Called once when appending failed or the queue overflowed; the stream is then dead. */
+  onBroken(reason: string): void;
+  /** Called on every push (the cluster polls faster while the bus is busy). */
+  onPush?(): void;
+}
+
+interface Part {
+  key: KvKey;
+  value: Uint8Array;
+}
+
+// Per atomic: under KV's 1000 mutations and 819,200 bytes.
+const MAX_PARTS_PER_COMMIT = 500;
+const MAX_BYTES_PER_COMMIT = 600_000;
+
+/** Appends frames to one stream, in order. */
+export class BusWriter {
+  #kv: KvLike;
+  #stream: KvKey;
+  #options: BusWriterOptions;
+  #seq = 0;
+  #queue: Part[] = [];
+  #queuedBytes = 0;
+  #running: Promise<void> | null = null;
+  #broken = false;
+
+  /** A writer appending to `stream` (a key prefix) from seq 0. */
+  constructor(kv: KvLike, stream: KvKey, options: BusWriterOptions) {
+    this.#kv = kv;
+    this.#stream = stream;
+    this.#options = options;
+  }
+
+  /** True once the stream failed; later pushes are dropped. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /** Queue a frame; it is committed shortly, after every frame pushed before it. */
+  push(frame: BusFrame): void {
+    if (this.#broken) return;
+    this.#options.onPush?.();
+    const seq = this.#seq++;
+    const parts = splitParts(encodeFrame(frame));
+    parts.forEach((value, i) => {
+      this.#queue.push({ key: [...this.#stream, seq, i, parts.length], value });
+      this.#queuedBytes += value.length;
+    });
+    if (this.#queuedBytes > this.#options.maxQueuedBytes) {
+      return this.#fail(`more than ${this.#options.maxQueuedBytes} bytes queued`);
+    }
+    this.#running ??= this.#drain();
+  }
+
+  /** Resolves once everything pushed so far is committed (or the stream broke). */
+  async flush(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    // Let the current task push more frames so they share the atomic.
+    await Promise.resolve();
+    try {
+      while (this.#queue.length > 0 && !this.#broken) {
+        const batch = this.#take();
+        const op = this.#kv.atomic();
+        for (const part of batch) {
+          op.set(part.key, part.value, { expireIn: this.#options.expireInMs });
+        }
+        const result = await op.commit();
+        if (!result.ok) throw new Error("append refused");
+      }
+    } catch (error) {
+      this.#fail(`append failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.#running = null;
+    }
+  }
+
+  #take(): Part[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.#queue.length && n < MAX_PARTS_PER_COMMIT) {
+      const next = this.#queue[n]!.value.length + 200;
+      if (n > 0 && bytes + next > MAX_BYTES_PER_COMMIT) break;
+      bytes += next;
+      n++;
+    }
+    const batch = this.#queue.splice(0, n);
+    for (const part of batch) this.#queuedBytes -= part.value.length;
+    return batch;
+  }
+
+  #fail(reason: string): void {
+    if (this.#broken) return;
+    this.#broken = true;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#options.onBroken(reason);
+  }
+}

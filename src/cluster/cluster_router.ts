@@ -1,0 +1,189 @@
+/**
+ * The cluster's room router. For each connect it reads the room's lease: held by another live
+ * server → this process follows (a {@linkcode RemoteRoom}); otherwise it loads the real `Room`
+ * through the registry, taking the lease (if another server wins that race, it follows). One
+ * poll loop per process feeds every local room from its followers (a {@linkcode WriterInbox})
+ * and delivers every followed room's frames to its clients.
+ * @module
+ */
+import type { Room } from "../room/room.ts";
+import type { RoomEndpoint, RoomRouter } from "../server/room_router.ts";
+import type { RoomRegistry } from "../server/room_registry.ts";
+import { RoomKeys } from "../storage/kv/kv_keys.ts";
+import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import { BusKeys } from "./bus_keys.ts";
+import { heldByOther, readLease } from "./lease_probe.ts";
+import { RemoteRoom, ROOM_MOVED_CODE } from "./remote_room.ts";
+import { type BusTiming, WriterInbox } from "./writer_inbox.ts";
+
+/** How long after the last bus activity the loop keeps polling at `hotPollMs`. */
+const HOT_WINDOW_MS = 1000;
+
+/** Options of {@linkcode ClusterRouter}. */
+export interface ClusterRouterOptions {
+  /** The shared KV (with locked commits retried). */
+  kv: KvLike;
+  /** Key prefix shared with the storage provider. */
+  prefix: KvKey;
+  /** This server's lease owner id (the same as the storage provider's). */
+  ownerId: string;
+  /** Bus poll interval in ms. */
+  pollMs: number;
+  /** Poll interval while the bus is busy (frames moved in the last second). */
+  hotPollMs: number;
+  /** How long a followed room with no client stays open for a reconnect. */
+  followerGraceMs: number;
+  /** Bus timing and logs. */
+  timing: BusTiming;
+}
+
+/** Routes connections to local rooms or to the writer serving them. */
+export class ClusterRouter implements RoomRouter {
+  #registry: RoomRegistry;
+  #o: ClusterRouterOptions;
+  #inboxes = new Map<string, WriterInbox>();
+  #remotes = new Map<string, RemoteRoom>();
+  #channels = 0;
+  #loop: Promise<void> | null = null;
+  #stopped = false;
+  #timing: BusTiming;
+  #lastActivity = 0;
+  #retired = new Set<Promise<void>>();
+
+  /** A router over `registry`'s local rooms. */
+  constructor(registry: RoomRegistry, options: ClusterRouterOptions) {
+    this.#registry = registry;
+    this.#o = options;
+    this.#timing = {
+      ...options.timing,
+      touch: () => {
+        this.#lastActivity = options.timing.now();
+      },
+    };
+  }
+
+  /** The local room, or a proxy of the room served elsewhere. */
+  async acquire(roomId: string): Promise<RoomEndpoint> {
+    if (this.#stopped) throw new Error("Server shutting down");
+    this.#loop ??= this.#run();
+    const remote = this.#remotes.get(roomId);
+    if (remote && !remote.closed) return remote;
+    const local = this.#registry.rooms().find((r) => r.roomId === roomId);
+    if (local) return local;
+    const key = new RoomKeys(this.#o.prefix, roomId).lease();
+    const lease = await readLease(this.#o.kv, key);
+    if (heldByOther(lease, this.#o.ownerId, this.#o.timing.now())) {
+      return this.#follow(roomId, lease!.owner, key);
+    }
+    try {
+      return await this.#registry.acquire(roomId);
+    } catch (error) {
+      // Another server may have won the lease meanwhile: follow it.
+      const now = await readLease(this.#o.kv, key);
+      if (heldByOther(now, this.#o.ownerId, this.#o.timing.now())) {
+        return this.#follow(roomId, now!.owner, key);
+      }
+      throw error;
+    }
+  }
+
+  /** Evict a local room later if it is empty (followed rooms close after their grace). */
+  releaseIfEmpty(roomId: string): void {
+    if (!this.#remotes.has(roomId)) this.#registry.releaseIfEmpty(roomId);
+  }
+
+  /** Stop: followed rooms' clients get 1001; everything queued for the bus is committed. */
+  async close(): Promise<void> {
+    this.#stopped = true;
+    await this.#loop;
+    for (const remote of this.#remotes.values()) remote.close(1001, "Server shutting down");
+    await Promise.allSettled([
+      ...this.#retired,
+      ...[...this.#remotes.values()].map((r) => r.flush()),
+      ...[...this.#inboxes.values()].map((i) => i.flush()),
+    ]);
+    this.#remotes.clear();
+    this.#inboxes.clear();
+  }
+
+  #follow(roomId: string, writerId: string, leaseKey: KvKey): RemoteRoom {
+    const existing = this.#remotes.get(roomId);
+    if (existing && !existing.closed && existing.writerId === writerId) return existing;
+    existing?.close(ROOM_MOVED_CODE, "Room moved", "writer changed");
+    const channelId = `${this.#o.ownerId}.${++this.#channels}`;
+    const keys = new BusKeys(this.#o.prefix, roomId, writerId);
+    const remote = new RemoteRoom(
+      roomId,
+      writerId,
+      this.#o.kv,
+      keys,
+      leaseKey,
+      channelId,
+      this.#timing,
+    );
+    this.#remotes.set(roomId, remote);
+    this.#o.timing.logger.info("cluster_following", { roomId, writer: writerId, channelId });
+    return remote;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const started = this.#o.timing.now();
+      await this.#tick();
+      const hot = started - this.#lastActivity < HOT_WINDOW_MS;
+      const interval = hot ? this.#o.hotPollMs : this.#o.pollMs;
+      const wait = Math.max(1, interval - (this.#o.timing.now() - started));
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  async #tick(): Promise<void> {
+    const polls: Promise<void>[] = [];
+    const live = new Set<Room>();
+    for (const room of this.#registry.rooms()) {
+      if (room.isClosed()) continue;
+      live.add(room);
+      let inbox = this.#inboxes.get(room.roomId);
+      if (!inbox || inbox.room !== room) {
+        inbox = new WriterInbox(room, this.#o.kv, this.#busKeys(room.roomId), this.#timing);
+        this.#inboxes.set(room.roomId, inbox);
+      }
+      polls.push(inbox.poll());
+    }
+    for (const [id, inbox] of this.#inboxes) {
+      if (live.has(inbox.room)) continue;
+      this.#inboxes.delete(id);
+      this.#retire(inbox);
+    }
+    const now = this.#o.timing.now();
+    for (const [id, remote] of this.#remotes) {
+      if (!remote.closed && now - remote.emptySince() > this.#o.followerGraceMs) {
+        remote.close(ROOM_MOVED_CODE, "Room moved", "no clients left");
+      }
+      if (!remote.closed) {
+        polls.push(remote.poll());
+        continue;
+      }
+      this.#remotes.delete(id);
+      this.#retire(remote);
+    }
+    const results = await Promise.allSettled(polls);
+    for (const r of results) {
+      if (r.status === "rejected") {
+        this.#o.timing.logger.error("cluster_poll_failed", { error: String(r.reason) });
+      }
+    }
+  }
+
+  /** Keep flushing what a dropped inbox or proxy still has queued (awaited on close). */
+  #retire(end: { flush(): Promise<void> }): void {
+    const done: Promise<void> = end.flush().catch(() => {}).finally(() =>
+      this.#retired.delete(done)
+    );
+    this.#retired.add(done);
+  }
+
+  #busKeys(roomId: string): BusKeys {
+    return new BusKeys(this.#o.prefix, roomId, this.#o.ownerId);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Multi-instance serving on one Deno KV: `createKvCluster(kv)` returns the storage provider and
+ * the room router to pass to `createSyncHandler`. Every server process of the cluster opens the
+ * same KV. Each room has one writer (its lease holder) running the real room; the others forward
+ * their clients' frames to it through KV (see ARCHITECTURE.md, "Multi-instance").
+ * @module
+ */
+import { type Logger, silentLogger } from "../room/logger.ts";
+import type { RoomRouterFactory } from "../server/room_router.ts";
+import { KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
+import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import { ClusterRouter } from "./cluster_router.ts";
+import { lockRetryKv } from "./lock_retry_kv.ts";
+
+/** Options of {@linkcode createKvCluster}. */
+export interface KvClusterOptions {
+  /** Key prefix of rooms and bus (default `["tlsync"]`). */
+  prefix?: KvKey;
+  /** Room lease lifetime in ms (default 6000): a dead writer is replaced after at most this. */
+  leaseTtlMs?: number;
+  /**
+   * Bus poll interval in ms while idle (default 25). While frames are moving (within the last
+   * second) the loop polls every `pollMs / 5` ms (at least 2), so a hop waits ~2.5 ms on average.
+   */
+  pollMs?: number;
+  /** A follower silent this long loses its sessions on the writer (default 15000). */
+  channelTimeoutMs?: number;
+  /** Identifies this server in leases (default a random id). */
+  ownerId?: string;
+  /** Checks per atomic (Deno: 100, `@deno/kv`: 10; default 10). */
+  maxChecksPerAtomic?: number;
+  /** Structured logs. */
+  logger?: Logger;
+  /** Wall time (default `Date.now`). */
+  now?: () => number;
+}
+
+/** What {@linkcode createKvCluster} returns: spread it into `createSyncHandler`'s options. */
+export interface KvCluster {
+  /** Rooms in the shared KV, one lease-holding writer per room. */
+  storage: KvStorageProvider;
+  /** Routes connections to the local room or to the process serving it. */
+  roomRouter: RoomRouterFactory;
+  /** This process's id in leases and bus keys. */
+  ownerId: string;
+}
+
+/**
+ * Serve rooms from several processes sharing `kv`.
+ *
+ * @example Two or more processes on one KV file
+ * ```ts ignore
+ * const cluster = createKvCluster(await Deno.openKv("./data/tlsync.kv.sqlite3"));
+ * const sync = createSyncHandler({ storage: cluster.storage, roomRouter: cluster.roomRouter });
+ * Deno.serve({ hostname: "127.0.0.1", port: Number(Deno.env.get("PORT")) }, sync.fetch);
+ * ```
+ */
+export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvCluster {
+  const shared = lockRetryKv(kv);
+  const prefix = options.prefix ?? ["tlsync"];
+  const ownerId = options.ownerId ?? crypto.randomUUID();
+  const now = options.now ?? Date.now;
+  const leaseTtlMs = options.leaseTtlMs ?? 6000;
+  const pollMs = options.pollMs ?? 25;
+  const channelTimeoutMs = options.channelTimeoutMs ?? 15_000;
+  const storage = new KvStorageProvider(shared, {
+    prefix,
+    ownerId,
+    leaseTtlMs,
+    // Never wait for another server's lease: follow it instead.
+    leaseWaitMs: 0,
+    now,
+    ...(options.maxChecksPerAtomic ? { maxChecksPerAtomic: options.maxChecksPerAtomic } : {}),
+  });
+  const timing = {
+    expireInMs: Math.max(60_000, channelTimeoutMs * 4),
+    maxQueuedBytes: 64 * 1024 * 1024,
+    channelTimeoutMs,
+    leaseCheckMs: Math.max(pollMs, Math.min(250, leaseTtlMs / 10)),
+    now,
+    logger: options.logger ?? silentLogger,
+    touch: () => {},
+  };
+  const roomRouter: RoomRouterFactory = (registry) =>
+    new ClusterRouter(registry, {
+      kv: shared,
+      prefix,
+      ownerId,
+      pollMs,
+      hotPollMs: Math.max(2, Math.round(pollMs / 5)),
+      followerGraceMs: 2_000,
+      timing,
+    });
+  return { storage, roomRouter, ownerId };
+}

@@ -1,0 +1,24 @@
+/**
+ * Reading a room's lease without taking it: who serves the room, and until when.
+ * @module
+ */
+import { decodeJson } from "../storage/kv/kv_codec.ts";
+import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import { retryLocked } from "./lock_retry_kv.ts";
+
+/** A lease as stored by `storage/kv/kv_lease.ts`. */
+export interface LeaseState {
+  owner: string;
+  expiresAt: number;
+}
+
+/** The lease at `key`, or `null` when none is stored. */
+export async function readLease(kv: KvLike, key: KvKey): Promise<LeaseState | null> {
+  const entry = await retryLocked(() => kv.get<Uint8Array>(key));
+  return entry.value ? decodeJson<LeaseState>(entry.value, key, "lease") : null;
+}
+
+/** True when `lease` belongs to someone other than `self` and has not expired at `now`. */
+export function heldByOther(lease: LeaseState | null, self: string, now: number): boolean {
+  return lease !== null && lease.owner !== self && lease.expiresAt > now;
+}

@@ -1,0 +1,235 @@
+/**
+ * A follower's proxy of a room whose lease another server holds: it has the methods a
+ * `Connection` calls on a `Room`, forwards every client event to the writer's inbox, and
+ * delivers the writer's frames from its outbox to the client sockets, in order. If the writer
+ * goes away (lease expired, released or taken by someone else) or drops this channel, every
+ * client socket is closed with 1012 so the clients reconnect and a new writer is elected.
+ * @module
+ */
+import type { SocketConnectOptions } from "../room/room.ts";
+import type { SocketLike } from "../room/socket_like.ts";
+import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import type { RoomEndpoint } from "../server/room_router.ts";
+import type { BusFrame } from "./bus_frame.ts";
+import { readEntries, Trimmer } from "./bus_io.ts";
+import type { BusKeys } from "./bus_keys.ts";
+import { BusWriter } from "./bus_writer.ts";
+import { collectFrames } from "./collect_frames.ts";
+import { readLease } from "./lease_probe.ts";
+import type { BusTiming } from "./writer_inbox.ts";
+
+/** Close code sent to clients when their room moved to another writer. */
+export const ROOM_MOVED_CODE = 1012;
+
+interface ClientSocket {
+  sessionId: string;
+  socket: SocketLike;
+}
+
+/** The follower's end of one room served by another process. */
+export class RemoteRoom implements RoomEndpoint {
+  /** The room id. */
+  readonly roomId: string;
+  /** The lease owner serving the room. */
+  readonly writerId: string;
+  #kv: KvLike;
+  #keys: BusKeys;
+  #channelId: string;
+  #timing: BusTiming;
+  #in: BusWriter;
+  #clients = new Map<number, ClientSocket>();
+  #sidOf = new Map<SocketLike, number>();
+  #nextSid = 1;
+  #nextSeq = 0;
+  #lastSent: number;
+  #emptySince: number;
+  #closed = false;
+  #leaseKey: KvKey;
+  #leaseCheckedAt = 0;
+  #trimmer: Trimmer;
+
+  /** A proxy of `roomId` served by `writerId`, as channel `channelId`. */
+  constructor(
+    roomId: string,
+    writerId: string,
+    kv: KvLike,
+    keys: BusKeys,
+    leaseKey: KvKey,
+    channelId: string,
+    timing: BusTiming,
+  ) {
+    this.#leaseKey = leaseKey;
+    this.#trimmer = new Trimmer(kv);
+    this.roomId = roomId;
+    this.writerId = writerId;
+    this.#kv = kv;
+    this.#keys = keys;
+    this.#channelId = channelId;
+    this.#timing = timing;
+    this.#lastSent = this.#emptySince = timing.now();
+    this.#in = new BusWriter(kv, keys.inboxOf(channelId), {
+      expireInMs: timing.expireInMs,
+      maxQueuedBytes: timing.maxQueuedBytes,
+      onBroken: (reason) => this.close(ROOM_MOVED_CODE, "Room moved", `inbox: ${reason}`),
+      onPush: timing.touch,
+    });
+  }
+
+  /** True once closed; a closed proxy is never reused. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Client sockets attached here. */
+  getSessionCount(): number {
+    return this.#clients.size;
+  }
+
+  /** Since when (wall ms) no client is attached; `Infinity` while some are. */
+  emptySince(): number {
+    return this.#clients.size ? Infinity : this.#emptySince;
+  }
+
+  /** A client socket opened. */
+  handleSocketConnect(options: SocketConnectOptions): void {
+    if (this.#closed) return options.socket.close(ROOM_MOVED_CODE, "Room moved");
+    const sid = this.#nextSid++;
+    this.#clients.set(sid, { sessionId: options.sessionId, socket: options.socket });
+    this.#sidOf.set(options.socket, sid);
+    this.#send({
+      k: "open",
+      sid,
+      s: options.sessionId,
+      ro: options.isReadonly ?? false,
+      ...(options.meta !== undefined ? { m: portable(options.meta) } : {}),
+    });
+  }
+
+  /** A client frame. */
+  handleSocketMessage(
+    _sessionId: string,
+    data: string | ArrayBuffer | Uint8Array,
+    socket?: SocketLike,
+  ): void {
+    const sid = socket && this.#sidOf.get(socket);
+    if (sid === undefined || this.#closed) return;
+    const d = typeof data === "string" ? data : new TextDecoder().decode(data);
+    this.#send({ k: "msg", sid, d });
+  }
+
+  /** A client socket closed. */
+  handleSocketClose(_sessionId: string, socket?: SocketLike): void {
+    const sid = socket && this.#sidOf.get(socket);
+    if (sid === undefined) return;
+    this.#forget(sid);
+    if (!this.#closed) this.#send({ k: "close", sid });
+  }
+
+  /** Deliver the writer's frames; heartbeat when idle. */
+  async poll(): Promise<void> {
+    if (this.#closed) return;
+    const prefix = this.#keys.outboxOf(this.#channelId);
+    const got = collectFrames(await readEntries(this.#kv, prefix), this.#nextSeq);
+    this.#nextSeq = got.nextSeq;
+    if (got.frames.length) this.#timing.touch();
+    for (const frame of got.frames) this.#deliver(frame);
+    if (got.broken) this.close(ROOM_MOVED_CODE, "Room moved", "outbox entries expired");
+    if (!this.#closed && this.#timing.now() - this.#lastSent > this.#timing.channelTimeoutMs / 4) {
+      this.#send({ k: "beat" });
+    }
+    this.#trimmer.trim(got.consumed.map((tail) => [...prefix, ...tail]));
+    await this.#checkLease();
+  }
+
+  /** Close every client socket (they reconnect) and stop. */
+  close(code: number, reason: string, why = reason): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#timing.logger.info("cluster_follower_closed", {
+      roomId: this.roomId,
+      writer: this.writerId,
+      sessions: this.#clients.size,
+      why,
+    });
+    for (const [sid, client] of [...this.#clients]) {
+      this.#forget(sid);
+      closeQuietly(client.socket, code, reason);
+    }
+    this.#in.push({ k: "reset", r: why });
+  }
+
+  /** Wait until every frame for the writer is committed. */
+  flush(): Promise<void> {
+    return this.#in.flush();
+  }
+
+  /** Fail over once the writer's lease expired, was released or changed hands. */
+  async #checkLease(): Promise<void> {
+    const now = this.#timing.now();
+    if (this.#closed || now - this.#leaseCheckedAt < this.#timing.leaseCheckMs) return;
+    this.#leaseCheckedAt = now;
+    const lease = await readLease(this.#kv, this.#leaseKey);
+    const now2 = this.#timing.now();
+    if (!lease || lease.owner !== this.writerId || lease.expiresAt <= now2) {
+      const why = !lease
+        ? "lease released"
+        : lease.owner !== this.writerId
+        ? "lease taken over"
+        : "lease expired";
+      this.close(ROOM_MOVED_CODE, "Room moved", why);
+    }
+  }
+
+  #deliver(frame: BusFrame): void {
+    switch (frame.k) {
+      case "msg": {
+        const client = this.#clients.get(frame.sid);
+        if (!client) return;
+        try {
+          client.socket.send(frame.d);
+        } catch {
+          // The connection closes itself (slow consumer / gone) and reports the close.
+        }
+        return;
+      }
+      case "close": {
+        const client = this.#clients.get(frame.sid);
+        if (!client) return;
+        this.#forget(frame.sid);
+        return closeQuietly(client.socket, frame.c, frame.r);
+      }
+      case "reset":
+        return this.close(ROOM_MOVED_CODE, "Room moved", `writer reset: ${frame.r}`);
+    }
+  }
+
+  #send(frame: BusFrame): void {
+    this.#lastSent = this.#timing.now();
+    this.#in.push(frame);
+  }
+
+  #forget(sid: number): void {
+    const client = this.#clients.get(sid);
+    if (!client) return;
+    this.#clients.delete(sid);
+    this.#sidOf.delete(client.socket);
+    if (this.#clients.size === 0) this.#emptySince = this.#timing.now();
+  }
+}
+
+function closeQuietly(socket: SocketLike, code?: number, reason?: string): void {
+  try {
+    socket.close(code, reason);
+  } catch {
+    // Already closing.
+  }
+}
+
+/** Host meta as plain JSON (it crosses a process boundary); unserializable meta is dropped. */
+function portable(meta: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(meta) ?? "null");
+  } catch {
+    return undefined;
+  }
+}
