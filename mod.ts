@@ -56,6 +56,8 @@ export type {
 } from "./src/storage/storage.ts";
 export { type KvStorageOptions, KvStorageProvider } from "./src/storage/kv/kv_storage_provider.ts";
 export { openKvStorage } from "./src/runtime/default_storage.ts";
+export { openKv } from "./src/runtime/open_kv.ts";
+export type { KvLike } from "./src/storage/kv/kv_like.ts";
 export {
   createKvCluster,
   type KvCluster,

@@ -1,6 +1,7 @@
 // `deno task bench`: this server (Deno and Bun, durable Deno KV), upstream TLSocketRoom and a bare
 // relay, measured in one run on this machine. BENCH_QUICK=1 for a short run; BENCH_ONLY=name,…
-// to pick targets. Servers run on core 0 and this load generator on core 1 (when taskset exists).
+// to pick targets, BENCH_STEPS=fanout,… to pick workloads. Servers run on core 0 and this load
+// generator on core 1 (when taskset exists).
 import { BUN, DENO, hasTaskset, startTarget, type TargetSpec } from "./targets.ts";
 import { connections, fanout, largeRoom, memory, saturation } from "./load/workloads.ts";
 import { renderReport } from "./report.ts";
@@ -8,6 +9,7 @@ import { renderReport } from "./report.ts";
 const quick = Deno.env.get("BENCH_QUICK") === "1";
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? (quick ? 3 : 5));
 const only = Deno.env.get("BENCH_ONLY")?.split(",");
+const onlySteps = Deno.env.get("BENCH_STEPS")?.split(",");
 const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-bench-" });
 const ours = { TLSYNC_MAX_SESSIONS: "5000", TLSYNC_MAX_MPS: "100000" };
 
@@ -63,16 +65,24 @@ for (const spec of specs) {
     console.log(`  failed to start: ${error}`);
     continue;
   }
-  const steps: [string, () => Promise<unknown>][] = [
-    ["fanout", () => fanout(target, seconds)],
-    ["saturation_1x10", () => saturation(target, 1, 10, quick ? 1 : 2)],
-    ["saturation_100x5", () => saturation(target, 100, 5, quick ? 1 : 2)],
-    ["large_room", () => largeRoom(target, quick ? 2000 : 10_000)],
-    ["connections", () => connections(target, quick ? 300 : 1000)],
-    ["memory", () => memory(target, quick ? 200 : 1000, 50, 17)],
+  // Memory and connection counts are RSS deltas: each gets a fresh server process so garbage
+  // from earlier workloads (collected at unpredictable times) does not blur them.
+  const steps: [string, boolean, () => Promise<unknown>][] = [
+    ["fanout", false, () => fanout(target!, seconds)],
+    ["saturation_1x10", false, () => saturation(target!, 1, 10, quick ? 1 : 2)],
+    ["saturation_100x5", false, () => saturation(target!, 100, 5, quick ? 1 : 2)],
+    ["large_room", false, () => largeRoom(target!, quick ? 2000 : 10_000)],
+    ["connections", true, () => connections(target!, quick ? 300 : 1000)],
+    ["memory", true, () => memory(target!, quick ? 200 : 1000, 50, 5)],
   ];
-  for (const [name, run] of steps) {
+  for (const [name, fresh, run] of steps) {
+    if (onlySteps && !onlySteps.includes(name)) continue;
     try {
+      if (fresh) {
+        await target.stop();
+        target = await startTarget(spec);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
       r[name] = spec.name.startsWith("relay") && name === "large_room" ? "n/a" : await run();
     } catch (error) {
       r[name] = { error: String(error) };

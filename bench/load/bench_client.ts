@@ -19,7 +19,16 @@ export class BenchClient {
   pending = new Map<number, number>();
   connected!: Promise<Record<string, unknown>>;
   closed = false;
-  constructor(readonly url: string, readonly lat: Latencies, readonly shapeId: string) {}
+  /**
+   * `fast`: measure acknowledgements only, scanning frames for push results instead of parsing
+   * them, so the generator is not the bottleneck of the saturation workload.
+   */
+  constructor(
+    readonly url: string,
+    readonly lat: Latencies,
+    readonly shapeId: string,
+    readonly fast = false,
+  ) {}
 
   open(lastServerClock = -1): Promise<Record<string, unknown>> {
     this.ws = new WebSocket(this.url);
@@ -42,6 +51,10 @@ export class BenchClient {
         // (it would measure itself); count the shapes instead.
         if (text.length > 65_536 && text.slice(0, 200).includes('"type":"connect"')) {
           return resolve({ type: "connect", shapeCount: countShapes(text) });
+        }
+        if (this.fast && text.includes('"push_result"')) return this.#scanAcks(text);
+        if (this.fast && (text.includes('"type":"data"') || text.includes('"type":"patch"'))) {
+          return; // peers' patches: not measured in fast mode
         }
         const msg = JSON.parse(text);
         if (msg.type === "connect") {
@@ -76,6 +89,25 @@ export class BenchClient {
         const x = o[0] === "patch" ? o[1]["x"]?.[1] : (o[1] as unknown as { x?: number })?.x;
         const t = sentAt.get(`${id}@${x}`);
         if (t !== undefined) this.lat.fanout.push(now - t);
+      }
+    }
+  }
+
+  /** Find each push result's clientClock: the nearest `"clientClock":N` to `"push_result"`. */
+  #scanAcks(text: string): void {
+    const now = performance.now();
+    for (let i = text.indexOf('"push_result"'); i !== -1; i = text.indexOf('"push_result"', i + 1)) {
+      const window = text.slice(Math.max(0, i - 60), i + 80);
+      let best: number | undefined;
+      let bestDistance = Infinity;
+      for (const m of window.matchAll(/"clientClock":(\d+)/g)) {
+        const distance = Math.abs(m.index! - Math.min(60, i));
+        if (distance < bestDistance) (best = Number(m[1]), bestDistance = distance);
+      }
+      const t = best === undefined ? undefined : this.pending.get(best);
+      if (t !== undefined) {
+        this.lat.ack.push(now - t);
+        this.pending.delete(best!);
       }
     }
   }

@@ -1,7 +1,9 @@
-// In-process engine throughput: 1 room × 10 sessions, N shape drags (patch pushes, one per
-// message), every push_result and peer patch serialized. No network: this isolates the engine.
+// In-process engine throughput: ROOMS rooms × SESSIONS sessions (default 1 × 10), N shape drags
+// (patch pushes, one per message) spread over the rooms, every push_result and peer patch
+// serialized. No network: this isolates the engine (and, for KV, the durable commits).
 // Ours (in-memory storage; Deno KV :memory: — durable-before-ack on) vs upstream TLSocketRoom.
 // Usage: deno run -A bench/micro/push_throughput.ts [pushes]   |   bun run bench/micro/push_throughput.ts
+//        ROOMS=100 SESSIONS=5 deno run -A bench/micro/push_throughput.ts
 import process from "node:process";
 import { TLSocketRoom } from "@tldraw/sync-core";
 import { Room } from "../../src/room/room.ts";
@@ -11,7 +13,8 @@ import { MemoryRoomStorage } from "../../src/storage/memory_storage.ts";
 import { geoShape, serverSchema } from "../../tests/helpers/records.ts";
 
 const PUSHES = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 50_000);
-const SESSIONS = 10;
+const ROOMS = Number(process.env.ROOMS ?? 1);
+const SESSIONS = Number(process.env.SESSIONS ?? 10);
 
 class CountingSocket {
   readyState = 1;
@@ -51,27 +54,40 @@ interface Engine {
   settle(): Promise<void>;
 }
 
-async function run(name: string, engine: () => Promise<Engine>): Promise<void> {
-  const e = await engine();
-  for (let s = 0; s < SESSIONS; s++) {
-    e.message(s, connect);
-    e.message(s, create(s));
+const yieldTask = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+async function run(name: string, engine: (room: number) => Promise<Engine>): Promise<void> {
+  const engines = await Promise.all(Array.from({ length: ROOMS }, (_, r) => engine(r)));
+  for (const e of engines) {
+    for (let s = 0; s < SESSIONS; s++) {
+      e.message(s, connect);
+      e.message(s, create(s));
+    }
   }
-  await e.settle();
-  const messages = Array.from({ length: PUSHES }, (_, i) => drag(i % SESSIONS, 2 + i));
+  await Promise.all(engines.map((e) => e.settle()));
+  const messages = Array.from(
+    { length: PUSHES },
+    (_, i) => drag(Math.floor(i / ROOMS) % SESSIONS, 2 + Math.floor(i / (ROOMS * SESSIONS))),
+  );
   const t0 = performance.now();
   for (let i = 0; i < PUSHES; i++) {
-    e.message(i % SESSIONS, messages[i]!);
-    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 0)); // let commits/timers run
+    engines[i % ROOMS]!.message(Math.floor(i / ROOMS) % SESSIONS, messages[i]!);
+    // Like frames off a socket: microtasks run after each one, I/O and timers every few.
+    await Promise.resolve();
+    if (i % 20 === 19) await yieldTask();
   }
-  await e.settle();
+  await Promise.all(engines.map((e) => e.settle()));
   const s = (performance.now() - t0) / 1000;
-  console.log(`${name.padEnd(18)} ${Math.round(PUSHES / s).toLocaleString("en")} pushes/s`);
+  console.log(
+    `${name.padEnd(18)} ${ROOMS}×${SESSIONS}: ${
+      Math.round(PUSHES / s).toLocaleString("en")
+    } pushes/s`,
+  );
 }
 
-function ours(storage: () => Promise<RoomStorage>): () => Promise<Engine> {
-  return async () => {
-    const room = await Room.load({ roomId: "bench", storage: await storage() });
+function ours(storage: (room: number) => Promise<RoomStorage>) {
+  return async (r: number): Promise<Engine> => {
+    const room = await Room.load({ roomId: `bench${r}`, storage: await storage(r) });
     const sockets = Array.from({ length: SESSIONS }, () => new CountingSocket());
     sockets.forEach((socket, s) =>
       room.handleSocketConnect({ sessionId: `s${s}`, socket, isReadonly: false })
@@ -98,9 +114,11 @@ function upstream(): Promise<Engine> {
   });
 }
 
-await run("upstream", upstream);
-await run("ours (memory)", ours(() => Promise.resolve(new MemoryRoomStorage())));
+if (!process.env.KV_ONLY) {
+  await run("upstream", upstream);
+  await run("ours (memory)", ours(() => Promise.resolve(new MemoryRoomStorage())));
+}
 const kv = await openKvStorage(":memory:", { lease: false });
-await run("ours (kv :memory:)", ours(() => kv.openRoom("bench")));
+await run("ours (kv :memory:)", ours((r) => kv.openRoom(`bench${r}`)));
 await kv.close?.();
 process.exit(0);

@@ -17,9 +17,9 @@
  * @module
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { extname, join, normalize, sep } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
@@ -30,6 +30,7 @@ import {
   KvAssetStore,
   KvStorageProvider,
   type LogLevel,
+  openKv,
   systemResolveHost,
   unfurlRoute,
 } from "../../mod.ts";
@@ -166,27 +167,6 @@ export function ensureBuilt(force = false): void {
     run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"]);
   }
   run("npm", ["run", "build", "--silent"]);
-}
-
-type Kv = ConstructorParameters<typeof KvAssetStore>[0];
-
-/**
- * One Deno KV handle for rooms and assets (two handles on one SQLite file can collide on its write
- * lock): native `Deno.openKv` on Deno, the `@deno/kv` package on Bun. Values are `Uint8Array`s.
- * TODO(lead): mod.ts has `openKvStorage(path)` but no way to share its handle with `KvAssetStore`
- * (the default server uses the internal `openKv` + `kvStorageOn`); if `openKv` gets exported, use it.
- */
-async function openKv(path: string): Promise<Kv> {
-  if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-  }
-  const deno = (globalThis as { Deno?: { openKv?: (path?: string) => Promise<unknown> } }).Deno;
-  if (typeof deno?.openKv === "function") return (await deno.openKv(path)) as Kv;
-  const { openKv: openNpmKv } = await import("@deno/kv");
-  const refuse = (): never => {
-    throw new TypeError("KV values must be Uint8Array (portable between Deno and Bun)");
-  };
-  return (await openNpmKv(path, { encodeV8: refuse, decodeV8: refuse })) as unknown as Kv;
 }
 
 /** Options of {@linkcode startExampleServer}. */

@@ -4,30 +4,30 @@
  * Messages arrive here already serialized, so one broadcast is stringified once, not per socket.
  * @module
  */
-import { DATA_MESSAGE_DEBOUNCE_INTERVAL } from "../protocol/version.ts";
 import { SOCKET_OPEN, type SocketLike } from "./socket_like.ts";
-import type { TimerHandle, TimeSource } from "./time_source.ts";
+import type { TimeSource } from "./time_source.ts";
+import { type Window, type WindowScheduler, windowSchedulerFor } from "./window_scheduler.ts";
 
 /** The send side of one session. */
 export class Outbox {
   #socket: SocketLike;
-  #time: TimeSource;
+  #windows: WindowScheduler;
   #onDead: () => void;
   #buffer: string[] = [];
-  #timer: TimerHandle | undefined;
+  #window: Window | undefined;
   #disposed = false;
 
   /** Send to `socket`; `onDead` runs when a send finds the socket closed. */
   constructor(socket: SocketLike, time: TimeSource, onDead: () => void) {
     this.#socket = socket;
-    this.#time = time;
+    this.#windows = windowSchedulerFor(time);
     this.#onDead = onDead;
   }
 
   /** Queue one serialized data message. */
   sendData(json: string): void {
     if (this.#disposed) return;
-    if (this.#timer === undefined) {
+    if (this.#window === undefined) {
       this.#write(`{"type":"data","data":[${json}]}`);
       this.#arm();
     } else {
@@ -60,15 +60,15 @@ export class Outbox {
   dispose(): void {
     this.#disposed = true;
     this.#buffer = [];
-    if (this.#timer !== undefined) this.#time.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#window !== undefined) this.#windows.cancel(this.#window);
+    this.#window = undefined;
   }
 
   #arm(): void {
-    this.#timer = this.#time.setTimeout(() => {
-      this.#timer = undefined;
+    this.#window = this.#windows.open(() => {
+      this.#window = undefined;
       this.flush();
-    }, DATA_MESSAGE_DEBOUNCE_INTERVAL);
+    });
   }
 
   #write(frame: string): void {

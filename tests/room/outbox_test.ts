@@ -24,6 +24,26 @@ describe("Outbox", () => {
     ]);
   });
 
+  it("outboxes on one clock share one timer, and each window still ends on time", () => {
+    const time = new FakeTime();
+    const sockets = Array.from({ length: 50 }, () => new TestSocket());
+    const outboxes = sockets.map((socket) => new Outbox(socket, time, () => {}));
+    outboxes.forEach((o, i) => (o.sendData(`{"a":${i}}`), o.sendData(`{"b":${i}}`)));
+    assert.equal(time.pending, 1);
+
+    time.tick(8);
+    const late = new TestSocket();
+    const lateBox = new Outbox(late, time, () => {});
+    lateBox.sendData('{"late":1}');
+    lateBox.sendData('{"late":2}');
+    time.tick(9); // the first 50 windows end; the late one is still open
+    assert.ok(sockets.every((s, i) => s.frames[1] === `{"type":"data","data":[{"b":${i}}]}`));
+    assert.equal(late.frames.length, 1);
+    time.tick(8);
+    assert.deepEqual(late.frames[1], '{"type":"data","data":[{"late":2}]}');
+    assert.equal(time.pending, 0);
+  });
+
   it("non-data messages flush buffered data first", () => {
     const time = new FakeTime();
     const socket = new TestSocket();

@@ -31,6 +31,35 @@ function bigShape(id: string, bytes: number) {
 }
 
 describe("KvStorageProvider", () => {
+  it("the schema is written once, not with every commit; old heads carrying it still load", async () => {
+    const dir = tempDir();
+    const kv = await kvAt(dir.file("kv"));
+    const provider = new KvStorageProvider(kv, { lease: false });
+    const room = await provider.openRoom("s");
+    await room.load();
+    const keys = new RoomKeys(["tlsync"], "s");
+    await room.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+    const first = await kv.get(keys.schema());
+    assert.ok(first.versionstamp, "the first commit stores the schema");
+    await room.commit(
+      commit({ documentClock: 2, puts: [{ state: geoShape("shape:a", 5), lastChangedClock: 2 }] }),
+    );
+    assert.equal((await kv.get(keys.schema())).versionstamp, first.versionstamp);
+    const head = JSON.parse(new TextDecoder().decode((await kv.get<Uint8Array>(keys.head())).value!));
+    assert.equal("schema" in head, false);
+
+    // A head written by an earlier version, schema inside it and no schema key:
+    const legacy = new RoomKeys(["tlsync"], "legacy");
+    const schema = (await provider.openRoom("s").then(async (r) => (await r.load())!)).schema!;
+    await kv.atomic()
+      .set(legacy.head(), encodeJson({ v: 1, documentClock: 1, tombstoneHistoryStartsAtClock: 0, schema }))
+      .set(legacy.doc("shape:old"), encodeJson({ c: 1, s: geoShape("shape:old") }))
+      .commit();
+    const loaded = (await (await provider.openRoom("legacy")).load())!;
+    assert.deepEqual(loaded.schema, schema);
+    assert.equal(loaded.documents.length, 1);
+  });
+
   it("a 200 KB record is split below the value limit and reassembled", async () => {
     const dir = tempDir();
     const provider = new KvStorageProvider(await kvAt(dir.file("kv")), { lease: false });

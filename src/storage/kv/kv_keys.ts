@@ -1,6 +1,6 @@
 /**
  * Key builders. Layout under `[...prefix, "room", roomId]`:
- * `head` (clock, history start, schema, pending journal), `lease`, `doc/<id>` (record or
+ * `head` (clock, history start, pending journal), `schema` (written only when it changes), `lease`, `doc/<id>` (record or
  * tombstone), `chunk/<id>/<clock>/<i>` (parts of large records), `journal/<clock>/<i>`.
  * @module
  */
@@ -19,6 +19,11 @@ export class RoomKeys {
   /** The room head. */
   head(): KvKey {
     return [...this.root, "head"];
+  }
+
+  /** The serialized schema the documents conform to. */
+  schema(): KvKey {
+    return [...this.root, "schema"];
   }
 
   /** The single-writer lease. */

@@ -3,7 +3,7 @@
  * documents, and drop orphaned parts. A bad value fails this room only, naming its key.
  * @module
  */
-import type { UnknownRecord } from "@tldraw/store";
+import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import type { RoomCommit, RoomSnapshot, StoredDocument } from "../storage.ts";
 import { decodeJson, encodeJson, joinBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
@@ -39,10 +39,17 @@ export async function loadRoom(kv: KvLike, keys: RoomKeys, what: string): Promis
     if ("t" in doc) tombstones[id] = doc.c;
     else documents.push({ state: (doc as { s: UnknownRecord }).s, lastChangedClock: doc.c });
   }
+  const schemaEntry = await kv.get<Uint8Array>(keys.schema());
+  index.schemaJson = null;
+  let schema = head.schema;
+  if (schemaEntry.value) {
+    schema = decodeJson<SerializedSchema>(schemaEntry.value, keys.schema(), what);
+    index.schemaJson = JSON.stringify(schema);
+  }
   const snapshot: RoomSnapshot = {
     documentClock: head.documentClock,
     tombstoneHistoryStartsAtClock: head.tombstoneHistoryStartsAtClock,
-    schema: head.schema,
+    ...(schema ? { schema } : {}),
     documents,
     tombstones,
   };

@@ -7,6 +7,17 @@ import { encodeJson, PART_BYTES, splitBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { KvAtomicLike, KvKey, KvLike } from "./kv_like.ts";
 import type { StoredIndex } from "./kv_records.ts";
+import type { SerializedSchema } from "@tldraw/store";
+
+const schemaJsonCache = new WeakMap<SerializedSchema, string>();
+const encoder = new TextEncoder();
+
+/** The JSON of a serialized schema, computed once per schema object. */
+function schemaJsonOf(schema: SerializedSchema): string {
+  let json = schemaJsonCache.get(schema);
+  if (json === undefined) schemaJsonCache.set(schema, json = JSON.stringify(schema));
+  return json;
+}
 
 /** One write or delete. */
 export type Mutation = { key: KvKey; value: Uint8Array } | { key: KvKey; value: null };
@@ -55,6 +66,11 @@ export function planMutations(commit: RoomCommit, keys: RoomKeys, index: StoredI
     dropChunks(id);
     out.push({ key: keys.doc(id), value: null });
     index.known.delete(id);
+  }
+  const schemaJson = schemaJsonOf(commit.schema);
+  if (schemaJson !== index.schemaJson) {
+    out.push({ key: keys.schema(), value: encoder.encode(schemaJson) });
+    index.schemaJson = schemaJson;
   }
   return out;
 }

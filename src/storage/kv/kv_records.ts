@@ -9,7 +9,8 @@ export interface StoredHead {
   v: 1;
   documentClock: number;
   tombstoneHistoryStartsAtClock: number;
-  schema: SerializedSchema;
+  /** Only in heads written before the schema got its own key (read for compatibility). */
+  schema?: SerializedSchema;
   /** A large commit journaled but maybe not yet applied to the document keys. */
   journal?: { clock: number; parts: number };
 }
@@ -26,4 +27,6 @@ export interface StoredIndex {
   known: Set<string>;
   /** Large documents: id → clock of their chunk keys and part count. */
   chunked: Map<string, { clock: number; parts: number }>;
+  /** JSON of the stored schema key (`null`: none yet), to write it only when it changes. */
+  schemaJson?: string | null;
 }

@@ -61,7 +61,6 @@ export class KvRoomStorage implements RoomStorage {
       v: 1,
       documentClock: commit.documentClock,
       tombstoneHistoryStartsAtClock: commit.tombstoneHistoryStartsAtClock,
-      schema: commit.schema,
     };
     const mutations = planMutations(commit, this.#keys, this.#index);
     if (fitsOneAtomic(mutations)) {
