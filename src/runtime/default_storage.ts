@@ -24,7 +24,11 @@ export async function openKvStorage(
  */
 export function kvStorageOn(kv: KvLike, options: KvStorageOptions = {}): KvStorageProvider {
   const native = typeof (globalThis as { Deno?: { openKv?: unknown } }).Deno?.openKv === "function";
-  return new KvStorageProvider(kv, { maxChecksPerAtomic: native ? 100 : 10, ...options });
+  return new KvStorageProvider(kv, {
+    maxChecksPerAtomic: native ? 100 : 10,
+    maxCommitsInFlight: native ? 4 : 1,
+    ...options,
+  });
 }
 
 /** The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime. */

@@ -244,6 +244,50 @@ describe("KvCommitBatcher", () => {
     }
   });
 
+  it("keeps at most maxCommitsInFlight atomics in flight, packing the rest", async () => {
+    const dir = tempDir();
+    const kv = await kvAt(dir.file("kv"));
+    let inFlight = 0, peak = 0, atomics = 0;
+    const slow: KvLike = {
+      get: (k) => kv.get(k),
+      list: (s, o) => kv.list(s, o),
+      close: () => kv.close(),
+      atomic: () => {
+        const op = kv.atomic();
+        const commitReal = op.commit.bind(op);
+        op.commit = async () => {
+          atomics++;
+          peak = Math.max(peak, ++inFlight);
+          await new Promise((r) => setTimeout(r, 5));
+          try {
+            return await commitReal();
+          } finally {
+            inFlight--;
+          }
+        };
+        return op;
+      },
+    };
+    const provider = new KvStorageProvider(slow, {
+      lease: false,
+      maxChecksPerAtomic: 5,
+      maxCommitsInFlight: 3,
+    });
+    const rooms = await Promise.all(Array.from({ length: 40 }, (_, i) => provider.openRoom(`f${i}`)));
+    await Promise.all(rooms.map((r) => r.load()));
+    atomics = peak = 0;
+
+    await Promise.all(
+      rooms.map((r, i) =>
+        r.commit(commit({ puts: [{ state: geoShape(`shape:${i}`), lastChangedClock: 1 }] }))
+      ),
+    );
+
+    assert.equal(peak, 3);
+    // The first 3 go out alone at once; the other 37 wait and are packed 5 per atomic.
+    assert.ok(atomics <= 3 + Math.ceil(37 / 5), `40 commits used ${atomics} atomics`);
+  });
+
   it("a packed atomic with one stale room refuses only that room", async () => {
     const dir = tempDir();
     const kv = await kvAt(dir.file("kv"));

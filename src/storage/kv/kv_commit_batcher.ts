@@ -1,6 +1,6 @@
 /**
- * Group commit across rooms: while one atomic is in flight, the commits of every room that
- * arrive are packed into the next one (within KV's limits), so many rooms share each fsync.
+ * Group commit across rooms: while atomics are in flight, the commits of every room that arrive
+ * are packed into the next one (within KV's limits), so many rooms share each write.
  * Each room keeps its own head check; if a packed atomic fails a check, its commits are retried
  * one by one so only the room that lost its head is refused.
  * @module
@@ -23,13 +23,20 @@ interface Request {
 export class KvCommitBatcher {
   #kv: KvLike;
   #maxChecks: number;
+  #maxInFlight: number;
   #queue: Request[] = [];
-  #running = false;
+  #inFlight = 0;
 
-  /** Batch commits to `kv`, at most `maxChecks` checks per atomic. */
-  constructor(kv: KvLike, maxChecks: number) {
+  /**
+   * Batch commits to `kv`, at most `maxChecks` checks per atomic and `maxInFlight` atomics at
+   * once. Atomics in flight together never hold two commits of one room (a room commits one at a
+   * time), so their order does not matter. Measured (100 rooms × 5 sessions): native Deno KV gains
+   * from 4 in flight, `@deno/kv` on Bun loses (its commits serialize anyway; packing wins).
+   */
+  constructor(kv: KvLike, maxChecks: number, maxInFlight = 1) {
     this.#kv = kv;
     this.#maxChecks = maxChecks;
+    this.#maxInFlight = maxInFlight;
   }
 
   /** Commit `mutations` if every check holds, alone or packed with others. */
@@ -37,19 +44,18 @@ export class KvCommitBatcher {
     const bytes = mutations.reduce((n, m) => n + mutationBytes(m), 0);
     return new Promise((resolve, reject) => {
       this.#queue.push({ checks, mutations, bytes, resolve, reject });
-      if (!this.#running) void this.#drain();
+      this.#pump();
     });
   }
 
-  async #drain(): Promise<void> {
-    this.#running = true;
-    try {
-      while (this.#queue.length > 0) {
-        const group = this.#take();
-        await this.#commitGroup(group);
-      }
-    } finally {
-      this.#running = false;
+  #pump(): void {
+    while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
+      const group = this.#take();
+      this.#inFlight++;
+      void this.#commitGroup(group).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
     }
   }
 

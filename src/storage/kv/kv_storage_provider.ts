@@ -29,6 +29,8 @@ export interface KvStorageOptions {
    * group commit. Default 10.
    */
   maxChecksPerAtomic?: number;
+  /** Atomics in flight at once (different rooms). Default 1; 4 suits native Deno KV. */
+  maxCommitsInFlight?: number;
 }
 
 /** A StorageProvider on a KV database. */
@@ -45,7 +47,11 @@ export class KvStorageProvider implements StorageProvider {
     this.#prefix = options.prefix ?? ["tlsync"];
     this.#options = options;
     this.#owner = options.ownerId ?? crypto.randomUUID();
-    this.#batcher = new KvCommitBatcher(kv, options.maxChecksPerAtomic ?? 10);
+    this.#batcher = new KvCommitBatcher(
+      kv,
+      options.maxChecksPerAtomic ?? 10,
+      options.maxCommitsInFlight ?? 1,
+    );
   }
 
   /** Open a room (taking its lease). */
