@@ -96,7 +96,11 @@ export class BenchClient {
   /** Find each push result's clientClock: the nearest `"clientClock":N` to `"push_result"`. */
   #scanAcks(text: string): void {
     const now = performance.now();
-    for (let i = text.indexOf('"push_result"'); i !== -1; i = text.indexOf('"push_result"', i + 1)) {
+    for (
+      let i = text.indexOf('"push_result"');
+      i !== -1;
+      i = text.indexOf('"push_result"', i + 1)
+    ) {
       const window = text.slice(Math.max(0, i - 60), i + 80);
       let best: number | undefined;
       let bestDistance = Infinity;
@@ -164,6 +168,10 @@ export function percentile(values: number[], p: number): number {
 
 function countShapes(text: string): number {
   let n = 0;
-  for (let i = text.indexOf('"typeName":"shape"'); i !== -1; i = text.indexOf('"typeName":"shape"', i + 1)) n++;
+  for (
+    let i = text.indexOf('"typeName":"shape"');
+    i !== -1;
+    i = text.indexOf('"typeName":"shape"', i + 1)
+  ) n++;
   return n;
 }

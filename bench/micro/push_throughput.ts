@@ -130,6 +130,9 @@ if (!process.env.KV_ONLY) {
   await run("ours (memory)", ours(() => Promise.resolve(new MemoryRoomStorage())));
 }
 const kv = await openKvStorage(process.env.KV_PATH ?? ":memory:", { lease: false });
-await run("ours (kv :memory:)", ours((roomId) => kv.openRoom(roomId)));
+await run(
+  process.env.KV_PATH ? "ours (kv file)" : "ours (kv :memory:)",
+  ours((roomId) => kv.openRoom(roomId)),
+);
 await kv.close?.();
 process.exit(0);

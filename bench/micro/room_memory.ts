@@ -49,7 +49,9 @@ function connectMsg(): string {
 }
 function pushMsg(r: number): string {
   const diff: Record<string, unknown> = {};
-  for (let j = 0; j < SHAPES; j++) diff[`shape:m${r}-${j}`] = ["put", geoShape(`shape:m${r}-${j}`, j)];
+  for (let j = 0; j < SHAPES; j++) {
+    diff[`shape:m${r}-${j}`] = ["put", geoShape(`shape:m${r}-${j}`, j)];
+  }
   return JSON.stringify({ type: "push", clientClock: 1, diff, presence: undefined });
 }
 
@@ -97,7 +99,9 @@ async function measure(name: string, build: () => Promise<unknown[]> | unknown[]
 }
 
 const which = process.env.ONLY ?? "ours-mem,ours-kv,upstream";
-if (which.includes("ours-mem")) await measure("ours (memory)", () => ours(new MemoryStorageProvider()));
+if (which.includes("ours-mem")) {
+  await measure("ours (memory)", () => ours(new MemoryStorageProvider()));
+}
 if (which.includes("ours-kv")) {
   const kv = await openKvStorage(":memory:", { lease: false });
   await measure("ours (kv)", () => ours(kv));

@@ -1,27 +1,9 @@
 // Bench-only baseline: upstream @tldraw/sync-core TLSocketRoom (tldraw licence; never imported
 // from src/) behind Deno.serve, one room per id, evicted when empty like the official template.
 // Usage: deno run -A bench/servers/upstream_server.ts <port>
-import { TLSocketRoom } from "@tldraw/sync-core";
+import { getRoom, rooms } from "./upstream_rooms.ts";
 
 const port = Number(Deno.args[0] ?? 8790);
-const rooms = new Map<string, TLSocketRoom>();
-
-function getRoom(id: string): TLSocketRoom {
-  let room = rooms.get(id);
-  if (!room || room.isClosed()) {
-    room = new TLSocketRoom({
-      log: undefined,
-      onSessionRemoved(r, { numSessionsRemaining }) {
-        if (numSessionsRemaining === 0) {
-          r.close();
-          rooms.delete(id);
-        }
-      },
-    });
-    rooms.set(id, room);
-  }
-  return room;
-}
 
 Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (req) => {
   const url = new URL(req.url);

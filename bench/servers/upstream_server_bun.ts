@@ -1,31 +1,13 @@
 // Bench-only baseline on Bun: upstream @tldraw/sync-core TLSocketRoom (tldraw licence; never
 // imported from src/) behind Bun.serve, one room per id, evicted when empty.
 // Usage: bun run bench/servers/upstream_server_bun.ts <port>
-import { TLSocketRoom } from "@tldraw/sync-core";
+import { getRoom, rooms } from "./upstream_rooms.ts";
 
 // deno-lint-ignore no-explicit-any
 const Bun = (globalThis as any).Bun;
 // deno-lint-ignore no-explicit-any
 const argv: string[] = (globalThis as any).process.argv;
 const port = Number(argv[2] ?? 8791);
-const rooms = new Map<string, TLSocketRoom>();
-
-function getRoom(id: string): TLSocketRoom {
-  let room = rooms.get(id);
-  if (!room || room.isClosed()) {
-    room = new TLSocketRoom({
-      log: undefined,
-      onSessionRemoved(r, { numSessionsRemaining }) {
-        if (numSessionsRemaining === 0) {
-          r.close();
-          rooms.delete(id);
-        }
-      },
-    });
-    rooms.set(id, room);
-  }
-  return room;
-}
 
 // Bun's ServerWebSocket has no addEventListener; TLSocketRoom only needs send/close/readyState.
 interface Data {

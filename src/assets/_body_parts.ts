@@ -2,6 +2,7 @@
  * Read an upload body as fixed-size parts, stopping as soon as it passes a size limit.
  * @module
  */
+import { joinBytes } from "../storage/kv/kv_codec.ts";
 import type { AssetBody } from "./asset_store.ts";
 
 /** How reading ended: the whole body was read, or it passed the limit (the rest is cancelled). */
@@ -71,13 +72,7 @@ export async function readAll(
     }
     parts.push(step.value);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return joinBytes(parts);
 }
 
 /** A stream of one buffer (empty buffers make an empty stream). */

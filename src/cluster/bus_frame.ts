@@ -3,6 +3,7 @@
  * client's or room's text frame verbatim. A frame too big for one KV value is split into parts.
  * @module
  */
+import { splitBytes } from "../storage/kv/kv_codec.ts";
 
 /** One event on a bus stream. `sid` names a client socket on the follower. */
 export type BusFrame =
@@ -41,21 +42,7 @@ export function decodeFrame(bytes: Uint8Array): BusFrame {
   return header;
 }
 
-/** Split an encoded frame into parts of at most `size` bytes (at least one part). */
+/** Split an encoded frame into KV-value-sized parts (at least one). */
 export function splitParts(bytes: Uint8Array, size: number = BUS_PART_BYTES): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
-  return parts.length ? parts : [new Uint8Array(0)];
-}
-
-/** Join parts back into one buffer. */
-export function joinParts(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return splitBytes(bytes, size);
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import type { KvKey } from "../storage/kv/kv_like.ts";
-import { type BusFrame, decodeFrame, joinParts } from "./bus_frame.ts";
+import { joinBytes } from "../storage/kv/kv_codec.ts";
+import { type BusFrame, decodeFrame } from "./bus_frame.ts";
 
 /** One stored part, its key relative to the stream prefix: `[seq, part, parts]`. */
 export interface StreamEntry {
@@ -45,7 +46,7 @@ export function collectFrames(entries: StreamEntry[], nextSeq: number): Collecte
         // Still being written, unless a later frame exists (then parts of this one expired).
         return { frames, consumed, nextSeq, broken: j < entries.length };
       }
-      frames.push(decodeFrame(joinParts(group.map((e) => e.value))));
+      frames.push(decodeFrame(joinBytes(group.map((e) => e.value))));
       consumed.push(...group.map((e) => e.tail));
       nextSeq++;
     }

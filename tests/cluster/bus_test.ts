@@ -7,9 +7,9 @@ import {
   type BusFrame,
   decodeFrame,
   encodeFrame,
-  joinParts,
   splitParts,
 } from "../../src/cluster/bus_frame.ts";
+import { joinBytes as joinParts } from "../../src/storage/kv/kv_codec.ts";
 import { readEntries } from "../../src/cluster/bus_io.ts";
 import { BusWriter } from "../../src/cluster/bus_writer.ts";
 import { collectFrames, type StreamEntry } from "../../src/cluster/collect_frames.ts";

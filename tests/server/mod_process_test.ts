@@ -34,7 +34,10 @@ describe("mod.ts as a server process", () => {
       a.store.put([geoShape(id, 10, 20) as TLRecord]);
       await until("b sees a's shape", () => b.store.has(id));
       b.store.put([{ ...b.store.get(id)!, x: 99 } as TLRecord]);
-      await until("a sees b's move", () => (a.store.get(id) as { x: number } | undefined)?.x === 99);
+      await until(
+        "a sees b's move",
+        () => (a.store.get(id) as { x: number } | undefined)?.x === 99,
+      );
       // Wait until the server has acknowledged b's edit before stopping it.
       await until("b has nothing unacknowledged", () => !b.client.pendingPushRequests?.length);
       for (const c of clients.splice(0)) c.close();

@@ -45,14 +45,19 @@ describe("KvStorageProvider", () => {
       commit({ documentClock: 2, puts: [{ state: geoShape("shape:a", 5), lastChangedClock: 2 }] }),
     );
     assert.equal((await kv.get(keys.schema())).versionstamp, first.versionstamp);
-    const head = JSON.parse(new TextDecoder().decode((await kv.get<Uint8Array>(keys.head())).value!));
+    const head = JSON.parse(
+      new TextDecoder().decode((await kv.get<Uint8Array>(keys.head())).value!),
+    );
     assert.equal("schema" in head, false);
 
     // A head written by an earlier version, schema inside it and no schema key:
     const legacy = new RoomKeys(["tlsync"], "legacy");
     const schema = (await provider.openRoom("s").then(async (r) => (await r.load())!)).schema!;
     await kv.atomic()
-      .set(legacy.head(), encodeJson({ v: 1, documentClock: 1, tombstoneHistoryStartsAtClock: 0, schema }))
+      .set(
+        legacy.head(),
+        encodeJson({ v: 1, documentClock: 1, tombstoneHistoryStartsAtClock: 0, schema }),
+      )
       .set(legacy.doc("shape:old"), encodeJson({ c: 1, s: geoShape("shape:old") }))
       .commit();
     const loaded = (await (await provider.openRoom("legacy")).load())!;
@@ -273,7 +278,9 @@ describe("KvCommitBatcher", () => {
       maxChecksPerAtomic: 5,
       maxCommitsInFlight: 3,
     });
-    const rooms = await Promise.all(Array.from({ length: 40 }, (_, i) => provider.openRoom(`f${i}`)));
+    const rooms = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => provider.openRoom(`f${i}`)),
+    );
     await Promise.all(rooms.map((r) => r.load()));
     atomics = peak = 0;
 

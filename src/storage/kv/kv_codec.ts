@@ -37,6 +37,7 @@ export function splitBytes(bytes: Uint8Array, size: number = PART_BYTES): Uint8A
 
 /** Join parts back into one buffer. */
 export function joinBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
