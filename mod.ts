@@ -21,6 +21,8 @@
  * ```
  * @module
  */
+// First: lets `deno serve mod.ts` start without --allow-env (see the module).
+import "./src/runtime/env_guard.ts";
 import { createDefaultServer } from "./src/runtime/default_server.ts";
 import type { SyncHandler } from "./src/runtime/create_sync_handler.ts";
 import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun/bun_types.ts";

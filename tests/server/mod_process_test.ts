@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createShapeId, type TLRecord } from "@tldraw/tlschema";
 import { connectWsClient, type WsClient } from "../helpers/official_ws_client.ts";
-import { geoShape } from "../helpers/records.ts";
-import { startServerProcess } from "../helpers/server_process.ts";
+import { openRaw } from "../helpers/raw_client.ts";
+import { geoShape, serverSchema } from "../helpers/records.ts";
+import { freePort, startServerProcess } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
@@ -54,5 +55,64 @@ describe("mod.ts as a server process", () => {
       await server.kill("SIGTERM");
       dir.remove();
     }
+  });
+
+  it("starts and syncs with no permission flags (deno serve mod.ts), keeping rooms in memory", {
+    timeout: 60_000,
+    skip: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" && "Bun has no permissions",
+  }, async () => {
+    // Deno.Command, not node:child_process: Deno hands its own permissions to a `deno` child
+    // spawned through node:child_process, which would defeat the point.
+    // deno-lint-ignore no-explicit-any
+    const Deno = (globalThis as any).Deno;
+    const port = await freePort();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["serve", "--host", "127.0.0.1", "--port", String(port), "mod.ts"],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const output = Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+    ]);
+    try {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+          async (r) => (await r.body?.cancel(), r.ok),
+          () => false,
+        );
+        if (ok) break;
+        if (Date.now() > deadline) throw new Error("bare deno serve did not start");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const client = await openRaw(`ws://127.0.0.1:${port}/connect/bare?sessionId=a`);
+      client.send({
+        type: "connect",
+        connectRequestId: "c",
+        lastServerClock: -1,
+        protocolVersion: 8,
+        schema: serverSchema,
+      });
+      const reply = await client.next((m) => m["type"] === "connect", "connect reply", 10_000);
+      assert.equal(reply["hydrationType"], "wipe_all");
+      client.send({
+        type: "push",
+        clientClock: 1,
+        diff: { "shape:bare": ["put", geoShape("shape:bare")] },
+      });
+      const result = await client.next((m) => m["type"] === "push_result", "push result");
+      assert.equal(result["action"], "commit");
+      client.close();
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+    }
+    const [stdout, stderr] = await output;
+    assert.match(stdout + stderr, /storage_unavailable/, "it says why rooms are not persisted");
   });
 });
