@@ -4,6 +4,7 @@
 // Ours (in-memory storage; Deno KV :memory: — durable-before-ack on) vs upstream TLSocketRoom.
 // Usage: deno run -A bench/micro/push_throughput.ts [pushes]   |   bun run bench/micro/push_throughput.ts
 //        ROOMS=100 SESSIONS=5 deno run -A bench/micro/push_throughput.ts
+// Knobs: KV_PATH (a KV file instead of :memory:), KV_ONLY=1, MAX_CHECKS and IN_FLIGHT (batcher).
 import process from "node:process";
 import { TLSocketRoom } from "@tldraw/sync-core";
 import { Room } from "../../src/room/room.ts";
@@ -129,7 +130,11 @@ if (!process.env.KV_ONLY) {
   await run("upstream", upstream);
   await run("ours (memory)", ours(() => Promise.resolve(new MemoryRoomStorage())));
 }
-const kv = await openKvStorage(process.env.KV_PATH ?? ":memory:", { lease: false });
+const kv = await openKvStorage(process.env.KV_PATH ?? ":memory:", {
+  lease: false,
+  ...(process.env.MAX_CHECKS ? { maxChecksPerAtomic: Number(process.env.MAX_CHECKS) } : {}),
+  ...(process.env.IN_FLIGHT ? { maxCommitsInFlight: Number(process.env.IN_FLIGHT) } : {}),
+});
 await run(
   process.env.KV_PATH ? "ours (kv file)" : "ours (kv :memory:)",
   ours((roomId) => kv.openRoom(roomId)),
