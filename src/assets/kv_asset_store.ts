@@ -4,7 +4,9 @@
  * An asset is its parts (≤ 60 KiB each) plus one metadata key. Parts are written first, in as
  * many atomics as KV's limits need; the metadata is written last, in its own atomic that checks
  * the id is still free. Until then the asset does not exist, so a half-written upload is never
- * visible. Parts of an upload that died before its metadata stay behind as unreachable keys.
+ * visible. Parts of an upload that died before its metadata (a crash mid-upload) are unreachable;
+ * {@linkcode KvAssetStore.sweepOrphans} deletes those older than an hour (upload ids start with
+ * their start time).
  * @module
  */
 import { KV_LIMITS, type KvKey, type KvLike } from "../storage/kv/kv_like.ts";
@@ -31,7 +33,12 @@ import type {
 export interface KvAssetStoreOptions {
   /** Key prefix. Default `["tlsync", "assets"]`. */
   prefix?: KvKey;
+  /** Wall time in ms (default `Date.now`); stamps uploads so orphans can be aged. */
+  now?: () => number;
 }
+
+/** Orphaned parts younger than this may belong to an upload still in progress. */
+const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
 
 /**
  * Stores assets in a KV database (the `KvLike` subset of `Deno.Kv`).
@@ -50,11 +57,52 @@ export interface KvAssetStoreOptions {
 export class KvAssetStore implements AssetStore {
   #kv: KvLike;
   #prefix: KvKey;
+  #now: () => number;
 
   /** A store on `kv`; closing `kv` is the caller's business. */
   constructor(kv: KvLike, options: KvAssetStoreOptions = {}) {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["tlsync", "assets"];
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Delete parts that no metadata names (uploads that died before finishing) once they are at
+   * least `minAgeMs` old. Returns how many parts were deleted. Safe while the store is in use:
+   * a younger upload may still be running and is left alone.
+   */
+  async sweepOrphans(minAgeMs: number = ORPHAN_MIN_AGE_MS): Promise<number> {
+    const cutoff = this.#now() - minAgeMs;
+    const live = new Map<string, string>(); // id → upload named by its metadata
+    const candidates: KvKey[] = [];
+    for await (const entry of this.#kv.list<Uint8Array>({ prefix: this.#prefix })) {
+      const rest = entry.key.slice(this.#prefix.length);
+      const id = String(rest[0]);
+      if (rest[1] === "meta") live.set(id, decodeMeta(entry.value, id).upload);
+      else if (rest[1] === "part" && uploadStartedAt(String(rest[2])) < cutoff) {
+        candidates.push(entry.key);
+      }
+    }
+    // Decide once everything is read: an upload is orphaned unless its id's metadata names it.
+    const orphans = candidates.filter((key) => {
+      const rest = key.slice(this.#prefix.length);
+      return live.get(String(rest[0])) !== String(rest[2]);
+    });
+    let op = this.#kv.atomic();
+    let count = 0, bytes = 0;
+    for (const key of orphans) {
+      // Deletes count toward the per-atomic mutation and total key-size limits.
+      if (count === KV_LIMITS.maxMutations || bytes + keyBytes(key) > 60_000) {
+        await op.commit();
+        op = this.#kv.atomic();
+        count = bytes = 0;
+      }
+      op.delete(key);
+      count++;
+      bytes += keyBytes(key);
+    }
+    if (count > 0) await op.commit();
+    return orphans.length;
   }
 
   /** Store `body` under `id` unless the id is taken. */
@@ -69,7 +117,7 @@ export class KvAssetStore implements AssetStore {
       await discard(body);
       return { ok: false, reason: "exists" };
     }
-    const upload = crypto.randomUUID();
+    const upload = `${this.#now().toString(36)}.${crypto.randomUUID()}`;
     let parts = 0;
     let size = 0;
     try {
@@ -194,4 +242,11 @@ class PartWriter {
     this.#batch = [];
     this.#bytes = 0;
   }
+}
+
+/** When an upload started, from its id (ids without a time stamp count as old). */
+function uploadStartedAt(upload: string): number {
+  const dot = upload.indexOf(".");
+  const time = dot > 0 ? parseInt(upload.slice(0, dot), 36) : NaN;
+  return Number.isFinite(time) ? time : 0;
 }

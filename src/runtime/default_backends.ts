@@ -43,13 +43,13 @@ export async function openDefaultBackends(
       });
       return {
         storage: c.storage,
-        assets: new KvAssetStore(lockRetryKv(kv)),
+        assets: sweptInBackground(new KvAssetStore(lockRetryKv(kv)), logger),
         roomRouter: c.roomRouter,
       };
     }
     return {
       storage: kvStorageOn(kv, leaseTtlMs ? { leaseTtlMs } : {}),
-      assets: new KvAssetStore(kv),
+      assets: sweptInBackground(new KvAssetStore(kv), logger),
     };
   } catch (error) {
     logger.error("storage_unavailable", {
@@ -60,4 +60,13 @@ export async function openDefaultBackends(
     });
     return { storage: new MemoryStorageProvider(), assets: new MemoryAssetStore() };
   }
+}
+
+/** Start deleting parts of uploads that a crash left unfinished; never blocks startup. */
+function sweptInBackground(store: KvAssetStore, logger: Logger): KvAssetStore {
+  store.sweepOrphans().then(
+    (parts) => parts > 0 && logger.info("asset_orphans_swept", { parts }),
+    (error) => logger.warn("asset_sweep_failed", { error: String(error) }),
+  );
+  return store;
 }

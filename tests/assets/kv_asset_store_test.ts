@@ -15,6 +15,38 @@ function keySize(key: readonly unknown[]): number {
 }
 
 describe("KvAssetStore", () => {
+  it("sweepOrphans deletes old parts no metadata names, keeps live assets and young uploads", async () => {
+    const kv = await openMemoryKv();
+    try {
+      let now = 1_000_000_000_000;
+      const store = new KvAssetStore(kv, { now: () => now });
+      await store.put("kept.png", bytesOf(200_000), "image/png");
+      // An upload that crashed after writing parts: parts, no metadata.
+      const dead = `${(now - 2 * 3_600_000).toString(36)}.dead`;
+      const young = `${now.toString(36)}.young`;
+      const part = (id: string, upload: string, i: number) =>
+        ["tlsync", "assets", id, "part", upload, i] as const;
+      await kv.atomic()
+        .set(part("crashed.png", dead, 0), new Uint8Array(10))
+        .set(part("crashed.png", dead, 1), new Uint8Array(10))
+        .set(part("kept.png", dead, 0), new Uint8Array(10)) // a losing duplicate upload of kept.png
+        .set(part("inflight.png", young, 0), new Uint8Array(10))
+        .commit();
+      const before = await countKeys(kv, ["tlsync", "assets"]);
+
+      const swept = await store.sweepOrphans();
+
+      assert.equal(swept, 3);
+      assert.equal(await countKeys(kv, ["tlsync", "assets"]), before - 3);
+      const kept = await store.get("kept.png");
+      assert.deepEqual(await readAllOf(kept!), bytesOf(200_000));
+      now += 2 * 3_600_000; // the young upload never finished either
+      assert.equal(await store.sweepOrphans(), 1);
+    } finally {
+      kv.close();
+    }
+  });
+
   it("a 3 MB upload is written as Uint8Array parts ≤ 60 KiB in atomics within KV limits, metadata last", async () => {
     const { kv, atomics } = recordingKv(await openMemoryKv());
     try {
