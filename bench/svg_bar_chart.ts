@@ -54,8 +54,9 @@ function legend(series: BarSeries[]): string[] {
 function axis(max: number): string[] {
   const out: string[] = [];
   const bottom = HEIGHT - PLOT.bottom;
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
+  const divisions = axisDivisions(max);
+  for (let i = 0; i <= divisions; i++) {
+    const v = (max * i) / divisions;
     const y = bottom - (v / max) * (bottom - PLOT.top);
     const stroke = i === 0 ? "#888" : "#e5e5e5";
     out.push(
@@ -111,6 +112,12 @@ export function niceMax(value: number): number {
     if (step * power >= target) return step * power;
   }
   return 10 * power;
+}
+
+/** How many gridline steps divide `max` (a {@link niceMax} value) into round numbers. */
+export function axisDivisions(max: number): number {
+  const mantissa = Math.round((max / 10 ** Math.floor(Math.log10(max))) * 10) / 10;
+  return ({ 1.5: 3, 3: 3, 6: 3, 2: 4, 4: 4, 8: 4 } as Record<number, number>)[mantissa] ?? 5;
 }
 
 /** 32000 → "32k", 1994 → "1,994", 31.5 → "31.5". */

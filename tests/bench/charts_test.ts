@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildCharts } from "../../bench/charts.ts";
-import { formatValue, niceMax, renderBarChart } from "../../bench/svg_bar_chart.ts";
+import { axisDivisions, formatValue, niceMax, renderBarChart } from "../../bench/svg_bar_chart.ts";
 
 const results = {
   "ours-deno-kv": { fanout: { ackP50: 31.5, fanP99: 70.5 }, memory: { perRoomKiB: 157 } },
@@ -68,6 +68,7 @@ describe("bench charts", () => {
     assert.equal(niceMax(237), 300);
     assert.equal(niceMax(48_000), 60_000);
     assert.equal(niceMax(0), 1);
+    assert.deepEqual([150, 300, 60_000, 2500, 200, 10].map(axisDivisions), [3, 3, 3, 5, 4, 5]);
     assert.equal(formatValue(32_000), "32k");
     assert.equal(formatValue(1994), "1,994");
     assert.equal(formatValue(1999.6), "2,000");
