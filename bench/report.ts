@@ -1,4 +1,7 @@
-// Render the bench results as a markdown table with ratios against upstream and the relay.
+// Render the bench results as a markdown table with ratios against upstream and the relay, and
+// save them: bench/results/latest.md, latest.json ({ meta, results }) and latest-*.svg charts.
+import { writeCharts } from "./charts.ts";
+
 type Results = Record<string, Record<string, unknown>>;
 
 function machine(): string {
@@ -41,10 +44,27 @@ function value(
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
-export function renderReport(
-  results: Results,
-  meta: { quick: boolean; seconds: number; taskset: boolean },
-): string {
+interface RunMeta {
+  quick: boolean;
+  seconds: number;
+  taskset: boolean;
+}
+
+/** Write latest.md, latest.json and the SVG charts under bench/results/; returns the paths. */
+export function saveResults(results: Results, meta: RunMeta): string[] {
+  const dir = new URL("./results/", import.meta.url);
+  Deno.mkdirSync(dir, { recursive: true });
+  const md = new URL("latest.md", dir);
+  const json = new URL("latest.json", dir);
+  Deno.writeTextFileSync(md, renderReport(results, meta));
+  const date = new Date().toISOString().slice(0, 10);
+  const pinning = meta.taskset ? "servers on core 0, load generator on core 1 (taskset)" : "none";
+  const header = { date, machine: machine(), pinning, ...meta };
+  Deno.writeTextFileSync(json, JSON.stringify({ meta: header, results }, null, 2) + "\n");
+  return [md.pathname, json.pathname, ...writeCharts(json.pathname)];
+}
+
+export function renderReport(results: Results, meta: RunMeta): string {
   const names = Object.keys(results);
   const lines = [
     `Machine: ${machine()}. ${

@@ -4,7 +4,7 @@
 // generator on core 1 (when taskset exists).
 import { BUN, DENO, hasTaskset, startTarget, type TargetSpec } from "./targets.ts";
 import { connections, fanout, largeRoom, memory, saturation } from "./load/workloads.ts";
-import { renderReport } from "./report.ts";
+import { renderReport, saveResults } from "./report.ts";
 
 const quick = Deno.env.get("BENCH_QUICK") === "1";
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? (quick ? 3 : 5));
@@ -92,13 +92,8 @@ for (const spec of specs) {
   await target.stop();
 }
 
-const report = renderReport(results, { quick, seconds, taskset: hasTaskset });
-console.log("\n" + report);
-Deno.mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-Deno.writeTextFileSync(new URL("./results/latest.md", import.meta.url), report);
-Deno.writeTextFileSync(
-  new URL("./results/latest.json", import.meta.url),
-  JSON.stringify(results, null, 2),
-);
+const meta = { quick, seconds, taskset: hasTaskset };
+console.log("\n" + renderReport(results, meta));
+for (const file of saveResults(results, meta)) console.log(`wrote ${file}`);
 Deno.removeSync(dataDir, { recursive: true });
 Deno.exit(0);
