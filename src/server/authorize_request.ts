@@ -31,9 +31,11 @@ export async function authorizeRequest(
   if (result === true || result === undefined) return { readonly: false, meta: undefined };
   if ("refuse" in result) return { refuse: result.refuse || CloseReason.FORBIDDEN };
   const decision = { readonly: result.readonly ?? false, meta: result.meta };
-  if (typeof result.userId !== "string") return decision;
+  if (typeof result.userId !== "string" || result.userId === "") return decision;
+  // tldraw presence validates `userId` as a user record id (`createUserId` adds the prefix).
+  const userId = result.userId.startsWith("user:") ? result.userId : `user:${result.userId}`;
   const identity: SessionIdentity = typeof result.userName === "string"
-    ? { userId: result.userId, userName: result.userName }
-    : { userId: result.userId };
+    ? { userId, userName: result.userName }
+    : { userId };
   return { ...decision, identity };
 }

@@ -15,6 +15,7 @@ import type { RoomRouterFactory } from "./room_router.ts";
  * Let the session in (optionally readonly, with host data), or refuse it. With `userId` (and
  * optionally `userName`) the session's presence always carries them (users cannot impersonate
  * each other) and only a connection authorized as the same user may take its session id over.
+ * `userId` is written as a tldraw user id: `user:` is prefixed unless already there.
  */
 export type AuthorizeResult =
   | { readonly?: boolean; meta?: unknown; userId?: string; userName?: string }

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import type { UnknownRecord } from "@tldraw/store";
 import type { Logger } from "../../src/room/logger.ts";
+import type { Authorize } from "../../src/server/server_options.ts";
 import { Room } from "../../src/room/room.ts";
 import type { StorageProvider } from "../../src/storage/storage.ts";
 import type { RawClient } from "../helpers/raw_client.ts";
@@ -87,3 +88,12 @@ export function nested(levels: number): Record<string, unknown> {
   for (let i = 1; i < levels; i++) value = { a: value };
   return value;
 }
+
+/** `?user=…&name=…` stands in for a verified token. */
+export const userFromUrl: Authorize = (req) => {
+  const params = new URL(req.url).searchParams;
+  const userId = params.get("user");
+  if (!userId) return true;
+  const userName = params.get("name");
+  return userName ? { userId, userName } : { userId };
+};
