@@ -41,6 +41,10 @@ export class ChunkAssembler {
         this.#reset();
         return { error: "Unexpected non-chunk message" };
       }
+      // The server's Connection checks frames too; this keeps a bare Room just as safe.
+      if (frame.length * 3 > this.#max && utf8Length(frame) > this.#max) {
+        return { error: `Message over ${this.#max} bytes`, tooLarge: true };
+      }
       return { message: JSON.parse(frame) };
     }
     const match = CHUNK.exec(frame);

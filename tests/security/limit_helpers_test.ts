@@ -93,7 +93,17 @@ describe("ChunkAssembler byte cap", () => {
 
     assert.equal(first, null); // 6 bytes so far
     assert.deepEqual(second, { error: "Chunked message over 10 bytes", tooLarge: true });
-    assert.deepEqual(assembler.handleMessage('{"type":"ping"}'), { message: { type: "ping" } });
+    assert.deepEqual(assembler.handleMessage('{"a":1}'), { message: { a: 1 } }); // state reset
+  });
+
+  it("refuses a single frame over the cap too", () => {
+    const assembler = new ChunkAssembler({ maxMessageBytes: 12 });
+
+    assert.deepEqual(assembler.handleMessage('{"a":"éé"}'), { message: { a: "éé" } }); // 12 bytes
+    assert.deepEqual(assembler.handleMessage('{"a":"ééé"}'), {
+      error: "Message over 12 bytes",
+      tooLarge: true,
+    });
   });
 });
 
