@@ -43,6 +43,13 @@ export {
   type SocketConnectOptions,
 } from "./src/room/room.ts";
 export type { StoreUpdateContext, StoreUpdater } from "./src/room/update_store.ts";
+export {
+  DEFAULT_ROOM_LIMITS,
+  LimitExceeded,
+  ROOM_LIMIT_CEILINGS,
+  type RoomLimits,
+} from "./src/room/room_limits.ts";
+export type { SessionIdentity } from "./src/room/session.ts";
 export type { SocketLike } from "./src/room/socket_like.ts";
 export type { Logger } from "./src/room/logger.ts";
 export type { TimeSource } from "./src/room/time_source.ts";

@@ -3,12 +3,16 @@
  * client's or room's text frame verbatim. A frame too big for one KV value is split into parts.
  * @module
  */
+import type { SessionIdentity } from "../room/session.ts";
 import { splitBytes } from "../storage/kv/kv_codec.ts";
 
 /** One event on a bus stream. `sid` names a client socket on the follower. */
 export type BusFrame =
-  /** Follower → writer: a client socket opened (`s` session id, `ro` readonly, `m` meta). */
-  | { k: "open"; sid: number; s: string; ro: boolean; m?: unknown }
+  /**
+   * Follower → writer: a client socket opened (`s` session id, `ro` readonly, `m` meta, `id`
+   * the authorized user).
+   */
+  | { k: "open"; sid: number; s: string; ro: boolean; m?: unknown; id?: SessionIdentity }
   /** Either way: a text frame for/from the socket. */
   | { k: "msg"; sid: number; d: string }
   /** Either way: the socket closed (writer → follower: with the code and reason to close with). */

@@ -102,6 +102,7 @@ export class RemoteRoom implements RoomEndpoint {
       s: options.sessionId,
       ro: options.isReadonly ?? false,
       ...(options.meta !== undefined ? { m: portable(options.meta) } : {}),
+      ...(options.identity ? { id: options.identity } : {}),
     });
   }
 

@@ -135,6 +135,7 @@ export class WriterInbox {
             socket,
             isReadonly: frame.ro,
             meta: frame.m,
+            ...(frame.id ? { identity: frame.id } : {}),
           });
         }
         case "msg": {

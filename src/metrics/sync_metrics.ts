@@ -3,6 +3,7 @@
  * @module
  */
 import { CloseReason } from "../protocol/close_reason.ts";
+import { LimitExceeded } from "../room/room_limits.ts";
 import type { Counter } from "./counter.ts";
 import type { Gauge } from "./gauge.ts";
 import type { Histogram } from "./histogram.ts";
@@ -45,6 +46,8 @@ export class SyncMetrics {
   readonly commitDuration: Histogram;
   /** `tlsync_rejected_total{reason}`. */
   readonly rejected: Counter;
+  /** `tlsync_pushes_rejected_total{reason}`. */
+  readonly pushesRejected: Counter;
   #servers = new Set<ServerStats>();
 
   /** Register the `tlsync_*` families. */
@@ -75,9 +78,15 @@ export class SyncMetrics {
     this.rejected = r.counter("tlsync_rejected_total", "Sockets closed with 4099, by reason", {
       labelNames: ["reason"],
     });
-    for (const reason of [...Object.values(CloseReason), "MESSAGE_TOO_LARGE"]) {
+    for (const reason of Object.values(CloseReason)) {
       this.rejected.inc({ reason }, 0); // known reasons show as 0 before they first happen
     }
+    this.pushesRejected = r.counter(
+      "tlsync_pushes_rejected_total",
+      "Pushes refused for a record or room cap (answered with discard), by reason",
+      { labelNames: ["reason"] },
+    );
+    for (const reason of Object.values(LimitExceeded)) this.pushesRejected.inc({ reason }, 0);
   }
 
   /** Report a server's rooms and sessions in the gauges; returns the undo. */

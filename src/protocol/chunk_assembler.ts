@@ -3,15 +3,19 @@
  * more into frames `"<n>_<body>"`, where `n` counts down to `0_`. The server never chunks.
  * @module
  */
+import { utf8Length } from "./utf8_length.ts";
 
 /** Options for {@linkcode ChunkAssembler}. */
 export interface ChunkAssemblerOptions {
-  /** Largest reassembled message, in UTF-16 units. Default 16 Mi. */
-  maxMessageChars?: number;
+  /** Largest reassembled message, in UTF-8 bytes (the room's `maxMessageBytes`). */
+  maxMessageBytes: number;
 }
 
-/** What one frame produced: a message, an error (state reset), or `null` (chunk kept). */
-export type AssemblyResult = { message: unknown } | { error: string } | null;
+/**
+ * What one frame produced: a message, an error (state reset; `tooLarge` when the chunks passed
+ * `maxMessageBytes`), or `null` (chunk kept).
+ */
+export type AssemblyResult = { message: unknown } | { error: string; tooLarge?: true } | null;
 
 const CHUNK = /^(\d{1,9})_/;
 
@@ -23,8 +27,8 @@ export class ChunkAssembler {
   #max: number;
 
   /** Create an idle assembler. */
-  constructor(options: ChunkAssemblerOptions = {}) {
-    this.#max = options.maxMessageChars ?? 16 * 1024 * 1024;
+  constructor(options: ChunkAssemblerOptions) {
+    this.#max = options.maxMessageBytes;
   }
 
   /**
@@ -36,6 +40,10 @@ export class ChunkAssembler {
       if (this.#expected >= 0) {
         this.#reset();
         return { error: "Unexpected non-chunk message" };
+      }
+      // The server's Connection checks frames too; this keeps a bare Room just as safe.
+      if (frame.length * 3 > this.#max && utf8Length(frame) > this.#max) {
+        return { error: `Message over ${this.#max} bytes`, tooLarge: true };
       }
       return { message: JSON.parse(frame) };
     }
@@ -50,10 +58,11 @@ export class ChunkAssembler {
       return { error: "Chunks received in wrong order" };
     }
     const body = frame.slice(match[0].length);
-    this.#length += body.length;
+    // Refuse as soon as the chunks so far pass the cap: nothing larger is ever kept.
+    this.#length += utf8Length(body);
     if (this.#length > this.#max) {
       this.#reset();
-      return { error: "Message too large" };
+      return { error: `Chunked message over ${this.#max} bytes`, tooLarge: true };
     }
     this.#parts.push(body);
     this.#expected = n;

@@ -20,6 +20,7 @@ export const CloseReason = {
   INVALID_RECORD: "INVALID_RECORD",
   RATE_LIMITED: "RATE_LIMITED",
   ROOM_FULL: "ROOM_FULL",
+  MESSAGE_TOO_LARGE: "MESSAGE_TOO_LARGE",
 } as const;
 
 /** One of the well-known close reasons; hosts may also use their own strings. */

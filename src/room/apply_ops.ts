@@ -10,6 +10,7 @@ import type { ObjectDiff, RecordOp } from "../diff/network_diff.ts";
 import { CloseReason } from "../protocol/close_reason.ts";
 import { SyncError } from "../protocol/sync_error.ts";
 import { migrateDown, migrateUp } from "../schema/migrate_record.ts";
+import { checkRecordDepth } from "./push_limits.ts";
 import type { RoomCore } from "./room_core.ts";
 import type { Session } from "./session.ts";
 import type { StoreTransaction } from "./store_transaction.ts";
@@ -66,9 +67,12 @@ function applyPatch(
   let next: UnknownRecord;
   if (session.sessionSchema) {
     const down = migrateDown(core.schema, existing, session.sessionSchema);
-    next = migrateUp(core.schema, applyObjectDiff(down, patch), session.sessionSchema);
+    const patched = applyObjectDiff(down, patch);
+    checkRecordDepth(core.limits, patched);
+    next = migrateUp(core.schema, patched, session.sessionSchema);
   } else {
     next = applyObjectDiff(existing, patch);
+    checkRecordDepth(core.limits, next);
   }
   if (next === existing) return;
   if (next.id !== existing.id || next.typeName !== existing.typeName) {

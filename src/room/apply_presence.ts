@@ -12,7 +12,8 @@ import type { PresenceOp } from "../protocol/messages.ts";
 import { SyncError } from "../protocol/sync_error.ts";
 import { migrateDown, migrateUp } from "../schema/migrate_record.ts";
 import type { RoomCore } from "./room_core.ts";
-import type { Session } from "./session.ts";
+import { checkRecordDepth } from "./push_limits.ts";
+import type { Session, SessionIdentity } from "./session.ts";
 import { validateWith } from "./validate_record.ts";
 
 /** Compute the presence change a push asks for (not yet applied), or `null`. */
@@ -35,17 +36,29 @@ export function applyPresence(
     if (!before) return null;
     if (session.sessionSchema) {
       const down = migrateDown(core.schema, before, session.sessionSchema);
-      next = migrateUp(core.schema, applyObjectDiff(down, op[1]), session.sessionSchema);
+      const patched = applyObjectDiff(down, op[1]);
+      checkRecordDepth(core.limits, patched);
+      next = migrateUp(core.schema, patched, session.sessionSchema);
     } else {
       next = applyObjectDiff(before, op[1]);
+      checkRecordDepth(core.limits, next);
     }
     next = forceIdentity(next, presenceId, type.typeName);
   } else {
     throw invalid("Unknown presence op");
   }
-  const valid = validateWith(type, next, before);
+  const valid = validateWith(type, withOwner(next, session.identity), before);
   if (before && (before === valid || isEqual(before, valid))) return null;
   return { before, after: valid };
+}
+
+/** The session's authorized user owns its presence: `userId` (and `userName`) are rewritten. */
+function withOwner(record: UnknownRecord, identity: SessionIdentity | undefined): UnknownRecord {
+  if (!identity) return record;
+  const r = record as UnknownRecord & { userId?: unknown; userName?: unknown };
+  const userName = identity.userName ?? r.userName;
+  if (r.userId === identity.userId && r.userName === userName) return record;
+  return { ...record, userId: identity.userId, userName } as UnknownRecord;
 }
 
 function forceIdentity(record: UnknownRecord, id: string, typeName: string): UnknownRecord {

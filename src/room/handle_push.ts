@@ -15,6 +15,13 @@ import { applyRecordOp } from "./apply_ops.ts";
 import { applyPresence } from "./apply_presence.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import type { Session } from "./session.ts";
+import {
+  checkPushShapeLimits,
+  checkRoomGrowth,
+  discardPush,
+  measureRecords,
+} from "./push_limits.ts";
+import { isLimitExceeded } from "./room_limits.ts";
 import { broadcastAndReject } from "./session_lifecycle.ts";
 import { StoreTransaction } from "./store_transaction.ts";
 
@@ -23,22 +30,19 @@ export function handlePush(core: RoomCore, session: Session, message: TLPushRequ
   if (!session.isConnected) return; // pushes before the handshake get no reply
   session.lastInteractionTime = core.time.now();
   assertPushShape(message);
-  const txn = new StoreTransaction(core.store);
-  let presence: RecordChange | null;
+  let staged: StagedPush;
   try {
-    presence = applyPresence(core, session, message.presence);
-    if (message.diff && !session.isReadonly) {
-      for (const id in message.diff) {
-        if (!Object.hasOwn(message.diff, id)) continue;
-        applyRecordOp(core, session, txn, id, message.diff[id]!);
-      }
-    }
+    staged = stagePush(core, session, message);
   } catch (error) {
-    txn.rollback();
+    if (error instanceof SyncError && isLimitExceeded(error.reason)) {
+      return discardPush(core, session, message, error);
+    }
     throw error;
   }
+  const { txn, presence, measured } = staged;
   const committed = txn.commit();
   const docChanges = committed.changes;
+  core.size.apply(docChanges, measured);
   if (docChanges.size > 0) core.commits.record(docChanges.keys(), committed.prunedTombstones);
   if (presence) core.presence.set(session.presenceId!, presence.after!);
   const clock = committed.documentClock;
@@ -56,6 +60,33 @@ export function handlePush(core: RoomCore, session: Session, message: TLPushRequ
 
   if (presence) docChanges.set(session.presenceId!, presence);
   broadcastAndReject(core, docChanges, clock, session);
+}
+
+interface StagedPush {
+  txn: StoreTransaction;
+  presence: RecordChange | null;
+  measured: Map<string, number>;
+}
+
+/** Apply the push in a transaction and check the caps; on any throw nothing was applied. */
+function stagePush(core: RoomCore, session: Session, message: TLPushRequest): StagedPush {
+  checkPushShapeLimits(core.limits, message);
+  const txn = new StoreTransaction(core.store);
+  try {
+    const presence = applyPresence(core, session, message.presence);
+    if (message.diff && !session.isReadonly) {
+      for (const id in message.diff) {
+        if (!Object.hasOwn(message.diff, id)) continue;
+        applyRecordOp(core, session, txn, id, message.diff[id]!);
+      }
+    }
+    const measured = measureRecords(core.limits, txn.changes, presence);
+    checkRoomGrowth(core, txn.changes, measured);
+    return { txn, presence, measured };
+  } catch (error) {
+    txn.rollback();
+    throw error;
+  }
 }
 
 /**

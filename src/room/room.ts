@@ -19,7 +19,9 @@ import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import type { RoomCore } from "./room_core.ts";
 import { type RoomEvents, RoomLifecycle } from "./room_lifecycle.ts";
-import type { Session } from "./session.ts";
+import { resolveRoomLimits, type RoomLimits } from "./room_limits.ts";
+import { RoomSize } from "./room_size.ts";
+import type { Session, SessionIdentity } from "./session.ts";
 import { cancelSession, rejectSession } from "./session_lifecycle.ts";
 import type { SocketLike } from "./socket_like.ts";
 import { systemTime, type TimeSource } from "./time_source.ts";
@@ -40,6 +42,8 @@ export interface RoomOptions extends RoomEvents {
   logger?: Logger;
   /** Idle ms before a silent session is cancelled; 0 or Infinity disables. Default 20000. */
   clientTimeout?: number;
+  /** Record, room and message caps (see {@linkcode RoomLimits} for the defaults). */
+  limits?: RoomLimits;
 }
 
 /** Options for {@linkcode Room.handleSocketConnect}. */
@@ -52,6 +56,11 @@ export interface SocketConnectOptions {
   isReadonly?: boolean;
   /** Host data kept with the session. */
   meta?: unknown;
+  /**
+   * The authorized user: written into the session's presence (`userId`, `userName`), and only
+   * the same user may take the session id over. Without it, any socket may.
+   */
+  identity?: SessionIdentity;
 }
 
 /** Public information about a session. */
@@ -106,8 +115,11 @@ export class Room {
       gate,
       commits,
       clientTimeout: options.clientTimeout ?? SESSION_IDLE_TIMEOUT,
+      limits: resolveRoomLimits(options.limits),
+      size: RoomSize.of(store),
       hydrationCache: { clock: -1, bodies: new Map() },
       onSessionRemoved: (info) => life.sessionRemoved(info),
+      onPushRejected: (sessionId, reason) => life.pushRejected(sessionId, reason),
       scheduleFollowUpPrune: () => life.scheduleFollowUpPrune(),
     };
     life = new RoomLifecycle(core, storage, options);
@@ -143,6 +155,9 @@ export class Room {
           sessionId,
           error: result.error,
         });
+        if (result.tooLarge) {
+          return rejectSession(this.#core, session, CloseReason.MESSAGE_TOO_LARGE);
+        }
         return cancelSession(this.#core, session);
       }
       message = result.message;

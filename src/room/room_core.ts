@@ -8,6 +8,8 @@ import type { CommitScheduler } from "./commit_scheduler.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
 import type { Logger } from "./logger.ts";
+import type { ResolvedRoomLimits } from "./room_limits.ts";
+import type { RoomSize } from "./room_size.ts";
 import type { Session } from "./session.ts";
 import type { TimeSource } from "./time_source.ts";
 
@@ -31,9 +33,15 @@ export interface RoomCore {
   readonly gate: DurabilityGate;
   readonly commits: CommitScheduler;
   readonly clientTimeout: number;
+  /** Record and room caps. */
+  readonly limits: ResolvedRoomLimits;
+  /** Running serialized size of the documents. */
+  readonly size: RoomSize;
   /** Cache of serialized hydration bodies: key → JSON object body without braces. */
   hydrationCache: { clock: number; bodies: Map<string, string> };
   onSessionRemoved: SessionRemovedHandler;
+  /** A push was refused for a cap (`reason` from `LimitExceeded`). */
+  onPushRejected(sessionId: string, reason: string): void;
   scheduleFollowUpPrune(): void;
 }
 

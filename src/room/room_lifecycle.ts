@@ -7,9 +7,10 @@ import type { RoomStorage } from "../storage/storage.ts";
 import type { Room } from "./room.ts";
 import type { RoomCore } from "./room_core.ts";
 import { pruneSessions } from "./prune_sessions.ts";
-import { Session, SessionState } from "./session.ts";
+import { Session, type SessionIdentity, SessionState } from "./session.ts";
 import { cancelSession, rejectSession, removeSession } from "./session_lifecycle.ts";
-import type { SocketLike } from "./socket_like.ts";
+import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
+import type { SocketConnectOptions } from "./room.ts";
 import type { TimerHandle } from "./time_source.ts";
 import { SESSION_REMOVAL_WAIT_TIME } from "../protocol/version.ts";
 
@@ -20,11 +21,30 @@ export interface RoomEvents {
     room: Room,
     info: { sessionId: string; numSessionsRemaining: number; meta: unknown },
   ): void;
+  /** A push was refused for a cap and answered with `discard` (reason from `LimitExceeded`). */
+  onPushRejected?(room: Room, info: { sessionId: string; reason: string }): void;
   /** Storage failed; the room closed every socket (clients reconnect) and must be evicted. */
   onFailed?(room: Room, error: unknown): void;
 }
 
 const PRUNE_INTERVAL = 2000;
+
+/** Both anonymous, or the same authorized user. */
+function sameOwner(a: SessionIdentity | undefined, b: SessionIdentity | undefined): boolean {
+  return a === undefined ? b === undefined : b !== undefined && a.userId === b.userId;
+}
+
+function refuseTakeover(core: RoomCore, options: SocketConnectOptions): void {
+  core.logger.warn("session_takeover_refused", {
+    roomId: core.roomId,
+    sessionId: options.sessionId,
+  });
+  try {
+    options.socket.close(SYNC_ERROR_CLOSE_CODE, CloseReason.FORBIDDEN);
+  } catch {
+    // The refused socket may already be closing; the live session is untouched either way.
+  }
+}
 
 /** Owns the room's timers and its closing. */
 export class RoomLifecycle {
@@ -46,13 +66,18 @@ export class RoomLifecycle {
     this.#events = events;
   }
 
-  /** Register a socket as a session awaiting `connect`. */
-  attach(
-    options: { sessionId: string; socket: SocketLike; isReadonly?: boolean; meta?: unknown },
-  ): void {
+  /**
+   * Register a socket as a session awaiting `connect`. A live session under the same id is
+   * superseded, unless it belongs to another authorized user: then the new socket is refused
+   * (4099 FORBIDDEN) and the live session is untouched.
+   */
+  attach(options: SocketConnectOptions): void {
     this.assertOpen();
     const core = this.#core;
     const previous = core.sessions.get(options.sessionId);
+    if (previous && !sameOwner(previous.identity, options.identity)) {
+      return refuseTakeover(core, options);
+    }
     const presenceId = previous?.presenceId ?? core.presenceType?.createId() ?? null;
     if (previous) {
       previous.outbox.dispose();
@@ -70,6 +95,8 @@ export class RoomLifecycle {
       presenceId,
       isReadonly: options.isReadonly ?? false,
       meta: options.meta,
+      identity: options.identity,
+      maxMessageBytes: core.limits.maxMessageBytes,
       time: core.time,
       onDead: () => {
         if (core.sessions.get(session.sessionId) === session) cancelSession(core, session);
@@ -125,6 +152,15 @@ export class RoomLifecycle {
       this.#events.onSessionRemoved?.(this.room, info);
     } catch (error) {
       this.#core.logger.error("hook_failed", { hook: "onSessionRemoved", error: String(error) });
+    }
+  }
+
+  /** Called when a push was refused for a cap. */
+  pushRejected(sessionId: string, reason: string): void {
+    try {
+      this.#events.onPushRejected?.(this.room, { sessionId, reason });
+    } catch (error) {
+      this.#core.logger.error("hook_failed", { hook: "onPushRejected", error: String(error) });
     }
   }
 

@@ -17,6 +17,14 @@ export const SessionState = {
 /** A session state. */
 export type SessionState = typeof SessionState[keyof typeof SessionState];
 
+/** The user a host's `authorize` bound a session to; it owns the session's presence. */
+export interface SessionIdentity {
+  /** Written into the session's presence record (`userId`). */
+  userId: string;
+  /** Written into the presence record (`userName`) when given. */
+  userName?: string;
+}
+
 /** Options to create a session. */
 export interface SessionInit {
   sessionId: string;
@@ -24,6 +32,8 @@ export interface SessionInit {
   presenceId: string | null;
   isReadonly: boolean;
   meta: unknown;
+  identity: SessionIdentity | undefined;
+  maxMessageBytes: number;
   time: TimeSource;
   onDead: () => void;
 }
@@ -40,8 +50,10 @@ export class Session {
   readonly isReadonly: boolean;
   /** Host data (e.g. the authenticated user). */
   readonly meta: unknown;
+  /** The authorized user, when the host gave one. */
+  readonly identity: SessionIdentity | undefined;
   /** Reassembles chunked client frames. */
-  readonly assembler: ChunkAssembler = new ChunkAssembler();
+  readonly assembler: ChunkAssembler;
   /** Batched sending. */
   readonly outbox: Outbox;
   /** Lifecycle state. */
@@ -68,6 +80,8 @@ export class Session {
     this.presenceId = init.presenceId;
     this.isReadonly = init.isReadonly;
     this.meta = init.meta;
+    this.identity = init.identity;
+    this.assembler = new ChunkAssembler({ maxMessageBytes: init.maxMessageBytes });
     this.startedAt = init.time.now();
     this.lastInteractionTime = this.startedAt;
     this.outbox = new Outbox(init.socket, init.time, init.onDead);

@@ -79,6 +79,11 @@ export class StoreTransaction implements SynchronousStorage<UnknownRecord> {
     this.#schema = schema;
   }
 
+  /** The changes staged so far (before `commit`). */
+  get changes(): ReadonlyMap<string, RecordChange> {
+    return this.#changes;
+  }
+
   /** True when anything was written. */
   hasChanges(): boolean {
     return this.#changes.size > 0 || this.#schema !== undefined;

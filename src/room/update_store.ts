@@ -7,6 +7,7 @@ import type { UnknownRecord } from "@tldraw/store";
 import isEqual from "fast-deep-equal";
 import type { RoomSnapshot } from "../storage/storage.ts";
 import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
+import { checkRecordShape, checkRoomGrowth, measureRecords } from "./push_limits.ts";
 import type { RoomCore } from "./room_core.ts";
 import { broadcastAndReject } from "./session_lifecycle.ts";
 import { StoreTransaction } from "./store_transaction.ts";
@@ -47,6 +48,7 @@ export async function updateDocuments(core: RoomCore, updater: StoreUpdater): Pr
     },
     put: (record) => {
       assertActive();
+      checkRecordShape(core.limits, record);
       validateDocument(core.schema, record, core.store.get(record.id));
       staged.set(record.id, structuredClone(record));
     },
@@ -70,23 +72,29 @@ export function replaceDocuments(
   applyStaged(core, staged);
 }
 
+/** Apply host writes under the same record and room caps as pushes (limit `SyncError`s). */
 function applyStaged(core: RoomCore, staged: Map<string, UnknownRecord | null>): void {
   const txn = new StoreTransaction(core.store);
+  let measured: Map<string, number>;
   try {
     for (const [id, record] of staged) {
       if (record === null) txn.delete(id);
       else {
+        checkRecordShape(core.limits, record);
         const existing = txn.get(id);
         const valid = validateDocument(core.schema, record, existing);
         if (!existing || !isEqual(existing, valid)) txn.set(id, valid);
       }
     }
+    measured = measureRecords(core.limits, txn.changes, null);
+    checkRoomGrowth(core, txn.changes, measured);
   } catch (error) {
     txn.rollback();
     throw error;
   }
   const committed = txn.commit();
   if (committed.changes.size === 0) return;
+  core.size.apply(committed.changes, measured);
   core.commits.record(committed.changes.keys(), committed.prunedTombstones);
   broadcastAndReject(core, committed.changes, committed.documentClock);
 }

@@ -4,10 +4,13 @@
  */
 import { CloseReason } from "../protocol/close_reason.ts";
 import type { Logger } from "../room/logger.ts";
+import type { SessionIdentity } from "../room/session.ts";
 import type { Authorize } from "./server_options.ts";
 
 /** The normalised decision. */
-export type AuthDecision = { readonly: boolean; meta: unknown } | { refuse: string };
+export type AuthDecision =
+  | { readonly: boolean; meta: unknown; identity?: SessionIdentity }
+  | { refuse: string };
 
 /** Decide whether `req` may join `roomId`. */
 export async function authorizeRequest(
@@ -27,5 +30,12 @@ export async function authorizeRequest(
   if (result === false) return { refuse: CloseReason.FORBIDDEN };
   if (result === true || result === undefined) return { readonly: false, meta: undefined };
   if ("refuse" in result) return { refuse: result.refuse || CloseReason.FORBIDDEN };
-  return { readonly: result.readonly ?? false, meta: result.meta };
+  const decision = { readonly: result.readonly ?? false, meta: result.meta };
+  if (typeof result.userId !== "string" || result.userId === "") return decision;
+  // tldraw presence validates `userId` as a user record id (`createUserId` adds the prefix).
+  const userId = result.userId.startsWith("user:") ? result.userId : `user:${result.userId}`;
+  const identity: SessionIdentity = typeof result.userName === "string"
+    ? { userId, userName: result.userName }
+    : { userId };
+  return { ...decision, identity };
 }

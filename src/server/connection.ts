@@ -7,6 +7,7 @@ import { ConnectionMeter } from "../metrics/connection_meter.ts";
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
 import type { Logger } from "../room/logger.ts";
+import type { SessionIdentity } from "../room/session.ts";
 import type { SocketLike } from "../room/socket_like.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import { RateLimiter } from "./rate_limiter.ts";
@@ -15,7 +16,7 @@ import type { ResolvedLimits } from "./server_options.ts";
 import type { RoomEndpoint } from "./room_router.ts";
 
 /** Close reason for a frame over `maxMessageBytes`. */
-export const MESSAGE_TOO_LARGE = "MESSAGE_TOO_LARGE";
+export const MESSAGE_TOO_LARGE = CloseReason.MESSAGE_TOO_LARGE;
 
 /** What a connection needs from the server. */
 export interface ConnectionInit {
@@ -23,6 +24,7 @@ export interface ConnectionInit {
   sessionId: string;
   isReadonly: boolean;
   meta: unknown;
+  identity?: SessionIdentity | undefined;
   limits: ResolvedLimits;
   time: TimeSource;
   logger: Logger;
@@ -114,6 +116,7 @@ export class Connection implements SocketEvents {
         socket: this.socket,
         isReadonly: init.isReadonly,
         meta: init.meta,
+        ...(init.identity ? { identity: init.identity } : {}),
       });
     } catch (error) {
       // The room closed between loading and attaching (eviction, admin close): reconnect.

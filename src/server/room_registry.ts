@@ -7,6 +7,7 @@
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
 import type { Logger } from "../room/logger.ts";
 import { Room } from "../room/room.ts";
+import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 
@@ -18,6 +19,10 @@ export interface RoomRegistryOptions {
   logger: Logger;
   graceMs: number;
   clientTimeout?: number | undefined;
+  /** Record, room and message caps handed to every room. */
+  limits?: RoomLimits | undefined;
+  /** A room refused a push for a cap (for metrics). */
+  onPushRejected?: ((reason: string) => void) | undefined;
 }
 
 interface Entry {
@@ -169,6 +174,8 @@ export class RoomRegistry {
         logger: o.logger,
         ...(o.schema ? { schema: o.schema } : {}),
         ...(o.clientTimeout !== undefined ? { clientTimeout: o.clientTimeout } : {}),
+        ...(o.limits ? { limits: o.limits } : {}),
+        onPushRejected: (_room, info) => o.onPushRejected?.(info.reason),
         onSessionRemoved: (_room, info) => {
           const entry = this.#entries.get(roomId);
           if (entry && info.numSessionsRemaining === 0) this.#scheduleEviction(roomId, entry);

@@ -5,14 +5,20 @@
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import type { Logger } from "../room/logger.ts";
+import { resolveRoomLimits, type RoomLimits } from "../room/room_limits.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import type { HttpRoute } from "./http_route.ts";
 import type { RoomRouterFactory } from "./room_router.ts";
 
-/** Let the session in (optionally readonly, with host data), or refuse it. */
+/**
+ * Let the session in (optionally readonly, with host data), or refuse it. With `userId` (and
+ * optionally `userName`) the session's presence always carries them (users cannot impersonate
+ * each other) and only a connection authorized as the same user may take its session id over.
+ * `userId` is written as a tldraw user id: `user:` is prefixed unless already there.
+ */
 export type AuthorizeResult =
-  | { readonly?: boolean; meta?: unknown }
+  | { readonly?: boolean; meta?: unknown; userId?: string; userName?: string }
   | { refuse: string }
   | boolean
   | void;
@@ -23,9 +29,16 @@ export type Authorize = (
   roomId: string,
 ) => AuthorizeResult | Promise<AuthorizeResult>;
 
-/** Limits enforced per session and per room. */
-export interface SyncLimits {
-  /** Largest incoming frame in bytes (UTF-8). Default 8 MiB. Over it: 4099 MESSAGE_TOO_LARGE. */
+/**
+ * Limits enforced per session and per room. The record and room caps (`maxRecordBytes`,
+ * `maxRecordDepth`, `maxRecordIdBytes`, `maxRoomBytes`) come from {@linkcode RoomLimits}; a push
+ * over one is answered with `discard`.
+ */
+export interface SyncLimits extends RoomLimits {
+  /**
+   * Largest incoming message in bytes (UTF-8), one frame or reassembled chunks. Default 8 MiB.
+   * Over it: 4099 MESSAGE_TOO_LARGE.
+   */
   maxMessageBytes?: number;
   /** Sessions per room. Default 100. Over it: 4099 ROOM_FULL. */
   maxSessionsPerRoom?: number;
@@ -74,7 +87,7 @@ export type ResolvedLimits = Required<SyncLimits>;
 /** Fill in default limits. */
 export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
   return {
-    maxMessageBytes: limits.maxMessageBytes ?? 8 * 1024 * 1024,
+    ...resolveRoomLimits(limits),
     maxSessionsPerRoom: limits.maxSessionsPerRoom ?? 100,
     maxMessagesPerSecond: limits.maxMessagesPerSecond ?? 100,
     messageBurst: limits.messageBurst ?? 500,

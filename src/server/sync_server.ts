@@ -53,6 +53,8 @@ export class SyncServer {
       logger: this.#logger,
       graceMs: options.roomGracePeriodMs ?? 10_000,
       clientTimeout: options.clientTimeout,
+      limits: this.#limits,
+      onPushRejected: (reason) => this.metrics.pushesRejected.inc({ reason }),
     });
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
   }
@@ -92,6 +94,7 @@ export class SyncServer {
       sessionId: url.searchParams.get("sessionId") || crypto.randomUUID(),
       isReadonly: auth.readonly,
       meta: auth.meta,
+      identity: auth.identity,
       limits: this.#limits,
       time: this.#time,
       logger: this.#logger,

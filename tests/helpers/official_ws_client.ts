@@ -24,7 +24,7 @@ export function connectWsClient(uri: string, sessionId: string): WsClient {
   const store = makeStore();
   const errors: string[] = [];
   const socket = new ClientWebSocketAdapter(() =>
-    `${uri}?sessionId=${sessionId}&storeId=${crypto.randomUUID()}`
+    `${uri}${uri.includes("?") ? "&" : "?"}sessionId=${sessionId}&storeId=${crypto.randomUUID()}`
   );
   const presence = atom<TLRecord | null>(
     "presence",

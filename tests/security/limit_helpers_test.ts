@@ -1,0 +1,167 @@
+// Pure helpers behind the caps: depth check, UTF-8 length, running room size, limit resolution
+// and the default server's env parsing.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { UnknownRecord } from "@tldraw/store";
+import type { RecordChange } from "../../src/diff/record_change.ts";
+import { ChunkAssembler } from "../../src/protocol/chunk_assembler.ts";
+import { utf8Length } from "../../src/protocol/utf8_length.ts";
+import { DocumentStore } from "../../src/room/document_store.ts";
+import { exceedsDepth } from "../../src/room/record_depth.ts";
+import {
+  DEFAULT_ROOM_LIMITS,
+  resolveRoomLimits,
+  ROOM_LIMIT_CEILINGS,
+} from "../../src/room/room_limits.ts";
+import { recordBytes, RoomSize } from "../../src/room/room_size.ts";
+import { roomLimitsFromEnv } from "../../src/runtime/room_limits_env.ts";
+import { geoShape, serverSchema } from "../helpers/records.ts";
+import { capturingLogger, nested } from "./_security_helpers.ts";
+
+describe("exceedsDepth", () => {
+  it("counts objects and arrays; primitives add no level", () => {
+    assert.equal(exceedsDepth(1, 0), false);
+    assert.equal(exceedsDepth({}, 1), false);
+    assert.equal(exceedsDepth({}, 0), true);
+    assert.equal(exceedsDepth({ a: [{ b: "x" }] }, 3), false);
+    assert.equal(exceedsDepth({ a: [{ b: "x" }] }, 2), true);
+    assert.equal(exceedsDepth(nested(100), 100), false);
+    assert.equal(exceedsDepth(nested(101), 100), true);
+  });
+
+  it("returns for 1,000,000 levels without overflowing the stack", () => {
+    let deep: unknown[] = [];
+    for (let i = 0; i < 1_000_000; i++) deep = [deep];
+
+    assert.equal(exceedsDepth(deep, 100), true);
+  });
+});
+
+describe("utf8Length", () => {
+  it("matches TextEncoder for ASCII, 2-, 3- and 4-byte characters and lone surrogates", () => {
+    for (const text of ["", "abc", "é", "€uro", "😀 x", "a\uD800b", "\uDC00", "x".repeat(1000)]) {
+      assert.equal(utf8Length(text), new TextEncoder().encode(text).byteLength, text);
+    }
+  });
+});
+
+describe("RoomSize", () => {
+  const store = (): DocumentStore =>
+    new DocumentStore({
+      documentClock: 1,
+      tombstoneHistoryStartsAtClock: 0,
+      documents: [{ state: geoShape("shape:a"), lastChangedClock: 1 }],
+      tombstones: {},
+      schema: serverSchema,
+    });
+
+  it("sums the documents at load and follows puts, replacements and deletes", () => {
+    const size = RoomSize.of(store());
+    const a = geoShape("shape:a");
+    const b = geoShape("shape:b", 0, 0, { meta: { pad: "x".repeat(500) } });
+    const a2 = geoShape("shape:a", 12345);
+    const changes = new Map<string, RecordChange>([
+      ["shape:b", { before: undefined, after: b }],
+      ["shape:a", { before: a, after: a2 }],
+    ]);
+    const initial = size.total;
+    const growth = size.growth(changes, new Map([["shape:b", recordBytes(b)]]));
+    size.apply(changes, new Map([["shape:b", recordBytes(b)]]));
+    const afterPut = size.total;
+    size.apply(new Map([["shape:b", { before: b, after: undefined }]]), new Map());
+
+    assert.equal(initial, recordBytes(a));
+    assert.equal(growth, recordBytes(b) + recordBytes(a2) - recordBytes(a));
+    assert.equal(afterPut, recordBytes(b) + recordBytes(a2));
+    assert.equal(size.total, recordBytes(a2));
+    assert.equal(size.sizeOf("shape:b"), 0);
+  });
+
+  it("measures UTF-8 bytes of the record's JSON", () => {
+    const record = { id: "x:é", typeName: "x" } as unknown as UnknownRecord;
+
+    assert.equal(recordBytes(record), new TextEncoder().encode(JSON.stringify(record)).length);
+  });
+});
+
+describe("ChunkAssembler byte cap", () => {
+  it("refuses on the chunk that passes the cap, counting UTF-8 bytes", () => {
+    const assembler = new ChunkAssembler({ maxMessageBytes: 10 });
+
+    const first = assembler.handleMessage('2_{"é":');
+    const second = assembler.handleMessage('1_"éé"');
+
+    assert.equal(first, null); // 6 bytes so far
+    assert.deepEqual(second, { error: "Chunked message over 10 bytes", tooLarge: true });
+    assert.deepEqual(assembler.handleMessage('{"a":1}'), { message: { a: 1 } }); // state reset
+  });
+
+  it("refuses a single frame over the cap too", () => {
+    const assembler = new ChunkAssembler({ maxMessageBytes: 12 });
+
+    assert.deepEqual(assembler.handleMessage('{"a":"éé"}'), { message: { a: "éé" } }); // 12 bytes
+    assert.deepEqual(assembler.handleMessage('{"a":"ééé"}'), {
+      error: "Message over 12 bytes",
+      tooLarge: true,
+    });
+  });
+});
+
+describe("resolveRoomLimits", () => {
+  it("fills defaults and refuses values outside 1..ceiling", () => {
+    assert.deepEqual(resolveRoomLimits(), DEFAULT_ROOM_LIMITS);
+    assert.equal(resolveRoomLimits({ maxRecordDepth: 5 }).maxRecordDepth, 5);
+    for (const bad of [0, -1, 1.5, NaN, ROOM_LIMIT_CEILINGS.maxRecordDepth + 1]) {
+      assert.throws(() => resolveRoomLimits({ maxRecordDepth: bad }), RangeError);
+    }
+  });
+});
+
+describe("roomLimitsFromEnv", () => {
+  it("reads the TLSYNC_MAX_* variables", () => {
+    const env: Record<string, string> = {
+      TLSYNC_MAX_RECORD_BYTES: "1048576",
+      TLSYNC_MAX_ROOM_BYTES: " 33554432 ",
+      TLSYNC_MAX_RECORD_DEPTH: "50",
+      TLSYNC_MAX_RECORD_ID_BYTES: "256",
+      TLSYNC_MAX_MESSAGE_BYTES: "4194304",
+    };
+    const { logger, lines } = capturingLogger();
+
+    const limits = roomLimitsFromEnv(logger, (name) => env[name]);
+
+    assert.deepEqual(limits, {
+      maxRecordBytes: 1048576,
+      maxRoomBytes: 33554432,
+      maxRecordDepth: 50,
+      maxRecordIdBytes: 256,
+      maxMessageBytes: 4194304,
+    });
+    assert.deepEqual(lines, []);
+  });
+
+  it("ignores nonsense with a warning (default used) and clamps absurd values", () => {
+    const env: Record<string, string> = {
+      TLSYNC_MAX_RECORD_BYTES: "2MB",
+      TLSYNC_MAX_ROOM_BYTES: "-5",
+      TLSYNC_MAX_RECORD_DEPTH: "1e9",
+      TLSYNC_MAX_RECORD_ID_BYTES: "0",
+      TLSYNC_MAX_MESSAGE_BYTES: "99999999999999",
+    };
+    const { logger, lines } = capturingLogger();
+
+    const limits = roomLimitsFromEnv(logger, (name) => env[name]);
+
+    assert.deepEqual(limits, { maxMessageBytes: ROOM_LIMIT_CEILINGS.maxMessageBytes });
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.event, l.fields.name, l.fields.using]).sort(),
+      [
+        ["warn", "env_invalid", "TLSYNC_MAX_MESSAGE_BYTES", ROOM_LIMIT_CEILINGS.maxMessageBytes],
+        ["warn", "env_invalid", "TLSYNC_MAX_RECORD_BYTES", "default"],
+        ["warn", "env_invalid", "TLSYNC_MAX_RECORD_DEPTH", "default"],
+        ["warn", "env_invalid", "TLSYNC_MAX_RECORD_ID_BYTES", "default"],
+        ["warn", "env_invalid", "TLSYNC_MAX_ROOM_BYTES", "default"],
+      ],
+    );
+  });
+});
