@@ -10,8 +10,9 @@ import type { RoomKeys } from "./kv_keys.ts";
 import type { Lease } from "./kv_lease.ts";
 import type { KvLike } from "./kv_like.ts";
 import { loadRoom } from "./kv_load.ts";
+import type { LoadContext } from "./kv_load_context.ts";
 import type { KvCommitBatcher } from "./kv_commit_batcher.ts";
-import { fitsOneAtomic, planMutations, writeBatches } from "./kv_plan.ts";
+import { assertPlanFits, fitsOneAtomic, planMutations, writeBatches } from "./kv_plan.ts";
 import type { StoredHead, StoredIndex } from "./kv_records.ts";
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */
@@ -19,6 +20,7 @@ export class KvRoomStorage implements RoomStorage {
   #kv: KvLike;
   #keys: RoomKeys;
   #roomId: string;
+  #ctx: LoadContext;
   #lease: Lease | null;
   #batcher: KvCommitBatcher;
   #onLost: (reason: string) => void;
@@ -32,21 +34,22 @@ export class KvRoomStorage implements RoomStorage {
     kv: KvLike,
     batcher: KvCommitBatcher,
     keys: RoomKeys,
-    roomId: string,
+    ctx: LoadContext,
     lease: Lease | null,
     onLost: (reason: string) => void,
   ) {
     this.#kv = kv;
     this.#batcher = batcher;
     this.#keys = keys;
-    this.#roomId = roomId;
+    this.#roomId = ctx.roomId;
+    this.#ctx = ctx;
     this.#lease = lease;
     this.#onLost = onLost;
   }
 
   /** Read the room; `undefined` when it was never stored. */
   async load(): Promise<RoomSnapshot | undefined> {
-    const loaded = await loadRoom(this.#kv, this.#keys, `room "${this.#roomId}"`);
+    const loaded = await loadRoom(this.#kv, this.#keys, this.#ctx);
     this.#index = loaded.index;
     this.#headVersionstamp = loaded.headVersionstamp;
     this.#loaded = true;
@@ -63,6 +66,12 @@ export class KvRoomStorage implements RoomStorage {
       tombstoneHistoryStartsAtClock: commit.tombstoneHistoryStartsAtClock,
     };
     const mutations = planMutations(commit, this.#keys, this.#index);
+    try {
+      assertPlanFits(mutations, `room "${this.#roomId}"`);
+    } catch (error) {
+      this.#loaded = false; // the index now describes writes that never happen: reload first
+      throw error;
+    }
     if (fitsOneAtomic(mutations)) {
       const check = { key: this.#keys.head(), versionstamp: this.#headVersionstamp };
       const headSet = { key: this.#keys.head(), value: encodeJson(head) };
