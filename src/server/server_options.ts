@@ -7,6 +7,7 @@ import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import type { Logger } from "../room/logger.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
+import type { StorageHealth } from "../storage/storage_health.ts";
 import type { HttpRoute } from "./http_route.ts";
 import type { RoomRouterFactory } from "./room_router.ts";
 
@@ -41,6 +42,11 @@ export interface SyncLimits {
 export interface SyncServerOptions {
   /** Where rooms are stored. Default: in memory (lost on restart). */
   storage?: StorageProvider;
+  /**
+   * Storage's health, reported by `GET /health` (503 while unhealthy). Default: a new one of
+   * kind `custom` (with `storage`) or `memory`; commits update it either way.
+   */
+  storageHealth?: StorageHealth;
   /** Record schema shared with the clients. Default: tldraw's `createTLSchema()`. */
   schema?: StoreSchema<UnknownRecord, unknown>;
   /** Auth hook; refusals close with 4099 and the reason. Default: everyone may write. */

@@ -4,6 +4,7 @@
  * never exposes half of it: loading replays a flipped journal.
  * @module
  */
+import { CommitRefusedError } from "../commit_refused_error.ts";
 import type { RoomCommit, RoomSnapshot, RoomStorage } from "../storage.ts";
 import { encodeJson, splitBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
@@ -59,7 +60,9 @@ export class KvRoomStorage implements RoomStorage {
   /** Make `commit` durable (atomic: all of it or none of it is ever visible). */
   async commit(commit: RoomCommit): Promise<void> {
     if (!this.#loaded) throw new Error(`Cannot commit to room "${this.#roomId}" before loading it`);
-    if (this.#lost) throw new Error(`Room "${this.#roomId}" is owned by another server`);
+    if (this.#lost) {
+      throw new CommitRefusedError(`Room "${this.#roomId}" is owned by another server`);
+    }
     const head: StoredHead = {
       v: 1,
       documentClock: commit.documentClock,
@@ -122,6 +125,6 @@ export class KvRoomStorage implements RoomStorage {
     this.#lost = true;
     const reason = `Room "${this.#roomId}" was written by another server`;
     this.#onLost(reason);
-    throw new Error(reason);
+    throw new CommitRefusedError(reason);
   }
 }
