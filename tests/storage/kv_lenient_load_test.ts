@@ -166,4 +166,21 @@ describe("lenient loading", () => {
       done();
     }
   });
+
+  it("an unreadable lease binds no one: the room opens and the lease is rewritten", async () => {
+    const { kv, done } = await seeded();
+    try {
+      await kv.atomic().set(keys.lease(), new TextEncoder().encode("{lease?")).commit();
+      const provider = new KvStorageProvider(kv, { leaseWaitMs: 0, ownerId: "me" });
+      const room = await provider.openRoom("r");
+      assert.deepEqual((await room.load())!.documents.length, 2);
+      const lease = JSON.parse(
+        new TextDecoder().decode((await kv.get<Uint8Array>(keys.lease())).value!),
+      );
+      assert.equal(lease.owner, "me");
+      await room.close();
+    } finally {
+      done();
+    }
+  });
 });
