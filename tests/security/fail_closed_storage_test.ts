@@ -7,7 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { connectRaw } from "../helpers/raw_client.ts";
+import { openDefaultStore } from "../../src/runtime/default_store.ts";
+import type { Logger } from "../../src/room/logger.ts";
+import { connectRaw, openRaw } from "../helpers/raw_client.ts";
+import { serve } from "../helpers/serve.ts";
 import { geoShape } from "../helpers/records.ts";
 import { freePort, startServerProcess } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
@@ -106,4 +109,47 @@ describe("fail-closed storage at startup", () => {
       }
     },
   );
+
+  it("embedded (not the main module): stays up with /health 503 and refuses rooms with 1011", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const errors: string[] = [];
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: () => {},
+      error: (event, fields) => errors.push(`${event} ${JSON.stringify(fields)}`),
+    };
+    const data = dir.file("a-directory");
+    mkdirSync(data);
+    const store = openDefaultStore({
+      path: data,
+      cluster: false,
+      leaseTtlMs: undefined,
+      logger,
+      exitOnStorageFailure: false,
+    });
+    const server = await serve({
+      storage: store.storage,
+      storageHealth: store.storageHealth,
+      metrics: store.metrics,
+      logger,
+    });
+    try {
+      const c = await openRaw(`${server.ws}/connect/any?sessionId=a`);
+      const closed = await c.closed;
+      assert.equal(closed.code, 1011);
+      const res = await fetch(`${server.http}/health`);
+      assert.equal(res.status, 503);
+      const body = await res.json();
+      assert.equal(body.ok, false);
+      assert.equal(body.storage, "kv-file");
+      assert.ok(errors.some((e) => e.startsWith("storage_unavailable") && e.includes(data)));
+    } finally {
+      store.stop();
+      await server.stop().catch(() => {});
+      dir.remove();
+    }
+  });
 });
