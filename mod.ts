@@ -127,8 +127,11 @@ export { type CommitObserver, timedStorage } from "./src/metrics/timed_storage.t
 
 let server: SyncHandler | undefined;
 function defaultServer(): SyncHandler {
-  return (server ??= createDefaultServer());
+  return (server ??= createDefaultServer({ exitOnStorageFailure: import.meta.main }));
 }
+// Run as the server (`deno serve mod.ts`, `bun run mod.ts`): open storage now, so a store that
+// cannot be opened stops the process at startup. An `import` starts nothing.
+if (import.meta.main) defaultServer();
 
 /** The default export serves under `deno serve mod.ts` and `bun run mod.ts`. */
 const serve: {

@@ -7,7 +7,7 @@
  */
 import { type Logger, silentLogger } from "../room/logger.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
-import { KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
+import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import { ClusterRouter } from "./cluster_router.ts";
 import { lockRetryKv } from "./lock_retry_kv.ts";
@@ -33,6 +33,8 @@ export interface KvClusterOptions {
   logger?: Logger;
   /** Wall time (default `Date.now`). */
   now?: () => number;
+  /** Stored entries loading skipped (see `KvStorageOptions.onSkipped`). */
+  onSkipped?: KvStorageOptions["onSkipped"];
 }
 
 /** What {@linkcode createKvCluster} returns: spread it into `createSyncHandler`'s options. */
@@ -71,6 +73,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
     leaseWaitMs: 0,
     now,
     ...(options.maxChecksPerAtomic ? { maxChecksPerAtomic: options.maxChecksPerAtomic } : {}),
+    ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
   });
   const timing = {
     expireInMs: Math.max(60_000, channelTimeoutMs * 4),

@@ -2,8 +2,8 @@
  * Reading a room's lease without taking it: who serves the room, and until when.
  * @module
  */
-import { decodeJson } from "../storage/kv/kv_codec.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import { parseLease } from "../storage/kv/kv_lease.ts";
 import { retryLocked } from "./lock_retry_kv.ts";
 
 /** A lease as stored by `storage/kv/kv_lease.ts`. */
@@ -12,10 +12,10 @@ export interface LeaseState {
   expiresAt: number;
 }
 
-/** The lease at `key`, or `null` when none is stored. */
+/** The lease at `key`, or `null` when none is stored (or it is unreadable: it binds no one). */
 export async function readLease(kv: KvLike, key: KvKey): Promise<LeaseState | null> {
   const entry = await retryLocked(() => kv.get<Uint8Array>(key));
-  return entry.value ? decodeJson<LeaseState>(entry.value, key, "lease") : null;
+  return parseLease(entry.value);
 }
 
 /** True when `lease` belongs to someone other than `self` and has not expired at `now`. */

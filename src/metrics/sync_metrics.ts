@@ -48,6 +48,8 @@ export class SyncMetrics {
   readonly rejected: Counter;
   /** `tlsync_pushes_rejected_total{reason}`. */
   readonly pushesRejected: Counter;
+  /** `tlsync_storage_skipped_entries_total`. */
+  readonly storageSkipped: Counter;
   #servers = new Set<ServerStats>();
 
   /** Register the `tlsync_*` families. */
@@ -78,6 +80,10 @@ export class SyncMetrics {
     this.rejected = r.counter("tlsync_rejected_total", "Sockets closed with 4099, by reason", {
       labelNames: ["reason"],
     });
+    this.storageSkipped = r.counter(
+      "tlsync_storage_skipped_entries_total",
+      "Stored entries skipped while loading rooms (unreadable, or a write the store cannot take)",
+    );
     for (const reason of Object.values(CloseReason)) {
       this.rejected.inc({ reason }, 0); // known reasons show as 0 before they first happen
     }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { RoomStorage, StorageProvider } from "../storage/storage.ts";
+import type { StorageHealth } from "../storage/storage_health.ts";
 
 /** Where commit durations go. */
 export interface CommitObserver {
@@ -13,20 +14,34 @@ export interface CommitObserver {
   observeCommit(seconds: number): void;
 }
 
-/** `provider` with every `RoomStorage.commit` timed; optional methods stay optional. */
-export function timedStorage(provider: StorageProvider, observer: CommitObserver): StorageProvider {
+/**
+ * `provider` with every `RoomStorage.commit` timed (and its outcome reported to `health`, if
+ * given); optional methods stay optional.
+ */
+export function timedStorage(
+  provider: StorageProvider,
+  observer: CommitObserver,
+  health?: StorageHealth,
+): StorageProvider {
   return {
     openRoom: async (roomId, options) =>
-      timedRoom(await provider.openRoom(roomId, options), observer),
+      timedRoom(await provider.openRoom(roomId, options), observer, health),
     ...(provider.listRooms ? { listRooms: () => provider.listRooms!() } : {}),
     ...(provider.deleteRoom
       ? { deleteRoom: (roomId: string) => provider.deleteRoom!(roomId) }
+      : {}),
+    ...(provider.salvageRoom
+      ? { salvageRoom: (roomId: string) => provider.salvageRoom!(roomId) }
       : {}),
     ...(provider.close ? { close: () => provider.close!() } : {}),
   };
 }
 
-function timedRoom(storage: RoomStorage, observer: CommitObserver): RoomStorage {
+function timedRoom(
+  storage: RoomStorage,
+  observer: CommitObserver,
+  health: StorageHealth | undefined,
+): RoomStorage {
   return {
     load: () => storage.load(),
     close: () => storage.close(),
@@ -35,9 +50,26 @@ function timedRoom(storage: RoomStorage, observer: CommitObserver): RoomStorage 
       const done = (): void => {
         observer.observeCommit((observer.now() - start) / 1000);
       };
-      const result = storage.commit(commit);
-      if (result) return result.finally(done);
+      let result;
+      try {
+        result = storage.commit(commit);
+      } catch (error) {
+        done();
+        health?.commitFailed(error);
+        throw error;
+      }
+      if (result) {
+        return result.then(
+          () => (done(), health?.commitSucceeded()),
+          (error) => {
+            done();
+            health?.commitFailed(error);
+            throw error;
+          },
+        );
+      }
       done(); // a synchronous return means durable now: stay synchronous
+      health?.commitSucceeded();
       return result;
     },
   };

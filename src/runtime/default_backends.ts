@@ -1,6 +1,8 @@
 /**
- * The default server's rooms and assets, both in one Deno KV handle, with an in-memory fallback
- * when KV cannot be opened.
+ * The default server's rooms and assets, both in one Deno KV handle. Storage fails closed: a KV
+ * that cannot be opened or read (a corrupt file, a directory) is a {@linkcode StorageOpenError},
+ * never a silent switch to memory. Only a Deno without file permissions (a flagless
+ * `deno serve`) keeps rooms in memory, loudly logged.
  * @module
  */
 import type { AssetStore } from "../assets/asset_store.ts";
@@ -10,8 +12,11 @@ import type { RoomRouterFactory } from "../server/room_router.ts";
 import { KvAssetStore } from "../assets/kv_asset_store.ts";
 import { MemoryAssetStore } from "../assets/memory_asset_store.ts";
 import type { Logger } from "../room/logger.ts";
+import type { KvLike } from "../storage/kv/kv_like.ts";
+import type { SkippedEntry } from "../storage/kv/kv_records.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import type { StorageProvider } from "../storage/storage.ts";
+import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "./default_storage.ts";
 import { openKv } from "./open_kv.ts";
 
@@ -23,50 +28,110 @@ export interface DefaultBackends {
   assets: AssetStore;
   /** Multi-instance routing (only with `cluster`). */
   roomRouter?: RoomRouterFactory;
+  /** What the rooms ended up in. */
+  kind: StorageKind;
 }
 
-/** Open KV at `path` for rooms and assets; on failure, log and keep both in memory. */
-export async function openDefaultBackends(
-  path: string,
-  leaseTtlMs: number | undefined,
-  logger: Logger,
-  cluster = false,
-): Promise<DefaultBackends> {
-  try {
-    const kv = await openKv(path);
-    if (cluster) {
-      const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-      const c = createKvCluster(kv, {
-        logger,
-        maxChecksPerAtomic: native ? 100 : 10,
-        ...(leaseTtlMs ? { leaseTtlMs } : {}),
-      });
-      return {
-        storage: c.storage,
-        assets: sweptInBackground(new KvAssetStore(lockRetryKv(kv)), logger),
-        roomRouter: c.roomRouter,
-      };
-    }
-    return {
-      storage: kvStorageOn(kv, leaseTtlMs ? { leaseTtlMs } : {}),
-      assets: sweptInBackground(new KvAssetStore(kv), logger),
-    };
-  } catch (error) {
-    logger.error("storage_unavailable", {
-      path,
-      error: String(error),
-      note: "falling back to in-memory storage: rooms and assets will NOT survive a restart " +
-        "(run with --allow-read --allow-write --allow-env, or set TLSYNC_DATA)",
-    });
-    return { storage: new MemoryStorageProvider(), assets: new MemoryAssetStore() };
+/** Options of {@linkcode openDefaultBackends}. */
+export interface DefaultBackendOptions {
+  /** Room lease lifetime. */
+  leaseTtlMs?: number | undefined;
+  /** Logs. */
+  logger: Logger;
+  /** Serve rooms from several processes on one KV. */
+  cluster?: boolean;
+  /** Stored entries that loading skipped. */
+  onSkipped?: (entry: SkippedEntry) => void;
+}
+
+/** KV could not be opened; `message` is one line naming the path. */
+export class StorageOpenError extends Error {
+  /** KV at `path` (`undefined`: Deno Deploy's managed KV) failed with `cause`. */
+  constructor(path: string | undefined, cause: unknown) {
+    const where = path === undefined ? "Deno Deploy's managed KV" : `"${path}"`;
+    super(
+      `cannot open storage at ${where}: ${firstLine(cause)}; ` +
+        "set TLSYNC_DATA=:memory: to run without persistence",
+    );
+    this.name = "StorageOpenError";
   }
+}
+
+/** The kind of KV store `path` names (`undefined`: managed KV on Deno Deploy). */
+export function kvKindOf(path: string | undefined): StorageKind {
+  if (path === undefined) return StorageKind.kvManaged;
+  if (path === ":memory:") return StorageKind.kvMemory;
+  return /^https?:\/\//.test(path) ? StorageKind.kvRemote : StorageKind.kvFile;
+}
+
+/** Open KV at `path` for rooms and assets; see the module for what happens on failure. */
+export async function openDefaultBackends(
+  path: string | undefined,
+  options: DefaultBackendOptions,
+): Promise<DefaultBackends> {
+  let kv: KvLike;
+  try {
+    kv = await openKv(path);
+    await kv.get(["tlsync", "probe"]); // a database that opens but cannot be read fails here
+  } catch (error) {
+    if (!lacksPermission(error)) throw new StorageOpenError(path, error);
+    options.logger.error("storage_unavailable", {
+      path,
+      error: firstLine(error),
+      note: "no file permissions: rooms and assets will NOT survive a restart " +
+        "(run with --allow-read --allow-write --allow-env, or set TLSYNC_DATA=:memory:)",
+    });
+    return {
+      storage: new MemoryStorageProvider(),
+      assets: new MemoryAssetStore(),
+      kind: StorageKind.memory,
+    };
+  }
+  return kvBackends(kv, kvKindOf(path), options);
+}
+
+function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): DefaultBackends {
+  const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
+  const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
+  if (o.cluster) {
+    const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+    const c = createKvCluster(kv, {
+      logger: o.logger,
+      maxChecksPerAtomic: native ? 100 : 10,
+      ...lease,
+      ...onSkipped,
+    });
+    return {
+      storage: c.storage,
+      assets: sweptInBackground(new KvAssetStore(lockRetryKv(kv)), o.logger),
+      roomRouter: c.roomRouter,
+      kind,
+    };
+  }
+  return {
+    storage: kvStorageOn(kv, { ...lease, ...onSkipped }),
+    assets: sweptInBackground(new KvAssetStore(kv), o.logger),
+    kind,
+  };
+}
+
+/** Deno refusing for want of a permission flag (not the OS refusing: that fails closed). */
+function lacksPermission(error: unknown): boolean {
+  return error instanceof Error && error.name === "NotCapable";
+}
+
+/** The first line of an error's message (no stack, no backtrace), at most 300 characters. */
+export function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split("\n", 1)[0]!.trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 /** Start deleting parts of uploads that a crash left unfinished; never blocks startup. */
 function sweptInBackground(store: KvAssetStore, logger: Logger): KvAssetStore {
   store.sweepOrphans().then(
     (parts) => parts > 0 && logger.info("asset_orphans_swept", { parts }),
-    (error) => logger.warn("asset_sweep_failed", { error: String(error) }),
+    (error) => logger.warn("asset_sweep_failed", { error: firstLine(error) }),
   );
   return store;
 }

@@ -5,7 +5,9 @@
  * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
  * TLSYNC_MAX_MPS messages per second per session; record, room and message caps in
  * `room_limits_env.ts`), multi-instance serving of one KV file
- * (TLSYNC_CLUSTER=1), graceful shutdown. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
+ * (TLSYNC_CLUSTER=1), graceful shutdown. Storage fails closed (`default_store.ts`): a KV that
+ * cannot be opened is never replaced by memory. On Deno Deploy (DENO_DEPLOYMENT_ID) without
+ * TLSYNC_DATA, rooms go to the managed KV. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
  * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
  * @module
  */
@@ -14,10 +16,7 @@ import { metricsRoute } from "../server/metrics_route.ts";
 import { assetRoutes } from "../server/routes/assets_route.ts";
 import { unfurlRoute } from "../server/routes/unfurl_route.ts";
 import { createSyncHandler, type SyncHandler } from "./create_sync_handler.ts";
-import { openDefaultBackends } from "./default_backends.ts";
-import { DeferredAssetStore } from "./deferred_asset_store.ts";
-import { deferRouter } from "./deferred_router.ts";
-import { DeferredStorage } from "./deferred_storage.ts";
+import { openDefaultStore } from "./default_store.ts";
 import { readEnv } from "./env.ts";
 import { roomLimitsFromEnv } from "./room_limits_env.ts";
 import { jsonLogger, type LogLevel } from "./json_logger.ts";
@@ -27,14 +26,29 @@ import { installShutdown } from "./shutdown.ts";
 /** Default KV location. */
 export const DEFAULT_DATA_PATH = "./data/tlsync.kv.sqlite3";
 
+/** Options of {@linkcode createDefaultServer}. */
+export interface DefaultServerOptions {
+  /**
+   * When storage cannot be opened, print one line and exit non-zero (the server process is
+   * `mod.ts` itself). Otherwise the server stays up, `/health` answering 503. Default false.
+   */
+  exitOnStorageFailure?: boolean;
+}
+
 /** Build the default server; storage opens in the background and requests wait for it. */
-export function createDefaultServer(): SyncHandler {
+export function createDefaultServer(options: DefaultServerOptions = {}): SyncHandler {
   const logger = jsonLogger((readEnv("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
-  const path = readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
+  const managed = !readEnv("TLSYNC_DATA") && !!readEnv("DENO_DEPLOYMENT_ID");
+  const path = managed ? undefined : readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
   const cluster = readEnv("TLSYNC_CLUSTER") === "1";
-  const backends = openDefaultBackends(path, numberEnv("TLSYNC_LEASE_MS"), logger, cluster);
-  const storage = new DeferredStorage(backends.then((b) => b.storage));
-  const assets = new DeferredAssetStore(backends.then((b) => b.assets));
+  const store = openDefaultStore({
+    path,
+    cluster,
+    leaseTtlMs: numberEnv("TLSYNC_LEASE_MS"),
+    logger,
+    exitOnStorageFailure: options.exitOnStorageFailure ?? false,
+  });
+  const { storage, assets } = store;
   const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES");
   const limits = {
     ...roomLimitsFromEnv(logger),
@@ -56,14 +70,16 @@ export function createDefaultServer(): SyncHandler {
   ];
   const handler = createSyncHandler({
     storage,
+    storageHealth: store.storageHealth,
+    metrics: store.metrics,
     logger,
     limits,
     routes,
-    ...(cluster ? { roomRouter: deferRouter(backends.then((b) => b.roomRouter)) } : {}),
+    ...(store.roomRouter ? { roomRouter: store.roomRouter } : {}),
   });
-  installShutdown(() => handler.close(), logger);
+  installShutdown(() => (store.stop(), handler.close()), logger);
   logger.info("server_started", {
-    storage: path,
+    storage: path ?? "managed",
     cluster,
     admin: !!readEnv("TLSYNC_ADMIN_TOKEN"),
   });

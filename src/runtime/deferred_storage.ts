@@ -2,7 +2,12 @@
  * A storage provider whose real implementation is still opening; calls wait for it.
  * @module
  */
-import type { OpenRoomOptions, RoomStorage, StorageProvider } from "../storage/storage.ts";
+import type {
+  OpenRoomOptions,
+  RoomSnapshot,
+  RoomStorage,
+  StorageProvider,
+} from "../storage/storage.ts";
 
 /** Forwards to the provider `ready` resolves to. */
 export class DeferredStorage implements StorageProvider {
@@ -22,6 +27,10 @@ export class DeferredStorage implements StorageProvider {
   /** See {@linkcode StorageProvider.deleteRoom}. */
   async deleteRoom(roomId: string): Promise<void> {
     await (await this.#ready).deleteRoom?.(roomId);
+  }
+  /** See {@linkcode StorageProvider.salvageRoom}. */
+  async salvageRoom(roomId: string): Promise<RoomSnapshot | undefined> {
+    return await (await this.#ready).salvageRoom?.(roomId);
   }
   /** See {@linkcode StorageProvider.close}. */
   async close(): Promise<void> {

@@ -5,16 +5,22 @@
  */
 import type { KvLike } from "../storage/kv/kv_like.ts";
 
-/** Open `path` (a file path, `:memory:`, or a KV Connect URL). */
-export async function openKv(path: string): Promise<KvLike> {
-  const isFile = path !== ":memory:" && !/^https?:\/\//.test(path);
+/**
+ * Open `path` (a file path, `:memory:`, or a KV Connect URL). Without a path: Deno's default
+ * database (on Deno Deploy, its managed KV).
+ */
+export async function openKv(path?: string): Promise<KvLike> {
+  const isFile = path !== undefined && path !== ":memory:" && !/^https?:\/\//.test(path);
   if (isFile) {
     const { mkdirSync } = await import("node:fs");
     const { dirname } = await import("node:path");
     mkdirSync(dirname(path), { recursive: true });
   }
   const g = globalThis as { Deno?: { openKv?: (path?: string) => Promise<unknown> } };
-  if (typeof g.Deno?.openKv === "function") return (await g.Deno.openKv(path)) as KvLike;
+  if (typeof g.Deno?.openKv === "function") {
+    return (await (path === undefined ? g.Deno.openKv() : g.Deno.openKv(path))) as KvLike;
+  }
+  if (path === undefined) throw new TypeError("A KV path is required outside Deno");
   const { openKv: openNpmKv } = await import("@deno/kv");
   const refuse = (): never => {
     throw new TypeError("KV values must be Uint8Array (portable between Deno and Bun)");

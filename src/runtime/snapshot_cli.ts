@@ -10,6 +10,7 @@ import process from "node:process";
 import { createTLSchema } from "@tldraw/tlschema";
 import { Room } from "../room/room.ts";
 import type { RoomSnapshot } from "../storage/storage.ts";
+import { firstLine } from "./default_backends.ts";
 import { openDefaultStorage } from "./default_storage.ts";
 import { DEFAULT_DATA_PATH } from "./default_server.ts";
 
@@ -27,16 +28,31 @@ async function main(args: string[]): Promise<number> {
       process.stderr.write("usage: snapshot list | export <room> [file] | import <room> <file>\n");
       return 2;
     }
-    const room = await Room.load({
-      roomId,
-      storage: await storage.openRoom(roomId),
-      schema: createTLSchema() as never,
-    });
-    if (command === "export") {
-      const json = JSON.stringify(room.getSnapshot(), null, 2);
+    const output = (snapshot: unknown): void => {
+      const json = JSON.stringify(snapshot, null, 2);
       if (file) writeFileSync(file, json);
       else process.stdout.write(json + "\n");
-    } else {
+    };
+    let room: Room;
+    try {
+      room = await Room.load({
+        roomId,
+        storage: await storage.openRoom(roomId),
+        schema: createTLSchema() as never,
+      });
+    } catch (error) {
+      // A room whose stored state does not load: export what storage can still read.
+      const salvaged = command === "export" ? await storage.salvageRoom?.(roomId) : undefined;
+      if (!salvaged) throw error;
+      process.stderr.write(
+        `room "${roomId}" does not load (${firstLine(error)}); exported ` +
+          `the ${salvaged.documents.length} readable records\n`,
+      );
+      output(salvaged);
+      return 0;
+    }
+    if (command === "export") output(room.getSnapshot());
+    else {
       await room.loadSnapshot(JSON.parse(readFileSync(file!, "utf8")) as RoomSnapshot);
       process.stderr.write(
         `imported ${file} into room "${roomId}" (clock ${room.getDocumentClock()})\n`,

@@ -9,7 +9,7 @@ import type { Logger } from "../room/logger.ts";
 import { Room } from "../room/room.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../room/time_source.ts";
-import type { StorageProvider } from "../storage/storage.ts";
+import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
 
 /** Options of the registry. */
 export interface RoomRegistryOptions {
@@ -116,6 +116,11 @@ export class RoomRegistry {
   /** Ids in storage, or `undefined` when the provider cannot list them. */
   async listStored(): Promise<string[] | undefined> {
     return await this.#options.storage.listRooms?.();
+  }
+
+  /** What storage can read of a room that does not load (export), if it can tell. */
+  async salvageStored(roomId: string): Promise<RoomSnapshot | undefined> {
+    return await this.#options.storage.salvageRoom?.(roomId);
   }
 
   /**

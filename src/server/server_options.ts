@@ -8,6 +8,7 @@ import type { Logger } from "../room/logger.ts";
 import { resolveRoomLimits, type RoomLimits } from "../room/room_limits.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
+import type { StorageHealth } from "../storage/storage_health.ts";
 import type { HttpRoute } from "./http_route.ts";
 import type { RoomRouterFactory } from "./room_router.ts";
 
@@ -54,6 +55,11 @@ export interface SyncLimits extends RoomLimits {
 export interface SyncServerOptions {
   /** Where rooms are stored. Default: in memory (lost on restart). */
   storage?: StorageProvider;
+  /**
+   * Storage's health, reported by `GET /health` (503 while unhealthy). Default: a new one of
+   * kind `custom` (with `storage`) or `memory`; commits update it either way.
+   */
+  storageHealth?: StorageHealth;
   /** Record schema shared with the clients. Default: tldraw's `createTLSchema()`. */
   schema?: StoreSchema<UnknownRecord, unknown>;
   /** Auth hook; refusals close with 4099 and the reason. Default: everyone may write. */

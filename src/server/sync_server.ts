@@ -9,6 +9,7 @@ import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts"
 import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
+import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Connection } from "./connection.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
@@ -29,6 +30,8 @@ export class SyncServer {
   readonly registry: RoomRegistry;
   /** The server's metrics (`SyncServerOptions.metrics` or its own). */
   readonly metrics: SyncMetrics;
+  /** Storage's health (`GET /health`). */
+  readonly storageHealth: StorageHealth;
   #untrack: () => void;
   #options: SyncServerOptions;
   #limits: ResolvedLimits;
@@ -46,8 +49,14 @@ export class SyncServer {
     this.#logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new SyncMetrics();
     this.#untrack = this.metrics.track(() => this.stats());
+    this.storageHealth = options.storageHealth ??
+      new StorageHealth(options.storage ? StorageKind.custom : StorageKind.memory);
     this.registry = new RoomRegistry({
-      storage: timedStorage(options.storage ?? new MemoryStorageProvider(), this.metrics),
+      storage: timedStorage(
+        options.storage ?? new MemoryStorageProvider(),
+        this.metrics,
+        this.storageHealth,
+      ),
       schema: options.schema,
       time: this.#time,
       logger: this.#logger,
@@ -72,8 +81,12 @@ export class SyncServer {
         return new Response(ROOT_TEXT, {
           headers: { "content-type": "text/plain; charset=utf-8" },
         });
-      case "health":
-        return Response.json({ ok: !this.#draining, ...this.stats() });
+      case "health": {
+        const storage = this.storageHealth.report(); // 503 while storage is failing
+        return Response.json({ ...storage, ok: storage.ok && !this.#draining, ...this.stats() }, {
+          status: storage.ok ? 200 : 503,
+        });
+      }
       case "not_found":
         return new Response("Not found\n", { status: 404 });
     }

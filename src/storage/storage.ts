@@ -77,6 +77,11 @@ export interface StorageProvider {
   listRooms?(): Promise<string[]>;
   /** Delete a room's stored state. */
   deleteRoom?(roomId: string): Promise<void>;
+  /**
+   * Whatever of a room is readable, read without loading or writing it: the export of a room
+   * whose stored state does not load. `undefined` when nothing is stored.
+   */
+  salvageRoom?(roomId: string): Promise<RoomSnapshot | undefined>;
   /** Release everything. */
   close?(): Promise<void> | void;
 }

@@ -11,11 +11,11 @@ describe("openDefaultBackends()", () => {
     const dir = tempDir();
     try {
       const path = dir.file("kv.sqlite3");
-      const first = await openDefaultBackends(path, undefined, silentLogger);
+      const first = await openDefaultBackends(path, { logger: silentLogger });
       await first.assets.put("a.png", new Uint8Array([1, 2, 3]), "image/png");
       await first.storage.close?.();
 
-      const second = await openDefaultBackends(path, undefined, silentLogger);
+      const second = await openDefaultBackends(path, { logger: silentLogger });
       const asset = await second.assets.get("a.png");
       await second.storage.close?.();
 

@@ -31,6 +31,7 @@ describe("metrics route", () => {
         tlsync_storage_commit_duration_seconds: "histogram",
         tlsync_rejected_total: "counter",
         tlsync_pushes_rejected_total: "counter",
+        tlsync_storage_skipped_entries_total: "counter",
       });
     } finally {
       await server.stop();

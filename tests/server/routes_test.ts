@@ -12,7 +12,7 @@ describe("sync server routes", () => {
       const missing = await fetch(`${server.http}/nope`);
 
       assert.match(await root.text(), /tldraw sync server/);
-      assert.deepEqual(await health.json(), { ok: true, rooms: 0, sessions: 0 });
+      assert.deepEqual(await health.json(), { ok: true, storage: "memory", rooms: 0, sessions: 0 });
       assert.equal(missing.status, 404);
       await missing.body?.cancel();
     } finally {

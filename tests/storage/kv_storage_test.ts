@@ -4,6 +4,7 @@ import { openKv } from "../../src/runtime/open_kv.ts";
 import { encodeJson } from "../../src/storage/kv/kv_codec.ts";
 import { RoomKeys } from "../../src/storage/kv/kv_keys.ts";
 import type { KvLike } from "../../src/storage/kv/kv_like.ts";
+import type { SkippedEntry } from "../../src/storage/kv/kv_records.ts";
 import { KvStorageProvider } from "../../src/storage/kv/kv_storage_provider.ts";
 import { geoShape } from "../helpers/records.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
@@ -144,22 +145,39 @@ describe("KvStorageProvider", () => {
     assert.equal(after.documentClock, 2);
   });
 
-  it("a corrupted value fails that room's load with an error naming the key", async () => {
+  it("a corrupted value is skipped: the room loads without it, and the skip names the key", async () => {
     const dir = tempDir();
     const kv = await kvAt(dir.file("kv"));
-    const provider = new KvStorageProvider(kv, { lease: false });
+    const skipped: SkippedEntry[] = [];
+    const provider = new KvStorageProvider(kv, { lease: false, onSkipped: (e) => skipped.push(e) });
     const room = await provider.openRoom("bad");
     await room.load();
-    await room.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+    await room.commit(commit({
+      puts: [
+        { state: geoShape("shape:a"), lastChangedClock: 1 },
+        { state: geoShape("shape:b"), lastChangedClock: 1 },
+      ],
+    }));
     await kv.atomic().set(
       new RoomKeys(["tlsync"], "bad").doc("shape:a"),
       new TextEncoder().encode("{oops"),
     ).commit();
 
-    await assert.rejects(
-      (await provider.openRoom("bad")).load(),
-      /room "bad".*\["tlsync","room","bad","doc","shape:a"\].*not valid JSON/,
+    const reloaded = await provider.openRoom("bad");
+    const snapshot = (await reloaded.load())!;
+    assert.deepEqual(snapshot.documents.map((d) => d.state.id), ["shape:b"]);
+    assert.equal(snapshot.documentClock, 1);
+    assert.equal(skipped.length, 1);
+    assert.equal(skipped[0]!.roomId, "bad");
+    assert.equal(skipped[0]!.key, '["tlsync","room","bad","doc","shape:a"]');
+    assert.match(skipped[0]!.reason, /not valid JSON/);
+    // The room keeps working: a new version of the bad record replaces it.
+    await reloaded.commit(
+      commit({ documentClock: 2, puts: [{ state: geoShape("shape:a", 7), lastChangedClock: 2 }] }),
     );
+    const again = (await (await provider.openRoom("bad")).load())!;
+    assert.deepEqual(again.documents.map((d) => d.state.id).sort(), ["shape:a", "shape:b"]);
+    assert.equal(skipped.length, 1, "nothing skipped once it was overwritten");
     const other = await provider.openRoom("good");
     assert.equal(await other.load(), undefined, "other rooms still load");
   });

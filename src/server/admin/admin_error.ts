@@ -4,6 +4,7 @@
  * @module
  */
 import { SyncError } from "../../protocol/sync_error.ts";
+import type { Logger } from "../../room/logger.ts";
 
 /** An error with an HTTP status and a machine-readable code. */
 export class AdminError extends Error {
@@ -30,15 +31,26 @@ export interface AdminErrorBody {
   message: string;
 }
 
-/** Turn anything thrown by an admin handler into a response; invalid records are 400. */
-export function adminErrorResponse(error: unknown): Response {
+/**
+ * Turn anything thrown by an admin handler into a response; invalid records are 400. An
+ * unexpected error is a 500 with a generic message: its first line goes to `logger`, and no
+ * message, stack or backtrace (`@deno/kv` errors carry Rust backtraces) reaches the body.
+ */
+export function adminErrorResponse(error: unknown, logger?: Logger): Response {
   let e: AdminError;
   if (error instanceof AdminError) e = error;
   else if (error instanceof SyncError) e = new AdminError(400, "invalid_record", error.message);
   else {
-    const message = error instanceof Error ? error.message : String(error);
-    e = new AdminError(500, "internal_error", message);
+    logger?.error("admin_error", { error: firstLine(error) });
+    e = new AdminError(500, "internal_error", "Internal error; see the server log");
   }
-  const body: AdminErrorBody = { error: e.code, message: e.message };
+  const body: AdminErrorBody = { error: e.code, message: firstLine(e.message) };
   return Response.json(body, { status: e.status, headers: e.headers });
+}
+
+/** The first line of a message, at most 500 characters. */
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split("\n", 1)[0]!.trim();
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }

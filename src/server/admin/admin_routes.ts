@@ -59,7 +59,7 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
     try {
       response = await endpoint(parseAdminPath(url.pathname, pattern), req.method)(ctx);
     } catch (error) {
-      response = adminErrorResponse(error);
+      response = adminErrorResponse(error, options.logger);
     }
     options.logger?.info("admin_request", {
       method: req.method,

@@ -28,6 +28,19 @@ export function decodeJson<T>(value: unknown, key: KvKey, what: string): T {
   }
 }
 
+/** A decoded value, or why it is not one. */
+export type Decoded = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** Decode a value written by {@linkcode encodeJson} without throwing. */
+export function decodeValue(value: unknown): Decoded {
+  if (!(value instanceof Uint8Array)) return { ok: false, reason: "not bytes" };
+  try {
+    return { ok: true, value: JSON.parse(decoder.decode(value)) };
+  } catch {
+    return { ok: false, reason: "not valid JSON" };
+  }
+}
+
 /** Split bytes into parts of at most `size`. */
 export function splitBytes(bytes: Uint8Array, size: number = PART_BYTES): Uint8Array[] {
   const parts: Uint8Array[] = [];

@@ -6,7 +6,8 @@
  * @module
  */
 import type { KvKey, KvLike } from "./kv_like.ts";
-import { addMutations, type Mutation, mutationBytes } from "./kv_plan.ts";
+import { AtomicSize } from "./kv_limits.ts";
+import { addMutations, type Mutation } from "./kv_plan.ts";
 
 /** The result of one atomic. */
 export type AtomicResult = { ok: true; versionstamp: string } | { ok: false };
@@ -14,7 +15,7 @@ export type AtomicResult = { ok: true; versionstamp: string } | { ok: false };
 interface Request {
   checks: { key: KvKey; versionstamp: string | null }[];
   mutations: Mutation[];
-  bytes: number;
+  size: AtomicSize;
   resolve: (result: AtomicResult) => void;
   reject: (error: unknown) => void;
 }
@@ -41,9 +42,9 @@ export class KvCommitBatcher {
 
   /** Commit `mutations` if every check holds, alone or packed with others. */
   commit(checks: Request["checks"], mutations: Mutation[]): Promise<AtomicResult> {
-    const bytes = mutations.reduce((n, m) => n + mutationBytes(m), 0);
+    const size = AtomicSize.of(mutations, checks);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ checks, mutations, bytes, resolve, reject });
+      this.#queue.push({ checks, mutations, size, resolve, reject });
       this.#pump();
     });
   }
@@ -61,16 +62,15 @@ export class KvCommitBatcher {
 
   #take(): Request[] {
     const group: Request[] = [];
-    let checks = 0, mutations = 0, bytes = 0;
+    let checks = 0;
+    const size = new AtomicSize();
     while (this.#queue.length > 0) {
       const next = this.#queue[0]!;
-      const fits = checks + next.checks.length <= this.#maxChecks &&
-        mutations + next.mutations.length <= 900 && bytes + next.bytes <= 700_000;
+      const fits = checks + next.checks.length <= this.#maxChecks && size.fits(next.size);
       if (!fits && group.length > 0) break;
       group.push(this.#queue.shift()!);
       checks += next.checks.length;
-      mutations += next.mutations.length;
-      bytes += next.bytes;
+      size.add(next.size);
     }
     return group;
   }

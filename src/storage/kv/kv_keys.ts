@@ -1,7 +1,9 @@
 /**
  * Key builders. Layout under `[...prefix, "room", roomId]`:
- * `head` (clock, history start, pending journal), `schema` (written only when it changes), `lease`, `doc/<id>` (record or
- * tombstone), `chunk/<id>/<clock>/<i>` (parts of large records), `journal/<clock>/<i>`.
+ * `head` (clock, history start, pending journal), `schema` (written only when it changes),
+ * `doc/<id>` (record or tombstone), `chunk/<id>/<clock>/<i>` (parts of large records),
+ * `journal/<clock>/<i>`. Leases live apart, under `[...prefix, "lease", roomId]`, so they can be
+ * swept without reading rooms.
  * @module
  */
 import type { KvKey } from "./kv_like.ts";
@@ -10,10 +12,12 @@ import type { KvKey } from "./kv_like.ts";
 export class RoomKeys {
   /** Prefix of everything in the room. */
   readonly root: KvKey;
+  #lease: KvKey;
 
   /** Keys of `roomId` under `prefix`. */
   constructor(prefix: KvKey, roomId: string) {
     this.root = [...prefix, "room", roomId];
+    this.#lease = [...leasesPrefix(prefix), roomId];
   }
 
   /** The room head. */
@@ -28,7 +32,7 @@ export class RoomKeys {
 
   /** The single-writer lease. */
   lease(): KvKey {
-    return [...this.root, "lease"];
+    return this.#lease;
   }
 
   /** Prefix of all documents and tombstones. */
@@ -65,4 +69,9 @@ export class RoomKeys {
 /** Prefix listing every room head. */
 export function roomsPrefix(prefix: KvKey): KvKey {
   return [...prefix, "room"];
+}
+
+/** Prefix of every room's lease. */
+export function leasesPrefix(prefix: KvKey): KvKey {
+  return [...prefix, "lease"];
 }

@@ -1,9 +1,12 @@
 /**
  * The single-writer lease of a room: one owner at a time, renewed while the room is open,
- * taken over only after it expired.
+ * taken over only after it expired. Renewal and release run one at a time, so a release always
+ * deletes the key written last and nothing renews after a release. Every lease write also asks
+ * KV to expire the key (`expireIn`), so a lease whose owner died disappears by itself; the
+ * provider's sweep (`kv_lease_sweep.ts`) removes any that remain.
  * @module
  */
-import { decodeJson, encodeJson } from "./kv_codec.ts";
+import { decodeValue, encodeJson } from "./kv_codec.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 
 /** Lease timing. */
@@ -16,9 +19,23 @@ export interface LeaseOptions {
   now: () => number;
 }
 
-interface LeaseValue {
+/** A lease as stored. */
+export interface LeaseValue {
   owner: string;
   expiresAt: number;
+}
+
+/** KV expires a lease key this many lifetimes after its last write. */
+export const LEASE_EXPIRE_TTLS = 3;
+
+/** The stored lease, or `null` when absent or unreadable (an unreadable lease binds no one). */
+export function parseLease(value: unknown): LeaseValue | null {
+  const decoded = decodeValue(value);
+  if (!decoded.ok || typeof decoded.value !== "object" || decoded.value === null) return null;
+  const v = decoded.value as Record<string, unknown>;
+  return typeof v.owner === "string" && typeof v.expiresAt === "number"
+    ? { owner: v.owner, expiresAt: v.expiresAt }
+    : null;
 }
 
 /** A held lease. */
@@ -31,6 +48,7 @@ export class Lease {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lost = false;
   #released = false;
+  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(kv: KvLike, key: KvKey, owner: string, options: LeaseOptions) {
     this.#kv = kv;
@@ -51,7 +69,7 @@ export class Lease {
     const deadline = options.now() + options.waitMs;
     for (;;) {
       const current = await kv.get<Uint8Array>(key);
-      const value = current.value ? decodeJson<LeaseValue>(current.value, key, "lease") : null;
+      const value = parseLease(current.value);
       if (!value || value.owner === owner || value.expiresAt <= options.now()) {
         if (await lease.#write(current.versionstamp)) {
           lease.#schedule(onLost);
@@ -68,44 +86,54 @@ export class Lease {
     }
   }
 
-  /** Stop renewing and give the lease up. */
-  async release(): Promise<void> {
+  /** Stop renewing and give the lease up (after a renewal in flight, deleting what it wrote). */
+  release(): Promise<void> {
     this.#released = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#lost || this.#versionstamp === null) return;
-    await this.#kv.atomic().check({ key: this.#key, versionstamp: this.#versionstamp }).delete(
-      this.#key,
-    )
-      .commit();
+    return this.#serially(async () => {
+      if (this.#lost || this.#versionstamp === null) return;
+      await this.#kv.atomic().check({ key: this.#key, versionstamp: this.#versionstamp })
+        .delete(this.#key).commit();
+      this.#versionstamp = null;
+    });
+  }
+
+  #serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
   async #write(versionstamp: string | null): Promise<boolean> {
-    const value: LeaseValue = {
-      owner: this.#owner,
-      expiresAt: this.#options.now() + this.#options.ttlMs,
-    };
+    const { ttlMs, now } = this.#options;
+    const value: LeaseValue = { owner: this.#owner, expiresAt: now() + ttlMs };
     const result = await this.#kv.atomic().check({ key: this.#key, versionstamp })
-      .set(this.#key, encodeJson(value)).commit();
+      .set(this.#key, encodeJson(value), { expireIn: ttlMs * LEASE_EXPIRE_TTLS }).commit();
     if (result.ok) this.#versionstamp = result.versionstamp;
     return result.ok;
   }
 
   #schedule(onLost: (reason: string) => void): void {
-    const timer = setTimeout(async () => {
-      if (this.#released) return;
-      try {
-        if (!(await this.#write(this.#versionstamp))) {
-          throw new Error("another server took the lease");
-        }
-        if (!this.#released) this.#schedule(onLost);
-      } catch (error) {
-        if (this.#released) return;
-        this.#lost = true;
-        onLost(`Lost the room lease: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }, this.#options.ttlMs / 3);
+    const timer = setTimeout(
+      () => void this.#serially(() => this.#renew(onLost)),
+      this.#options.ttlMs / 3,
+    );
     (timer as { unref?: () => void }).unref?.();
     this.#timer = timer;
+  }
+
+  async #renew(onLost: (reason: string) => void): Promise<void> {
+    if (this.#released) return; // released while this renewal waited its turn
+    try {
+      if (!(await this.#write(this.#versionstamp))) {
+        throw new Error("another server took the lease");
+      }
+      if (!this.#released) this.#schedule(onLost);
+    } catch (error) {
+      if (this.#released) return;
+      this.#lost = true;
+      onLost(`Lost the room lease: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

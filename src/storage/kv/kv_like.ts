@@ -32,8 +32,8 @@ export interface KvLike {
   get<T = unknown>(key: KvKey): Promise<KvEntryMaybe<T>>;
   /** Iterate keys under a prefix, in key order. */
   list<T = unknown>(
-    selector: { prefix: KvKey },
-    options?: { batchSize?: number },
+    selector: { prefix: KvKey; start?: KvKey },
+    options?: { batchSize?: number; limit?: number },
   ): AsyncIterable<{ key: KvKey; value: T; versionstamp: string }>;
   /** Start an atomic operation. */
   atomic(): KvAtomicLike;
@@ -41,10 +41,5 @@ export interface KvLike {
   close(): void;
 }
 
-/** Limits of one atomic commit (the smaller of Deno's and `@deno/kv`'s). */
-export const KV_LIMITS = {
-  maxValueBytes: 65_536,
-  maxMutations: 1000,
-  maxTotalMutationBytes: 819_200,
-  maxChecks: 10,
-} as const;
+/** KV limits (kept in `kv_limits.ts`). */
+export { KV_LIMITS } from "./kv_limits.ts";

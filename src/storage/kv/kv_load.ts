@@ -1,15 +1,21 @@
 /**
  * Read a room back from KV: finish a journaled commit a crash interrupted, reassemble large
- * documents, and drop orphaned parts. A bad value fails this room only, naming its key.
+ * documents, and drop orphaned parts. A bad document, chunk, schema or journal entry is skipped
+ * and reported, so no stored value makes a room unloadable. A head that cannot be read fails
+ * the load (its clocks cannot be guessed safely), naming the key; {@linkcode salvageRoom} still
+ * reads whatever documents are readable, for export.
  * @module
  */
-import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
-import type { RoomCommit, RoomSnapshot, StoredDocument } from "../storage.ts";
-import { decodeJson, encodeJson, joinBytes } from "./kv_codec.ts";
+import type { SerializedSchema } from "@tldraw/store";
+import type { RoomSnapshot, StoredDocument } from "../storage.ts";
+import { decodeValue, formatKey } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { KvLike } from "./kv_like.ts";
-import { type Mutation, planMutations, writeBatches } from "./kv_plan.ts";
-import type { StoredDoc, StoredHead, StoredIndex } from "./kv_records.ts";
+import type { LoadContext } from "./kv_load_context.ts";
+import { writeBatches } from "./kv_plan.ts";
+import { type ReadDocs, readDocs } from "./kv_read_docs.ts";
+import { parseHead, type StoredHead, type StoredIndex } from "./kv_records.ts";
+import { replayJournal } from "./kv_replay_journal.ts";
 
 /** A loaded room. */
 export interface LoadedRoom {
@@ -20,109 +26,94 @@ export interface LoadedRoom {
 }
 
 /** Load `keys`' room, repairing what a crash left behind. */
-export async function loadRoom(kv: KvLike, keys: RoomKeys, what: string): Promise<LoadedRoom> {
-  let headEntry = await kv.get<Uint8Array>(keys.head());
-  let head = headEntry.value ? decodeJson<StoredHead>(headEntry.value, keys.head(), what) : null;
-  if (head?.journal) {
-    await replayJournal(kv, keys, head, what);
-    headEntry = await kv.get<Uint8Array>(keys.head());
-    head = headEntry.value ? decodeJson<StoredHead>(headEntry.value, keys.head(), what) : null;
+export async function loadRoom(kv: KvLike, keys: RoomKeys, ctx: LoadContext): Promise<LoadedRoom> {
+  let { head, versionstamp } = await readHead(kv, keys, ctx);
+  if (head && "journal" in head) {
+    await replayJournal(kv, keys, head, ctx);
+    ({ head, versionstamp } = await readHead(kv, keys, ctx));
   }
-  const { docs, index, orphans } = await readDocs(kv, keys, what);
-  if (orphans.length) await writeBatches(kv, orphans);
+  const read = await readDocs(kv, keys, ctx);
+  if (read.orphans.length) await writeBatches(kv, read.orphans);
+  if (!head) return { snapshot: undefined, index: read.index, head: null, headVersionstamp: null };
+  const schema = await readSchema(kv, keys, ctx, read.index) ?? head.schema;
+  const snapshot = toSnapshot(read, head.documentClock, head.tombstoneHistoryStartsAtClock, schema);
+  return { snapshot, index: read.index, head, headVersionstamp: versionstamp };
+}
+
+/**
+ * Whatever of the room is readable, without writing anything (export of a room that does not
+ * load). With an unreadable head, the clock is the highest one found. `undefined`: nothing stored.
+ */
+export async function salvageRoom(
+  kv: KvLike,
+  keys: RoomKeys,
+  ctx: LoadContext,
+): Promise<RoomSnapshot | undefined> {
+  const headEntry = await kv.get<Uint8Array>(keys.head());
+  const decoded = decodeValue(headEntry.value);
+  const head = decoded.ok ? parseHead(decoded.value) : null;
+  const read = await readDocs(kv, keys, ctx);
+  if (!headEntry.versionstamp && read.docs.size === 0) return undefined;
+  let clock = head?.documentClock ?? 0;
+  for (const doc of read.docs.values()) clock = Math.max(clock, doc.c);
+  const schema = await readSchema(kv, keys, ctx, read.index) ?? head?.schema;
+  return toSnapshot(read, clock, head?.tombstoneHistoryStartsAtClock ?? 0, schema);
+}
+
+async function readHead(
+  kv: KvLike,
+  keys: RoomKeys,
+  ctx: LoadContext,
+): Promise<{ head: StoredHead | null; versionstamp: string | null }> {
+  const entry = await kv.get<Uint8Array>(keys.head());
+  if (entry.value === null) return { head: null, versionstamp: entry.versionstamp };
+  const decoded = decodeValue(entry.value);
+  const head = decoded.ok ? parseHead(decoded.value) : null;
   if (!head) {
-    return { snapshot: undefined, index, head: null, headVersionstamp: headEntry.versionstamp };
+    throw new Error(
+      `Cannot load ${ctx.what}: its head at key ${formatKey(keys.head())} is ${
+        decoded.ok ? "not a room head" : decoded.reason
+      } (export what is readable with GET /admin/rooms/:id or the snapshot CLI)`,
+    );
   }
+  return { head, versionstamp: entry.versionstamp };
+}
+
+async function readSchema(
+  kv: KvLike,
+  keys: RoomKeys,
+  ctx: LoadContext,
+  index: StoredIndex,
+): Promise<SerializedSchema | undefined> {
+  const entry = await kv.get<Uint8Array>(keys.schema());
+  index.schemaJson = null;
+  if (entry.value === null) return undefined;
+  const decoded = decodeValue(entry.value);
+  if (decoded.ok && typeof decoded.value === "object" && decoded.value !== null) {
+    index.schemaJson = JSON.stringify(decoded.value);
+    return decoded.value as SerializedSchema;
+  }
+  ctx.skip(keys.schema(), decoded.ok ? "not a schema" : decoded.reason);
+  return undefined;
+}
+
+function toSnapshot(
+  read: ReadDocs,
+  documentClock: number,
+  tombstoneHistoryStartsAtClock: number,
+  schema: SerializedSchema | undefined,
+): RoomSnapshot {
   const documents: StoredDocument[] = [];
   const tombstones: Record<string, number> = {};
-  for (const [id, doc] of docs) {
+  for (const [id, doc] of read.docs) {
     if ("t" in doc) tombstones[id] = doc.c;
-    else documents.push({ state: (doc as { s: UnknownRecord }).s, lastChangedClock: doc.c });
+    else if ("s" in doc) documents.push({ state: doc.s, lastChangedClock: doc.c });
   }
-  const schemaEntry = await kv.get<Uint8Array>(keys.schema());
-  index.schemaJson = null;
-  let schema = head.schema;
-  if (schemaEntry.value) {
-    schema = decodeJson<SerializedSchema>(schemaEntry.value, keys.schema(), what);
-    index.schemaJson = JSON.stringify(schema);
-  }
-  const snapshot: RoomSnapshot = {
-    documentClock: head.documentClock,
-    tombstoneHistoryStartsAtClock: head.tombstoneHistoryStartsAtClock,
+  return {
+    documentClock,
+    tombstoneHistoryStartsAtClock,
     ...(schema ? { schema } : {}),
     documents,
     tombstones,
   };
-  return { snapshot, index, head, headVersionstamp: headEntry.versionstamp };
-}
-
-async function readDocs(
-  kv: KvLike,
-  keys: RoomKeys,
-  what: string,
-): Promise<{ docs: Map<string, StoredDoc>; index: StoredIndex; orphans: Mutation[] }> {
-  const docs = new Map<string, StoredDoc>();
-  const index: StoredIndex = { known: new Set(), chunked: new Map() };
-  for await (const entry of kv.list<Uint8Array>({ prefix: keys.docs() }, { batchSize: 1000 })) {
-    const id = entry.key[entry.key.length - 1] as string;
-    docs.set(id, decodeJson<StoredDoc>(entry.value, entry.key, what));
-    index.known.add(id);
-  }
-  const parts = new Map<string, Uint8Array[]>();
-  const orphans: Mutation[] = [];
-  for await (const entry of kv.list<Uint8Array>({ prefix: keys.chunks() }, { batchSize: 1000 })) {
-    const [id, clock, part] = entry.key.slice(-3) as [string, number, number];
-    const doc = docs.get(id);
-    if (!doc || !("parts" in doc) || doc.c !== clock) {
-      orphans.push({ key: entry.key, value: null });
-      continue;
-    }
-    const list = parts.get(id) ?? [];
-    list[part] = entry.value;
-    parts.set(id, list);
-  }
-  for (const [id, doc] of docs) {
-    if (!("parts" in doc)) continue;
-    const list = parts.get(id) ?? [];
-    if (list.length !== doc.parts || list.some((p) => !p)) {
-      throw new Error(
-        `Cannot load ${what}: document "${id}" is missing parts (${list.length}/${doc.parts})`,
-      );
-    }
-    const state = decodeJson<UnknownRecord>(joinBytes(list), keys.chunk(id, doc.c, 0), what);
-    docs.set(id, { c: doc.c, s: state });
-    index.chunked.set(id, { clock: doc.c, parts: doc.parts });
-  }
-  return { docs, index, orphans };
-}
-
-/** Apply a journaled commit whose head flip happened but whose document writes may not have. */
-async function replayJournal(
-  kv: KvLike,
-  keys: RoomKeys,
-  head: StoredHead,
-  what: string,
-): Promise<void> {
-  const journal = head.journal!;
-  const parts: Uint8Array[] = [];
-  for await (const entry of kv.list<Uint8Array>({ prefix: keys.journal(journal.clock) })) {
-    parts[entry.key[entry.key.length - 1] as number] = entry.value;
-  }
-  if (parts.length !== journal.parts) {
-    throw new Error(`Cannot load ${what}: journal of clock ${journal.clock} is incomplete`);
-  }
-  const commit = decodeJson<RoomCommit>(joinBytes(parts), keys.journal(journal.clock), what);
-  const { index } = await readDocs(kv, keys, what);
-  await writeBatches(kv, planMutations(commit, keys, index));
-  const { journal: _done, ...clean } = head;
-  const headEntry = await kv.get(keys.head());
-  const result = await kv.atomic().check({ key: keys.head(), versionstamp: headEntry.versionstamp })
-    .set(keys.head(), encodeJson(clean)).commit();
-  if (!result.ok) {
-    throw new Error(`Cannot load ${what}: the room changed while replaying its journal`);
-  }
-  await writeBatches(
-    kv,
-    parts.map((_, i) => ({ key: keys.journalPart(journal.clock, i), value: null })),
-  );
 }

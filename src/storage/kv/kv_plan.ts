@@ -3,9 +3,11 @@
  * @module
  */
 import type { RoomCommit } from "../storage.ts";
-import { encodeJson, PART_BYTES, splitBytes } from "./kv_codec.ts";
+import { CommitRefusedError } from "../commit_refused_error.ts";
+import { encodeJson, formatKey, PART_BYTES, splitBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
-import type { KvAtomicLike, KvKey, KvLike } from "./kv_like.ts";
+import type { KvAtomicLike, KvLike } from "./kv_like.ts";
+import { AtomicSize, type Mutation, mutationProblem } from "./kv_limits.ts";
 import type { StoredIndex } from "./kv_records.ts";
 import type { SerializedSchema } from "@tldraw/store";
 
@@ -19,8 +21,7 @@ function schemaJsonOf(schema: SerializedSchema): string {
   return json;
 }
 
-/** One write or delete. */
-export type Mutation = { key: KvKey; value: Uint8Array } | { key: KvKey; value: null };
+export type { Mutation } from "./kv_limits.ts";
 
 /** The mutations that make the doc keys match `commit`, and the index after them. */
 export function planMutations(commit: RoomCommit, keys: RoomKeys, index: StoredIndex): Mutation[] {
@@ -75,21 +76,28 @@ export function planMutations(commit: RoomCommit, keys: RoomKeys, index: StoredI
   return out;
 }
 
-/** Size of a mutation toward the per-atomic total. */
-export function mutationBytes(m: Mutation): number {
-  const keyBytes = m.key.reduce<number>(
-    (n, k) => n + (typeof k === "string" ? k.length * 3 : 9),
-    0,
-  );
-  return keyBytes + (m.value?.length ?? 0);
-}
-
 /** True when the mutations (plus `extra` head writes) fit in one atomic. */
 export function fitsOneAtomic(mutations: Mutation[], extra = 1): boolean {
-  if (mutations.length + extra > 900) return false;
-  let total = 0;
-  for (const m of mutations) total += mutationBytes(m);
-  return total < 700_000;
+  const size = AtomicSize.of(mutations);
+  return new AtomicSize().fits({ ...size, mutations: size.mutations + extra });
+}
+
+/**
+ * Refuse a plan holding a write KV can never take (key or value over its limit), before anything
+ * is written: the commit fails alone and nothing half-written (no journal) is left behind.
+ */
+export function assertPlanFits(mutations: Mutation[], what: string): void {
+  for (const m of mutations) {
+    const problem = mutationProblem(m);
+    if (problem) {
+      throw new CommitRefusedError(`Cannot store ${what}: ${problem} (${describeKey(m)})`);
+    }
+  }
+}
+
+function describeKey(m: Mutation): string {
+  const text = formatKey(m.key);
+  return text.length > 200 ? `key ${text.slice(0, 200)}…` : `key ${text}`;
 }
 
 /** Apply mutations to `op`. */
@@ -104,19 +112,19 @@ export function addMutations(op: KvAtomicLike, mutations: Mutation[]): KvAtomicL
 /** Write mutations in as many atomics as the limits need (each batch atomic on its own). */
 export async function writeBatches(kv: KvLike, mutations: Mutation[]): Promise<void> {
   let batch: Mutation[] = [];
-  let bytes = 0;
+  let size = new AtomicSize();
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const result = await addMutations(kv.atomic(), batch).commit();
     if (!result.ok) throw new Error("KV batch write failed");
     batch = [];
-    bytes = 0;
+    size = new AtomicSize();
   };
   for (const m of mutations) {
-    const size = mutationBytes(m);
-    if (batch.length >= 900 || bytes + size > 700_000) await flush();
+    const one = AtomicSize.of([m]);
+    if (!size.fits(one)) await flush();
     batch.push(m);
-    bytes += size;
+    size.add(one);
   }
   await flush();
 }

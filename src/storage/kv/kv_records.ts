@@ -30,3 +30,52 @@ export interface StoredIndex {
   /** JSON of the stored schema key (`null`: none yet), to write it only when it changes. */
   schemaJson?: string | null;
 }
+
+/** A stored entry loading skipped (undecodable, malformed, or a write KV can never take). */
+export interface SkippedEntry {
+  /** The room it belongs to. */
+  roomId: string;
+  /** The key, as text. */
+  key: string;
+  /** Why it was skipped. */
+  reason: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isClock(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+/** A head as stored, or `null` when its shape is not one this code wrote. */
+export function parseHead(v: unknown): StoredHead | null {
+  if (!isObject(v) || !isClock(v.documentClock) || !isClock(v.tombstoneHistoryStartsAtClock)) {
+    return null;
+  }
+  return v as unknown as StoredHead;
+}
+
+/** Whether a head's journal pointer is well-formed. */
+export function validJournal(j: unknown): j is { clock: number; parts: number } {
+  return isObject(j) && isClock(j.clock) && Number.isInteger(j.parts) && (j.parts as number) > 0 &&
+    (j.parts as number) <= 100_000;
+}
+
+/** Whether `v` is a record state stored under `id`. */
+export function isRecordOf(v: unknown, id: string): v is UnknownRecord {
+  return isObject(v) && v.id === id && typeof v.typeName === "string";
+}
+
+/** A document entry as stored under `id`, or `null` when malformed. */
+export function parseDoc(v: unknown, id: string): StoredDoc | null {
+  if (!isObject(v) || !isClock(v.c)) return null;
+  if ("t" in v) return v.t === 1 ? { c: v.c, t: 1 } : null;
+  if ("parts" in v) {
+    const ok = Number.isInteger(v.parts) && (v.parts as number) > 0 &&
+      (v.parts as number) <= 100_000;
+    return ok ? { c: v.c, parts: v.parts as number } : null;
+  }
+  return isRecordOf(v.s, id) ? { c: v.c, s: v.s } : null;
+}

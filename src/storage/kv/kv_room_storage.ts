@@ -4,14 +4,16 @@
  * never exposes half of it: loading replays a flipped journal.
  * @module
  */
+import { CommitRefusedError } from "../commit_refused_error.ts";
 import type { RoomCommit, RoomSnapshot, RoomStorage } from "../storage.ts";
 import { encodeJson, splitBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { Lease } from "./kv_lease.ts";
 import type { KvLike } from "./kv_like.ts";
 import { loadRoom } from "./kv_load.ts";
+import type { LoadContext } from "./kv_load_context.ts";
 import type { KvCommitBatcher } from "./kv_commit_batcher.ts";
-import { fitsOneAtomic, planMutations, writeBatches } from "./kv_plan.ts";
+import { assertPlanFits, fitsOneAtomic, planMutations, writeBatches } from "./kv_plan.ts";
 import type { StoredHead, StoredIndex } from "./kv_records.ts";
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */
@@ -19,6 +21,7 @@ export class KvRoomStorage implements RoomStorage {
   #kv: KvLike;
   #keys: RoomKeys;
   #roomId: string;
+  #ctx: LoadContext;
   #lease: Lease | null;
   #batcher: KvCommitBatcher;
   #onLost: (reason: string) => void;
@@ -32,21 +35,22 @@ export class KvRoomStorage implements RoomStorage {
     kv: KvLike,
     batcher: KvCommitBatcher,
     keys: RoomKeys,
-    roomId: string,
+    ctx: LoadContext,
     lease: Lease | null,
     onLost: (reason: string) => void,
   ) {
     this.#kv = kv;
     this.#batcher = batcher;
     this.#keys = keys;
-    this.#roomId = roomId;
+    this.#roomId = ctx.roomId;
+    this.#ctx = ctx;
     this.#lease = lease;
     this.#onLost = onLost;
   }
 
   /** Read the room; `undefined` when it was never stored. */
   async load(): Promise<RoomSnapshot | undefined> {
-    const loaded = await loadRoom(this.#kv, this.#keys, `room "${this.#roomId}"`);
+    const loaded = await loadRoom(this.#kv, this.#keys, this.#ctx);
     this.#index = loaded.index;
     this.#headVersionstamp = loaded.headVersionstamp;
     this.#loaded = true;
@@ -56,13 +60,21 @@ export class KvRoomStorage implements RoomStorage {
   /** Make `commit` durable (atomic: all of it or none of it is ever visible). */
   async commit(commit: RoomCommit): Promise<void> {
     if (!this.#loaded) throw new Error(`Cannot commit to room "${this.#roomId}" before loading it`);
-    if (this.#lost) throw new Error(`Room "${this.#roomId}" is owned by another server`);
+    if (this.#lost) {
+      throw new CommitRefusedError(`Room "${this.#roomId}" is owned by another server`);
+    }
     const head: StoredHead = {
       v: 1,
       documentClock: commit.documentClock,
       tombstoneHistoryStartsAtClock: commit.tombstoneHistoryStartsAtClock,
     };
     const mutations = planMutations(commit, this.#keys, this.#index);
+    try {
+      assertPlanFits(mutations, `room "${this.#roomId}"`);
+    } catch (error) {
+      this.#loaded = false; // the index now describes writes that never happen: reload first
+      throw error;
+    }
     if (fitsOneAtomic(mutations)) {
       const check = { key: this.#keys.head(), versionstamp: this.#headVersionstamp };
       const headSet = { key: this.#keys.head(), value: encodeJson(head) };
@@ -113,6 +125,6 @@ export class KvRoomStorage implements RoomStorage {
     this.#lost = true;
     const reason = `Room "${this.#roomId}" was written by another server`;
     this.#onLost(reason);
-    throw new Error(reason);
+    throw new CommitRefusedError(reason);
   }
 }

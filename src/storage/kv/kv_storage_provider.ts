@@ -2,9 +2,13 @@
  * Rooms stored in Deno KV (native on Deno, `@deno/kv` on Bun and Node).
  * @module
  */
-import type { OpenRoomOptions, RoomStorage, StorageProvider } from "../storage.ts";
-import { RoomKeys, roomsPrefix } from "./kv_keys.ts";
+import type { OpenRoomOptions, RoomSnapshot, RoomStorage, StorageProvider } from "../storage.ts";
+import { leasesPrefix, RoomKeys, roomsPrefix } from "./kv_keys.ts";
 import { Lease } from "./kv_lease.ts";
+import { LeaseSweeper } from "./kv_lease_sweep.ts";
+import { salvageRoom } from "./kv_load.ts";
+import { LoadContext } from "./kv_load_context.ts";
+import type { SkippedEntry } from "./kv_records.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { KvRoomStorage } from "./kv_room_storage.ts";
 import { writeBatches } from "./kv_plan.ts";
@@ -31,6 +35,12 @@ export interface KvStorageOptions {
   maxChecksPerAtomic?: number;
   /** Atomics in flight at once (different rooms). Default 1; 4 suits native Deno KV. */
   maxCommitsInFlight?: number;
+  /**
+   * Called for every stored entry loading skipped because it cannot be read or applied (an
+   * undecodable document, a missing part, a bad journal entry). The room loads without it.
+   * The default server logs a warning and counts `tlsync_storage_skipped_entries_total`.
+   */
+  onSkipped?: (entry: SkippedEntry) => void;
 }
 
 /** A StorageProvider on a KV database. */
@@ -40,6 +50,7 @@ export class KvStorageProvider implements StorageProvider {
   #options: KvStorageOptions;
   #owner: string;
   #batcher: KvCommitBatcher;
+  #sweeper: LeaseSweeper;
 
   /** Store rooms in `kv`. */
   constructor(kv: KvLike, options: KvStorageOptions = {}) {
@@ -52,6 +63,9 @@ export class KvStorageProvider implements StorageProvider {
       options.maxChecksPerAtomic ?? 10,
       options.maxCommitsInFlight ?? 1,
     );
+    this.#sweeper = new LeaseSweeper(kv, leasesPrefix(this.#prefix), {
+      now: options.now ?? Date.now,
+    });
   }
 
   /** Open a room (taking its lease). */
@@ -67,7 +81,27 @@ export class KvStorageProvider implements StorageProvider {
         now: this.#options.now ?? Date.now,
       }, onLost);
     }
-    return new KvRoomStorage(this.#kv, this.#batcher, keys, roomId, lease, onLost);
+    return new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, onLost);
+  }
+
+  /**
+   * Whatever of a room is readable, read without its lease and without writing (a backup, or the
+   * export of a room whose head cannot be read). `undefined` when nothing is stored.
+   */
+  salvageRoom(roomId: string): Promise<RoomSnapshot | undefined> {
+    return salvageRoom(this.#kv, new RoomKeys(this.#prefix, roomId), this.#context(roomId));
+  }
+
+  /**
+   * Delete lease keys that expired over a minute ago, at most 1000 per call (each call resumes
+   * where the previous stopped). Returns how many were deleted. Run it at start and periodically.
+   */
+  sweepLeases(): Promise<number> {
+    return this.#sweeper.sweep();
+  }
+
+  #context(roomId: string): LoadContext {
+    return new LoadContext(roomId, this.#options.onSkipped ?? (() => {}));
   }
 
   /** Ids of stored rooms. */

@@ -11,3 +11,5 @@
 export { type KvStorageOptions, KvStorageProvider } from "./kv_storage_provider.ts";
 export { KvRoomStorage } from "./kv_room_storage.ts";
 export type { KvAtomicLike, KvEntryMaybe, KvKey, KvLike } from "./kv_like.ts";
+export type { SkippedEntry } from "./kv_records.ts";
+export { KV_LIMITS } from "./kv_limits.ts";

@@ -1,0 +1,98 @@
+/**
+ * Deno KV's size limits in one place, and the one check of whether a write fits them.
+ *
+ * Measured on Deno 2.9.6 (native) and `@deno/kv` (Bun): a key may encode to 2048 bytes, a value
+ * may be 65,536 bytes, an atomic may carry 1000 mutations, 819,200 bytes of keys plus values and
+ * (native) 81,920 bytes of keys. Writes are planned within smaller budgets ({@linkcode
+ * ATOMIC_BUDGET}) so a plan never meets the hard limits.
+ * @module
+ */
+import type { KvKey } from "./kv_like.ts";
+
+/** Hard limits of one KV write (the smaller of Deno's and `@deno/kv`'s). */
+export const KV_LIMITS = {
+  maxKeyBytes: 2048,
+  maxValueBytes: 65_536,
+  maxMutations: 1000,
+  maxTotalMutationBytes: 819_200,
+  maxTotalKeyBytes: 81_920,
+  maxChecks: 10,
+} as const;
+
+/** What this project puts in one atomic at most (headroom below {@linkcode KV_LIMITS}). */
+export const ATOMIC_BUDGET = {
+  mutations: 900,
+  bytes: 700_000,
+  keyBytes: 72_000,
+} as const;
+
+/** One write (`value`) or delete (`value: null`). */
+export type Mutation = { key: KvKey; value: Uint8Array } | { key: KvKey; value: null };
+
+const encoder = new TextEncoder();
+
+function encodedLength(bytes: Uint8Array): number {
+  let n = bytes.length + 2; // type tag + terminator
+  for (const b of bytes) if (b === 0) n++; // 0x00 is escaped as 0x00 0xff
+  return n;
+}
+
+/** Bytes of `key` as KV encodes it (exact for strings, bytes, numbers; bigints an upper bound). */
+export function keyBytes(key: KvKey): number {
+  let n = 0;
+  for (const part of key) {
+    if (typeof part === "string") n += encodedLength(encoder.encode(part));
+    else if (part instanceof Uint8Array) n += encodedLength(part);
+    else if (typeof part === "number") n += 9;
+    else if (typeof part === "bigint") n += 2 + Math.ceil(part.toString(16).length / 2);
+    else n += 1;
+  }
+  return n;
+}
+
+/** Why `m` can never be written (a key or value over KV's limit), or `null` when it fits. */
+export function mutationProblem(m: Mutation): string | null {
+  const k = keyBytes(m.key);
+  if (k > KV_LIMITS.maxKeyBytes) {
+    return `key of ${k} bytes is over KV's ${KV_LIMITS.maxKeyBytes}-byte key limit`;
+  }
+  if (m.value && m.value.length > KV_LIMITS.maxValueBytes) {
+    return `value of ${m.value.length} bytes is over KV's ${KV_LIMITS.maxValueBytes}-byte limit`;
+  }
+  return null;
+}
+
+/** Running totals of one atomic under construction. */
+export class AtomicSize {
+  /** Mutations (and checks, for key bytes) so far. */
+  mutations = 0;
+  /** Keys plus values. */
+  bytes = 0;
+  /** Keys only. */
+  keyBytes = 0;
+
+  /** Whether adding `m` keeps the atomic within {@linkcode ATOMIC_BUDGET}. */
+  fits(m: { mutations: number; bytes: number; keyBytes: number }): boolean {
+    return this.mutations + m.mutations <= ATOMIC_BUDGET.mutations &&
+      this.bytes + m.bytes <= ATOMIC_BUDGET.bytes &&
+      this.keyBytes + m.keyBytes <= ATOMIC_BUDGET.keyBytes;
+  }
+
+  /** Count `m` in. */
+  add(m: { mutations: number; bytes: number; keyBytes: number }): void {
+    this.mutations += m.mutations;
+    this.bytes += m.bytes;
+    this.keyBytes += m.keyBytes;
+  }
+
+  /** The size of `mutations` (plus `checks` keys, which count toward key bytes). */
+  static of(mutations: readonly Mutation[], checks: readonly { key: KvKey }[] = []): AtomicSize {
+    const size = new AtomicSize();
+    for (const m of mutations) {
+      const k = keyBytes(m.key);
+      size.add({ mutations: 1, bytes: k + (m.value?.length ?? 0), keyBytes: k });
+    }
+    for (const c of checks) size.keyBytes += keyBytes(c.key);
+    return size;
+  }
+}
