@@ -40,7 +40,9 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   const logger = jsonLogger((readEnv("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
   const managed = !readEnv("TLSYNC_DATA") && !!readEnv("DENO_DEPLOYMENT_ID");
   const path = managed ? undefined : readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
-  const cluster = readEnv("TLSYNC_CLUSTER") === "1";
+  // Deploy may run several isolates at once: follow a room's lease holder there unless told not to.
+  const cluster = readEnv("TLSYNC_CLUSTER") === "1" ||
+    (managed && readEnv("TLSYNC_CLUSTER") !== "0");
   const store = openDefaultStore({
     path,
     cluster,
