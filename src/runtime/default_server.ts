@@ -3,7 +3,8 @@
  * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:id` and
  * `/unfurl` routes (TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB), JSON logs (TLSYNC_LOG_LEVEL), room
  * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
- * TLSYNC_MAX_MPS messages per second per session), multi-instance serving of one KV file
+ * TLSYNC_MAX_MPS messages per second per session, and the others read by `env_limits.ts`),
+ * Origin allow-list (TLSYNC_ALLOWED_ORIGINS), TLSYNC_TRUST_PROXY, multi-instance serving of one KV file
  * (TLSYNC_CLUSTER=1), graceful shutdown. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
  * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
  * @module
@@ -18,6 +19,7 @@ import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
 import { readEnv } from "./env.ts";
+import { limitsFromEnv, originOptionsFromEnv } from "./env_limits.ts";
 import { jsonLogger, type LogLevel } from "./json_logger.ts";
 import { systemResolveHost } from "./resolve_host.ts";
 import { installShutdown } from "./shutdown.ts";
@@ -34,17 +36,7 @@ export function createDefaultServer(): SyncHandler {
   const storage = new DeferredStorage(backends.then((b) => b.storage));
   const assets = new DeferredAssetStore(backends.then((b) => b.assets));
   const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES");
-  const limits = {
-    ...(numberEnv("TLSYNC_MAX_SESSIONS")
-      ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! }
-      : {}),
-    ...(numberEnv("TLSYNC_MAX_MPS")
-      ? {
-        maxMessagesPerSecond: numberEnv("TLSYNC_MAX_MPS")!,
-        messageBurst: numberEnv("TLSYNC_MAX_MPS")! * 5,
-      }
-      : {}),
-  };
+  const limits = limitsFromEnv();
   const routes = [
     assetRoutes({ store: assets, logger, ...(maxUpload ? { maxBytes: maxUpload } : {}) }),
     unfurlRoute({ logger, resolveHost: systemResolveHost }),
@@ -55,6 +47,7 @@ export function createDefaultServer(): SyncHandler {
     storage,
     logger,
     limits,
+    ...originOptionsFromEnv(),
     routes,
     ...(cluster ? { roomRouter: deferRouter(backends.then((b) => b.roomRouter)) } : {}),
   });
