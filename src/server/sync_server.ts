@@ -46,7 +46,8 @@ export class SyncServer {
   #connections = new Set<Connection>();
   #draining = false;
   #router: RoomRouter;
-  #admission: Admission;
+  /** Admission counts (open and pending sockets per address and room, new-room buckets). */
+  readonly admission: Admission;
   #origins: OriginCheck | undefined;
 
   /** A server with the given options. */
@@ -66,7 +67,7 @@ export class SyncServer {
       clientTimeout: options.clientTimeout,
     });
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
-    this.#admission = new Admission(this.#limits, this.#time);
+    this.admission = new Admission(this.#limits, this.#time);
     this.#origins = options.allowedOrigins && new OriginCheck(options.allowedOrigins);
   }
 
@@ -109,20 +110,20 @@ export class SyncServer {
       return new Response("Origin not allowed\n", { status: 403 });
     }
     const key = addressKey(address);
-    const byAddress = this.#admission.checkAddress(key);
+    const byAddress = this.admission.checkAddress(key);
     if (byAddress) return this.#tooMany(byAddress, address, route.roomId);
     if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND));
     const roomId = route.roomId;
     const auth = await authorizeRequest(this.#options.authorize, req, roomId, this.#logger);
     if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse));
-    const byRoom = this.#admission.checkRoom(roomId);
+    const byRoom = this.admission.checkRoom(roomId);
     if (byRoom) {
       this.#logRefusal(byRoom, address, roomId);
       return upgrade(req, closeOnOpen(TRY_AGAIN_LATER_CODE, "Try again later"));
     }
-    const newRoom = this.registry.get(roomId) ? null : this.#admission.takeNewRoom(key);
+    const newRoom = this.registry.get(roomId) ? null : this.admission.takeNewRoom(key);
     if (newRoom) return this.#tooMany(newRoom, address, roomId);
-    const ticket = this.#admission.enter(key, roomId);
+    const ticket = this.admission.enter(key, roomId);
     const connection = new Connection({
       roomId: route.roomId,
       sessionId: url.searchParams.get("sessionId") || crypto.randomUUID(),

@@ -15,6 +15,8 @@ export interface TcpWsClient {
   pause(): void;
   /** Bytes received after the head so far (while reading). */
   received(): number;
+  /** Resolve with the first text frame (past or future) containing `needle`; reject after `ms`. */
+  nextText(needle: string, ms?: number): Promise<string>;
   /** Resolves when the TCP connection ends; with the close frame's code/reason if one came. */
   ended: Promise<{ code: number | null; reason: string }>;
   /** Destroy the TCP socket. */
@@ -42,7 +44,7 @@ export function openTcpWs(
   return new Promise((resolve, reject) => {
     const state = new FrameReader();
     let head: string | null = null;
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let endResolve!: (v: { code: number | null; reason: string }) => void;
     const ended = new Promise<{ code: number | null; reason: string }>((r) => (endResolve = r));
     const finish = () => endResolve(state.close ?? { code: null, reason: "" });
@@ -75,6 +77,7 @@ function clientOf(
     sendText: (text) => socket.write(maskedFrame(0x1, Buffer.from(text))),
     pause: () => socket.pause(),
     received: () => state.bytes,
+    nextText: (needle, ms = 10_000) => state.nextText(needle, ms),
     ended,
     destroy: () => socket.destroy(),
   };
@@ -98,7 +101,29 @@ function maskedFrame(opcode: number, payload: Buffer): Buffer {
 class FrameReader {
   bytes = 0;
   close: { code: number | null; reason: string } | undefined;
-  #buf = Buffer.alloc(0);
+  /** Text frames received (the first 1000, to stay bounded). */
+  texts: string[] = [];
+  #waiters: { needle: string; resolve: (t: string) => void }[] = [];
+  #buf: Buffer = Buffer.alloc(0);
+
+  nextText(needle: string, ms: number): Promise<string> {
+    const found = this.texts.find((t) => t.includes(needle));
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Timed out waiting for "${needle}"`)), ms);
+      this.#waiters.push({ needle, resolve: (t) => (clearTimeout(timer), resolve(t)) });
+    });
+  }
+
+  #text(text: string): void {
+    if (this.texts.length < 1000) this.texts.push(text);
+    for (const w of [...this.#waiters]) {
+      if (text.includes(w.needle)) {
+        this.#waiters.splice(this.#waiters.indexOf(w), 1);
+        w.resolve(text);
+      }
+    }
+  }
 
   push(chunk: Buffer): void {
     this.bytes += chunk.length;
@@ -115,6 +140,7 @@ class FrameReader {
       }
       if (len < 0 || this.#buf.length < at + len) return;
       const payload = this.#buf.subarray(at, at + len);
+      if (opcode === 0x1) this.#text(payload.toString("utf8"));
       if (opcode === 0x8) {
         this.close = {
           code: payload.length >= 2 ? payload.readUInt16BE(0) : null,
