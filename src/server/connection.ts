@@ -132,7 +132,10 @@ export class Connection implements SocketEvents {
   #buffer(data: string | ArrayBuffer | Uint8Array): void {
     const limits = this.#init.limits;
     this.#pendingBytes += typeof data === "string" ? data.length : data.byteLength;
-    if (this.#pending!.length >= limits.maxPreloadFrames || this.#pendingBytes > limits.maxPreloadBytes) {
+    if (
+      this.#pending!.length >= limits.maxPreloadFrames ||
+      this.#pendingBytes > limits.maxPreloadBytes
+    ) {
       this.#warn("preload_overflow", {
         frames: this.#pending!.length + 1,
         bytes: this.#pendingBytes,

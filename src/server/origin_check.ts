@@ -17,7 +17,9 @@ export class OriginCheck {
     this.#allowed = new Set();
     for (const origin of origins) {
       const normal = normalizeOrigin(origin);
-      if (normal === null) throw new TypeError(`Cannot allow origin "${origin}": not an http(s) origin`);
+      if (normal === null) {
+        throw new TypeError(`Cannot allow origin "${origin}": not an http(s) origin`);
+      }
       this.#allowed.add(normal);
     }
   }

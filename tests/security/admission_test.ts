@@ -27,7 +27,9 @@ describe("fair admission", () => {
     });
     const idle: RawClient[] = [];
     try {
-      for (let i = 0; i < 100; i++) idle.push(await openRaw(`${server.ws}/connect/r?sessionId=i${i}`));
+      for (let i = 0; i < 100; i++) {
+        idle.push(await openRaw(`${server.ws}/connect/r?sessionId=i${i}`));
+      }
       const a = await connectRaw(`${server.ws}/connect/r?sessionId=a`);
       const b = await connectRaw(`${server.ws}/connect/r?sessionId=b`);
       await pushSeen(a, b, "shape:1");

@@ -52,7 +52,11 @@ describe("pre-load frame buffer", () => {
         gated.release();
         await ok.next((m) => m["type"] === "connect", "ok connected");
         await other.next((m) => m["type"] === "connect", "other connected");
-        ok.send({ type: "push", clientClock: 1, diff: { "shape:1": ["put", geoShape("shape:1")] } });
+        ok.send({
+          type: "push",
+          clientClock: 1,
+          diff: { "shape:1": ["put", geoShape("shape:1")] },
+        });
         await other.next((m) => m["type"] === "patch", "patch after the room loaded");
         ok.close();
         other.close();

@@ -42,7 +42,11 @@ describe("slow readers", () => {
       );
       assert.equal(closed.fields["code"], 1013);
       assert.equal(server.handler.server.registry.get("r")?.getConnectedSessionCount(), 2);
-      a.send({ type: "push", clientClock: 1000, diff: { "shape:z": ["put", geoShape("shape:z")] } });
+      a.send({
+        type: "push",
+        clientClock: 1000,
+        diff: { "shape:z": ["put", geoShape("shape:z")] },
+      });
       await b.next((m) => m["type"] === "patch" && "shape:z" in (m["diff"] as object), "patch z");
       a.close();
       b.close();

@@ -39,8 +39,7 @@ class DenoSocket {
   #queue: string[] = [];
   #queuedBytes = 0;
   #lastFrameAt = 0;
-  #closing: { code?: number | undefined; reason?: string | undefined; since: number } | null =
-    null;
+  #closing: { code?: number | undefined; reason?: string | undefined; since: number } | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(socket: WebSocket, events: SocketEvents) {
