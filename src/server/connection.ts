@@ -174,7 +174,9 @@ export class Connection implements SocketEvents {
       init.releaseIfEmpty(init.roomId);
       return;
     }
-    if (connectedCount(room) >= init.limits.maxSessionsPerRoom) {
+    // A reconnect under a connected session's id replaces that session: it keeps its seat.
+    const replacing = room.isSessionConnected?.(init.sessionId) ?? false;
+    if (!replacing && connectedCount(room) >= init.limits.maxSessionsPerRoom) {
       this.#reject(CloseReason.ROOM_FULL);
       init.releaseIfEmpty(init.roomId);
       return;

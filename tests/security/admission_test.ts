@@ -46,6 +46,21 @@ describe("fair admission", () => {
     }
   });
 
+  it("a reconnect under a connected session's id keeps its seat in a full room", async () => {
+    const server = await serve({ limits: { maxSessionsPerRoom: 2 } });
+    try {
+      const a = await connectRaw(`${server.ws}/connect/r?sessionId=a`);
+      const b = await connectRaw(`${server.ws}/connect/r?sessionId=b`);
+      const again = await connectRaw(`${server.ws}/connect/r?sessionId=a`);
+      await a.closed; // superseded by its own reconnect
+      await pushSeen(again, b, "shape:1");
+      again.close();
+      b.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("sockets awaiting connect over maxPendingPerRoom are closed with 1013; connect frees a slot", async () => {
     const server = await serve({ limits: { maxPendingPerRoom: 2 } });
     try {
