@@ -18,7 +18,9 @@ import { RoomRegistry } from "./room_registry.ts";
 import type { RoomRouter } from "./room_router.ts";
 import { DEFAULT_ROOM_ID_PATTERN, parseRoute } from "./room_id.ts";
 import { type ResolvedLimits, resolveLimits, type SyncServerOptions } from "./server_options.ts";
-import { authorizeRequest } from "./authorize_request.ts";
+import { type AuthDecision, authorizeRequest } from "./authorize_request.ts";
+
+type Admitted = Exclude<AuthDecision, { refuse: string }>;
 
 const ROOT_TEXT = `tldraw sync server (protocol v8)
 
@@ -109,32 +111,45 @@ export class SyncServer {
       this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });
       return new Response("Origin not allowed\n", { status: 403 });
     }
-    const key = addressKey(address);
-    const byAddress = this.admission.checkAddress(key);
-    if (byAddress) return this.#tooMany(byAddress, address, route.roomId);
+    const early = this.admission.checkAddress(addressKey(address));
+    if (early) return this.#tooMany(early, address, route.roomId);
     if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND));
     const roomId = route.roomId;
     const auth = await authorizeRequest(this.#options.authorize, req, roomId, this.#logger);
     if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse));
-    const byRoom = this.admission.checkRoom(roomId);
+    return this.#admit(req, upgrade, { roomId, url, auth, address });
+  }
+
+  /**
+   * The caps, checked again after the `await` of `authorize` (so concurrent upgrades of one
+   * address cannot all pass), then the session's socket.
+   */
+  #admit(
+    req: Request,
+    upgrade: Upgrader,
+    a: { roomId: string; url: URL; auth: Admitted; address: string },
+  ): Response | undefined {
+    const key = addressKey(a.address);
+    const byAddress = this.admission.checkAddress(key);
+    if (byAddress) return this.#tooMany(byAddress, a.address, a.roomId);
+    const byRoom = this.admission.checkRoom(a.roomId);
     if (byRoom) {
-      this.#logRefusal(byRoom, address, roomId);
+      this.#logRefusal(byRoom, a.address, a.roomId);
       return upgrade(req, closeOnOpen(TRY_AGAIN_LATER_CODE, "Try again later"));
     }
-    const newRoom = this.registry.get(roomId) ? null : this.admission.takeNewRoom(key);
-    if (newRoom) return this.#tooMany(newRoom, address, roomId);
-    const ticket = this.admission.enter(key, roomId);
+    const newRoom = this.registry.get(a.roomId) ? null : this.admission.takeNewRoom(key);
+    if (newRoom) return this.#tooMany(newRoom, a.address, a.roomId);
     const connection = new Connection({
-      roomId: route.roomId,
-      sessionId: url.searchParams.get("sessionId") || crypto.randomUUID(),
-      isReadonly: auth.readonly,
-      meta: auth.meta,
+      roomId: a.roomId,
+      sessionId: a.url.searchParams.get("sessionId") || crypto.randomUUID(),
+      isReadonly: a.auth.readonly,
+      meta: a.auth.meta,
       limits: this.#limits,
       time: this.#time,
       logger: this.#logger,
       metrics: this.metrics,
-      clientAddress: address,
-      ticket,
+      clientAddress: a.address,
+      ticket: this.admission.enter(key, a.roomId),
       acquire: (roomId) => this.#router.acquire(roomId),
       releaseIfEmpty: (roomId) => this.#router.releaseIfEmpty(roomId),
       onClosed: (c) => this.#connections.delete(c),

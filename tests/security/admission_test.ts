@@ -119,6 +119,36 @@ describe("fair admission", () => {
     );
   });
 
+  it("upgrades that waited on authorize together cannot pass an address cap together", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let waiting = 0;
+    let allWaiting!: () => void;
+    const fourWaiting = new Promise<void>((r) => (allWaiting = r));
+    const server = await serve({
+      trustProxy: true,
+      limits: { maxSocketsPerAddress: 2 },
+      authorize: async () => {
+        if (++waiting === 4) allWaiting();
+        await gate;
+        return true;
+      },
+    });
+    const clients: TcpWsClient[] = [];
+    try {
+      const opening = [1, 2, 3, 4].map((i) =>
+        from(server.port, `/connect/r?sessionId=c${i}`, "10.0.0.1")
+      );
+      await fourWaiting;
+      release();
+      clients.push(...(await Promise.all(opening)));
+      assert.deepEqual(clients.map((c) => c.status).sort(), [101, 101, 429, 429]);
+    } finally {
+      for (const c of clients) c.destroy();
+      await server.stop();
+    }
+  });
+
   it("a client address over maxPendingPerAddress gets 429 until one of its sockets connects", async () => {
     const server = await serve({ trustProxy: true, limits: { maxPendingPerAddress: 2 } });
     const open: TcpWsClient[] = [];
