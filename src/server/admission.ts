@@ -41,9 +41,10 @@ export class Admission {
     this.#newRooms = new TokenBuckets(limits.newRoomsPerMinute, limits.newRoomBurst, time);
   }
 
-  /** The address-level caps (checked before authorization). */
-  checkAddress(key: string): Refusal | null {
+  /** The address-level caps; none for an unknown address (`null`). */
+  checkAddress(key: string | null): Refusal | null {
     const l = this.#limits;
+    if (key === null) return null;
     if (this.#sockets.get(key) >= l.maxSocketsPerAddress) {
       return refusal("sockets_per_address", l.maxSocketsPerAddress, SOCKET_CAP_RETRY_SECONDS);
     }
@@ -60,16 +61,17 @@ export class Admission {
     return refusal("pending_per_room", max, SOCKET_CAP_RETRY_SECONDS);
   }
 
-  /** Take a new-room token for `key` (call only when the room is not live). */
-  takeNewRoom(key: string): Refusal | null {
+  /** Take a new-room token for `key` (call only when the room is not live); none for `null`. */
+  takeNewRoom(key: string | null): Refusal | null {
+    if (key === null) return null;
     const taken = this.#newRooms.take(key);
     if (taken.ok) return null;
     const seconds = Math.max(1, Math.ceil(taken.retryInMs / 1000));
     return refusal("new_rooms_per_minute", this.#limits.newRoomsPerMinute, seconds);
   }
 
-  /** Count an admitted socket as open and pending. */
-  enter(key: string, roomId: string): AdmissionTicket {
+  /** Count an admitted socket as open and pending (per address only when it is known). */
+  enter(key: string | null, roomId: string): AdmissionTicket {
     this.#sockets.add(key, 1);
     this.#pendingByAddress.add(key, 1);
     this.#pendingByRoom.add(roomId, 1);
@@ -119,7 +121,8 @@ class CountMap {
     return this.#counts.get(key) ?? 0;
   }
 
-  add(key: string, delta: number): void {
+  add(key: string | null, delta: number): void {
+    if (key === null) return;
     const next = this.get(key) + delta;
     if (next > 0) this.#counts.set(key, next);
     else this.#counts.delete(key);

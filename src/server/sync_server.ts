@@ -10,7 +10,7 @@ import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { Admission, type Refusal } from "./admission.ts";
-import { addressKey, clientAddress } from "./client_address.ts";
+import { addressKey, clientAddress, UNKNOWN_ADDRESS } from "./client_address.ts";
 import { Connection, TRY_AGAIN_LATER_CODE } from "./connection.ts";
 import { OriginCheck } from "./origin_check.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
@@ -111,7 +111,7 @@ export class SyncServer {
       this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });
       return new Response("Origin not allowed\n", { status: 403 });
     }
-    const early = this.admission.checkAddress(addressKey(address));
+    const early = this.admission.checkAddress(limitKey(address));
     if (early) return this.#tooMany(early, address, route.roomId);
     if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND));
     const roomId = route.roomId;
@@ -129,7 +129,7 @@ export class SyncServer {
     upgrade: Upgrader,
     a: { roomId: string; url: URL; auth: Admitted; address: string },
   ): Response | undefined {
-    const key = addressKey(a.address);
+    const key = limitKey(a.address);
     const byAddress = this.admission.checkAddress(key);
     if (byAddress) return this.#tooMany(byAddress, a.address, a.roomId);
     const byRoom = this.admission.checkRoom(a.roomId);
@@ -212,4 +212,13 @@ function closeOnOpen(code: number, reason: string): SocketEvents {
     message: () => {},
     close: () => {},
   };
+}
+
+/**
+ * The key per-address limits count under; `null` (no per-address limits) when the adapter could
+ * not tell the address, e.g. a handler wrapped without passing the runtime's second argument:
+ * one shared key would make the caps server-wide.
+ */
+function limitKey(address: string): string | null {
+  return address === UNKNOWN_ADDRESS ? null : addressKey(address);
 }

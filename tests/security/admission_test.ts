@@ -223,6 +223,13 @@ describe("fair admission", () => {
       pendingByRoom: 0,
       newRooms: 0,
     });
+    // An unknown address (adapter without the peer) is not capped per address.
+    const tight = new Admission(resolveLimits({ maxSocketsPerAddress: 1, newRoomBurst: 1 }), time);
+    tight.enter(null, "room");
+    assert.equal(tight.checkAddress(null), null);
+    assert.equal(tight.takeNewRoom(null), null);
+    assert.equal(tight.takeNewRoom(null), null);
+    assert.equal(tight.sizes().sockets, 0);
     const buckets = new TokenBuckets(60, 2, time);
     for (let i = 0; i < 1023; i++) assert.ok(buckets.take(`k${i}`).ok);
     assert.equal(buckets.size, 1023);
