@@ -190,6 +190,18 @@ export class Room {
     return this.#core.sessions.size;
   }
 
+  /** Number of sessions that completed their `connect` (the ones that take a seat). */
+  getConnectedSessionCount(): number {
+    let count = 0;
+    for (const session of this.#core.sessions.values()) if (session.isConnected) count++;
+    return count;
+  }
+
+  /** True once `sessionId` completed its `connect` (until it is cancelled). */
+  isSessionConnected(sessionId: string): boolean {
+    return this.#core.sessions.get(sessionId)?.isConnected ?? false;
+  }
+
   /** Every session. */
   getSessions(): SessionInfo[] {
     return [...this.#core.sessions.values()].map((s) => ({

@@ -11,7 +11,10 @@ import { isBun } from "./detect.ts";
 
 /** A sync server ready for `Deno.serve(handler.fetch)` or `Bun.serve(handler)`. */
 export interface SyncHandler {
-  /** Handle a request. Under Bun pass the server as the second argument (Bun does). */
+  /**
+   * Handle a request. Pass what the runtime passes as the second argument: Deno's
+   * `ServeHandlerInfo` (its `remoteAddr` is the client address) or Bun's server.
+   */
   fetch(req: Request, server?: unknown): Promise<Response | undefined>;
   /** Bun's `websocket` handlers (ignored by Deno). */
   websocket: BunWebSocketHandlers;
@@ -35,9 +38,14 @@ export function createSyncHandler(options: SyncServerOptions = {}): SyncHandler 
   const limits = resolveLimits(options.limits);
   return {
     server,
-    fetch: (req: Request, bunServer?: unknown): Promise<Response | undefined> => {
-      const upgrade = isBun() ? bunUpgrader(bunServer as BunServer) : denoUpgrader;
-      return server.handle(req, upgrade);
+    fetch: (req: Request, second?: unknown): Promise<Response | undefined> => {
+      if (isBun()) {
+        const bunServer = second as BunServer;
+        const peerAddress = bunServer?.requestIP?.(req)?.address;
+        return server.handle(req, bunUpgrader(bunServer), { peerAddress });
+      }
+      const info = second as { remoteAddr?: { hostname?: string } } | undefined;
+      return server.handle(req, denoUpgrader, { peerAddress: info?.remoteAddr?.hostname });
     },
     // Bun closes over-limit frames itself (1009); leave headroom so ours answers 4099 first.
     websocket: bunWebSocketHandlers(Math.max(16 * 1024 * 1024, limits.maxMessageBytes * 2)),

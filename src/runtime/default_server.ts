@@ -3,14 +3,15 @@
  * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:id` and
  * `/unfurl` routes (TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB), JSON logs (TLSYNC_LOG_LEVEL), room
  * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
- * TLSYNC_MAX_MPS messages per second per session; record, room and message caps in
- * `room_limits_env.ts`), multi-instance serving of one KV file
- * (TLSYNC_CLUSTER=1), graceful shutdown. Storage fails closed (`default_store.ts`): a KV that
- * cannot be opened is never replaced by memory. On Deno Deploy (DENO_DEPLOYMENT_ID) without
+ * TLSYNC_MAX_MPS messages per second per session, and the others read by `env_limits.ts`),
+ * Origin allow-list (TLSYNC_ALLOWED_ORIGINS), TLSYNC_TRUST_PROXY, multi-instance serving of one
+ * KV file (TLSYNC_CLUSTER=1), graceful shutdown. Storage fails closed (`default_store.ts`): a KV
+ * that cannot be opened is never replaced by memory. On Deno Deploy (DENO_DEPLOYMENT_ID) without
  * TLSYNC_DATA, rooms go to the managed KV. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
  * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
  * @module
  */
+import type { Logger } from "../room/logger.ts";
 import { adminRoutes } from "../server/admin/admin_routes.ts";
 import { metricsRoute } from "../server/metrics_route.ts";
 import { assetRoutes } from "../server/routes/assets_route.ts";
@@ -18,7 +19,7 @@ import { unfurlRoute } from "../server/routes/unfurl_route.ts";
 import { createSyncHandler, type SyncHandler } from "./create_sync_handler.ts";
 import { openDefaultStore } from "./default_store.ts";
 import { readEnv } from "./env.ts";
-import { roomLimitsFromEnv } from "./room_limits_env.ts";
+import { limitsFromEnv, originOptionsFromEnv, parseEnvInteger } from "./env_limits.ts";
 import { jsonLogger, type LogLevel } from "./json_logger.ts";
 import { systemResolveHost } from "./resolve_host.ts";
 import { installShutdown } from "./shutdown.ts";
@@ -46,24 +47,13 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   const store = openDefaultStore({
     path,
     cluster,
-    leaseTtlMs: numberEnv("TLSYNC_LEASE_MS"),
+    leaseTtlMs: numberEnv("TLSYNC_LEASE_MS", logger),
     logger,
     exitOnStorageFailure: options.exitOnStorageFailure ?? false,
   });
   const { storage, assets } = store;
-  const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES");
-  const limits = {
-    ...roomLimitsFromEnv(logger),
-    ...(numberEnv("TLSYNC_MAX_SESSIONS")
-      ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! }
-      : {}),
-    ...(numberEnv("TLSYNC_MAX_MPS")
-      ? {
-        maxMessagesPerSecond: numberEnv("TLSYNC_MAX_MPS")!,
-        messageBurst: numberEnv("TLSYNC_MAX_MPS")! * 5,
-      }
-      : {}),
-  };
+  const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES", logger);
+  const limits = limitsFromEnv(logger);
   const routes = [
     assetRoutes({ store: assets, logger, ...(maxUpload ? { maxBytes: maxUpload } : {}) }),
     unfurlRoute({ logger, resolveHost: systemResolveHost }),
@@ -76,6 +66,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     metrics: store.metrics,
     logger,
     limits,
+    ...originOptionsFromEnv(),
     routes,
     ...(store.roomRouter ? { roomRouter: store.roomRouter } : {}),
   });
@@ -88,7 +79,12 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   return handler;
 }
 
-function numberEnv(name: string): number | undefined {
-  const value = Number(readEnv(name) ?? "");
-  return Number.isFinite(value) && value > 0 ? value : undefined;
+/** Largest TLSYNC_LEASE_MS and TLSYNC_MAX_UPLOAD_BYTES accepted (1 hour; 1 GiB). */
+const ENV_CEILINGS: Record<string, number> = {
+  TLSYNC_LEASE_MS: 3_600_000,
+  TLSYNC_MAX_UPLOAD_BYTES: 1024 * 1024 * 1024,
+};
+
+function numberEnv(name: string, logger: Logger): number | undefined {
+  return parseEnvInteger(name, readEnv(name), ENV_CEILINGS[name] ?? 1_000_000_000, logger);
 }

@@ -10,6 +10,7 @@ import type { Logger } from "../room/logger.ts";
 import type { SessionIdentity } from "../room/session.ts";
 import type { SocketLike } from "../room/socket_like.ts";
 import type { TimeSource } from "../room/time_source.ts";
+import type { AdmissionTicket } from "./admission.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { RawSocket, SocketEvents } from "./raw_socket.ts";
 import type { ResolvedLimits } from "./server_options.ts";
@@ -17,6 +18,10 @@ import type { RoomEndpoint } from "./room_router.ts";
 
 /** Close reason for a frame over `maxMessageBytes`. */
 export const MESSAGE_TOO_LARGE = CloseReason.MESSAGE_TOO_LARGE;
+/** Close code for transient refusals the client retries (RFC 6455 "Try Again Later"). */
+export const TRY_AGAIN_LATER_CODE = 1013;
+/** Reason sent with 1013 when too much arrived while the room was loading. */
+export const PRELOAD_OVERFLOW_REASON = "Too much data before the room loaded";
 
 /** What a connection needs from the server. */
 export interface ConnectionInit {
@@ -29,6 +34,10 @@ export interface ConnectionInit {
   time: TimeSource;
   logger: Logger;
   metrics?: SyncMetrics | undefined;
+  /** The client's address (for logs). */
+  clientAddress: string;
+  /** This socket's place in the admission counts. */
+  ticket: AdmissionTicket;
   acquire(roomId: string): Promise<RoomEndpoint>;
   releaseIfEmpty(roomId: string): void;
   onClosed(connection: Connection): void;
@@ -40,7 +49,12 @@ export class Connection implements SocketEvents {
   #raw: RawSocket | null = null;
   #room: RoomEndpoint | null = null;
   #pending: (string | ArrayBuffer | Uint8Array)[] | null = [];
+  #pendingBytes = 0;
+  #handshakeDone = false;
   #closed = false;
+  #openedAt = 0;
+  #closeCode: number | undefined;
+  #closeReason: string | undefined;
   #limiter: RateLimiter;
   #encoder = new TextEncoder();
   #meter: ConnectionMeter | undefined;
@@ -71,6 +85,12 @@ export class Connection implements SocketEvents {
     this.#raw = raw;
     this.#meter?.opened();
     const init = this.#init;
+    this.#openedAt = init.time.now();
+    init.logger.info("connection_opened", {
+      roomId: init.roomId,
+      sessionId: init.sessionId,
+      address: init.clientAddress,
+    });
     init.acquire(init.roomId).then(
       (room) => this.#attach(room),
       (error) => {
@@ -86,17 +106,68 @@ export class Connection implements SocketEvents {
     this.#meter?.received(data);
     if (this.#tooLarge(data)) return this.#reject(MESSAGE_TOO_LARGE);
     if (!this.#limiter.take()) return this.#reject(CloseReason.RATE_LIMITED);
-    if (this.#pending) this.#pending.push(data);
-    else this.#room?.handleSocketMessage(this.#init.sessionId, data, this.socket);
+    if (this.#pending) return this.#buffer(data);
+    if (this.#room) this.#forward(this.#room, data);
   }
 
   /** The socket closed. Idempotent (Deno may report a close twice). */
-  close(): void {
+  close(code?: number, reason?: string): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = null;
     this.#room?.handleSocketClose(this.#init.sessionId, this.socket);
+    this.#init.ticket.release();
     this.#init.onClosed(this);
+    const init = this.#init;
+    if (!this.#raw) return; // never opened (failed upgrade): nothing to report
+    init.logger.info("connection_closed", {
+      roomId: init.roomId,
+      sessionId: init.sessionId,
+      address: init.clientAddress,
+      durationMs: init.time.now() - this.#openedAt,
+      code: this.#closeCode ?? code ?? null,
+      reason: this.#closeReason ?? reason ?? "",
+    });
+  }
+
+  /** Keep a frame until the room has loaded, within the byte and frame caps. */
+  #buffer(data: string | ArrayBuffer | Uint8Array): void {
+    const limits = this.#init.limits;
+    this.#pendingBytes += typeof data === "string" ? data.length : data.byteLength;
+    if (
+      this.#pending!.length >= limits.maxPreloadFrames ||
+      this.#pendingBytes > limits.maxPreloadBytes
+    ) {
+      this.#warn("preload_overflow", {
+        frames: this.#pending!.length + 1,
+        bytes: this.#pendingBytes,
+        maxPreloadFrames: limits.maxPreloadFrames,
+        maxPreloadBytes: limits.maxPreloadBytes,
+      });
+      this.#closeRaw(TRY_AGAIN_LATER_CODE, PRELOAD_OVERFLOW_REASON);
+      return this.close();
+    }
+    this.#pending!.push(data);
+  }
+
+  /**
+   * Hand a frame to the room. Until its handshake completes, the session holds no seat: a frame
+   * arriving when every seat is taken by connected sessions is refused with ROOM_FULL.
+   */
+  #forward(room: RoomEndpoint, data: string | ArrayBuffer | Uint8Array): void {
+    const init = this.#init;
+    if (!this.#handshakeDone && connectedCount(room) >= init.limits.maxSessionsPerRoom) {
+      return this.#reject(CloseReason.ROOM_FULL);
+    }
+    room.handleSocketMessage(init.sessionId, data, this.socket);
+    if (!this.#handshakeDone && room.isSessionConnected?.(init.sessionId)) {
+      this.#markHandshakeDone();
+    }
+  }
+
+  #markHandshakeDone(): void {
+    this.#handshakeDone = true;
+    this.#init.ticket.handshakeDone();
   }
 
   #attach(room: RoomEndpoint): void {
@@ -105,7 +176,9 @@ export class Connection implements SocketEvents {
       init.releaseIfEmpty(init.roomId);
       return;
     }
-    if (room.getSessionCount() >= init.limits.maxSessionsPerRoom) {
+    // A reconnect under a connected session's id replaces that session: it keeps its seat.
+    const replacing = room.isSessionConnected?.(init.sessionId) ?? false;
+    if (!replacing && connectedCount(room) >= init.limits.maxSessionsPerRoom) {
       this.#reject(CloseReason.ROOM_FULL);
       init.releaseIfEmpty(init.roomId);
       return;
@@ -125,20 +198,27 @@ export class Connection implements SocketEvents {
       return;
     }
     this.#room = room;
+    if (!room.isSessionConnected) this.#markHandshakeDone(); // a proxy: counted as connected now
     const pending = this.#pending ?? [];
     this.#pending = null;
-    for (const data of pending) room.handleSocketMessage(init.sessionId, data, this.socket);
+    for (const data of pending) {
+      if (this.#closed) return;
+      this.#forward(room, data);
+    }
   }
 
   #send(data: string): void {
     const raw = this.#raw;
     if (!raw || raw.readyState !== 1) throw new Error("Socket is not open");
-    const delivered = raw.send(data);
-    if (!delivered || raw.bufferedAmount() > this.#init.limits.maxBufferedBytes) {
+    // Judge the backlog left by earlier messages, not this one: a single large message (a big
+    // room's connect reply) to a fast client is no sign of slowness.
+    const backlog = raw.bufferedAmount();
+    const delivered = backlog <= this.#init.limits.maxBufferedBytes && raw.send(data);
+    if (!delivered) {
       // Never lose a message silently: drop the client instead; it reconnects and resyncs.
-      this.#init.logger.warn("slow_consumer", {
-        roomId: this.#init.roomId,
-        sessionId: this.#init.sessionId,
+      this.#warn("slow_consumer", {
+        bufferedBytes: backlog,
+        maxBufferedBytes: this.#init.limits.maxBufferedBytes,
       });
       this.#closeRaw(1013, "Too slow: reconnect to resync");
       throw new Error("Slow consumer disconnected");
@@ -147,11 +227,7 @@ export class Connection implements SocketEvents {
   }
 
   #reject(reason: string): void {
-    this.#init.logger.warn("session_refused", {
-      roomId: this.#init.roomId,
-      sessionId: this.#init.sessionId,
-      reason,
-    });
+    this.#warn("session_refused", { reason, ...this.#limitsFor(reason) });
     this.#closeRaw(SYNC_ERROR_CLOSE_CODE, reason);
     this.close();
   }
@@ -165,8 +241,34 @@ export class Connection implements SocketEvents {
     return this.#encoder.encode(data).byteLength > max;
   }
 
+  #warn(event: string, fields: Record<string, unknown>): void {
+    const init = this.#init;
+    init.logger.warn(event, {
+      roomId: init.roomId,
+      sessionId: init.sessionId,
+      address: init.clientAddress,
+      ...fields,
+    });
+  }
+
+  #limitsFor(reason: string): Record<string, number> {
+    const l = this.#init.limits;
+    switch (reason) {
+      case MESSAGE_TOO_LARGE:
+        return { maxMessageBytes: l.maxMessageBytes };
+      case CloseReason.RATE_LIMITED:
+        return { maxMessagesPerSecond: l.maxMessagesPerSecond, messageBurst: l.messageBurst };
+      case CloseReason.ROOM_FULL:
+        return { maxSessionsPerRoom: l.maxSessionsPerRoom };
+      default:
+        return {};
+    }
+  }
+
   #closeRaw(code?: number, reason?: string): void {
     if (!this.#raw || this.#raw.readyState >= 2) return; // already closing: keep the first code
+    this.#closeCode = code;
+    this.#closeReason = reason;
     if (code === SYNC_ERROR_CLOSE_CODE) this.#meter?.rejected(reason ?? "");
     try {
       this.#raw?.close(code, reason);
@@ -174,4 +276,9 @@ export class Connection implements SocketEvents {
       // Already closing; nothing more to do.
     }
   }
+}
+
+/** Seats taken: sessions that completed `connect` (all sessions for a proxy without the count). */
+function connectedCount(room: RoomEndpoint): number {
+  return room.getConnectedSessionCount?.() ?? room.getSessionCount();
 }

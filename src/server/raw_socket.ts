@@ -21,8 +21,8 @@ export interface SocketEvents {
   open(raw: RawSocket): void;
   /** A frame arrived. */
   message(data: string | ArrayBuffer | Uint8Array): void;
-  /** The socket closed or errored (may be called more than once). */
-  close(): void;
+  /** The socket closed or errored (may be called more than once), with the code seen if any. */
+  close(code?: number, reason?: string): void;
 }
 
 /** Upgrades a request to a WebSocket wired to `events`; returns the response to send, if any. */

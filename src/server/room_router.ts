@@ -7,11 +7,16 @@
 import type { Room } from "../room/room.ts";
 import type { RoomRegistry } from "./room_registry.ts";
 
-/** The slice of a room a connection drives. `Room` implements it. */
-export type RoomEndpoint = Pick<
-  Room,
-  "getSessionCount" | "handleSocketConnect" | "handleSocketMessage" | "handleSocketClose"
->;
+/**
+ * The slice of a room a connection drives. `Room` implements it. Without the optional handshake
+ * accessors (a proxy of a remote room), every attached socket counts as connected.
+ */
+export type RoomEndpoint =
+  & Pick<
+    Room,
+    "getSessionCount" | "handleSocketConnect" | "handleSocketMessage" | "handleSocketClose"
+  >
+  & Partial<Pick<Room, "getConnectedSessionCount" | "isSessionConnected">>;
 
 /** Finds (or loads) the endpoint of a room for new connections. */
 export interface RoomRouter {

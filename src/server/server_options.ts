@@ -41,14 +41,31 @@ export interface SyncLimits extends RoomLimits {
    * Over it: 4099 MESSAGE_TOO_LARGE.
    */
   maxMessageBytes?: number;
-  /** Sessions per room. Default 100. Over it: 4099 ROOM_FULL. */
+  /** Sessions per room that completed their `connect`. Default 100. Over it: 4099 ROOM_FULL. */
   maxSessionsPerRoom?: number;
   /** Sustained messages per second per session. Default 100. Over it: 4099 RATE_LIMITED. */
   maxMessagesPerSecond?: number;
   /** Messages a session may send at once. Default 500. */
   messageBurst?: number;
-  /** Bytes queued to a slow client before it is disconnected (it reconnects). Default 32 MiB. */
+  /**
+   * Bytes still queued to a client, from earlier messages, when another is to be sent, over which
+   * the client is too slow: closed with 1013 (it reconnects and resyncs). Default 32 MiB.
+   */
   maxBufferedBytes?: number;
+  /** Bytes of frames kept while the room loads (UTF-16 units for text). Default 16 MiB. Over it: 1013. */
+  maxPreloadBytes?: number;
+  /** Frames kept while the room loads. Default 1000. Over it: 1013. */
+  maxPreloadFrames?: number;
+  /** Sockets of a room awaiting their `connect` message. Default 100. Over it: 1013 after accept. */
+  maxPendingPerRoom?: number;
+  /** Sockets of one client address awaiting `connect`. Default 50. Over it: HTTP 429. */
+  maxPendingPerAddress?: number;
+  /** Open sockets of one client address. Default 500. Over it: HTTP 429. */
+  maxSocketsPerAddress?: number;
+  /** Rooms one client address may load (not live yet) per minute, sustained. Default 60. Over it: HTTP 429. */
+  newRoomsPerMinute?: number;
+  /** Rooms one client address may load at once before the per-minute rate applies. Default 30. */
+  newRoomBurst?: number;
 }
 
 /** Options for the sync server. */
@@ -85,6 +102,17 @@ export interface SyncServerOptions {
    * supplies one that follows rooms served by another process (multi-instance).
    */
   roomRouter?: RoomRouterFactory;
+  /**
+   * Browser origins (e.g. `https://app.example.com`) allowed to open sockets; an upgrade with
+   * another `Origin` header gets HTTP 403. Requests without `Origin` (non-browser clients) pass.
+   * Default: every origin (set it when `authorize` relies on cookies).
+   */
+  allowedOrigins?: string[];
+  /**
+   * Behind one trusted reverse proxy: take the client address from the right-most
+   * `X-Forwarded-For` entry instead of the socket's peer. Default false.
+   */
+  trustProxy?: boolean;
 }
 
 /** Limits with defaults filled in. */
@@ -98,5 +126,12 @@ export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
     maxMessagesPerSecond: limits.maxMessagesPerSecond ?? 100,
     messageBurst: limits.messageBurst ?? 500,
     maxBufferedBytes: limits.maxBufferedBytes ?? 32 * 1024 * 1024,
+    maxPreloadBytes: limits.maxPreloadBytes ?? 16 * 1024 * 1024,
+    maxPreloadFrames: limits.maxPreloadFrames ?? 1000,
+    maxPendingPerRoom: limits.maxPendingPerRoom ?? 100,
+    maxPendingPerAddress: limits.maxPendingPerAddress ?? 50,
+    maxSocketsPerAddress: limits.maxSocketsPerAddress ?? 500,
+    newRoomsPerMinute: limits.newRoomsPerMinute ?? 60,
+    newRoomBurst: limits.newRoomBurst ?? 30,
   };
 }

@@ -10,19 +10,30 @@ import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
-import { Connection } from "./connection.ts";
+import { Admission, type Refusal } from "./admission.ts";
+import { addressKey, clientAddress, UNKNOWN_ADDRESS } from "./client_address.ts";
+import { Connection, TRY_AGAIN_LATER_CODE } from "./connection.ts";
+import { OriginCheck } from "./origin_check.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
 import type { RoomRouter } from "./room_router.ts";
 import { DEFAULT_ROOM_ID_PATTERN, parseRoute } from "./room_id.ts";
 import { type ResolvedLimits, resolveLimits, type SyncServerOptions } from "./server_options.ts";
-import { authorizeRequest } from "./authorize_request.ts";
+import { type AuthDecision, authorizeRequest } from "./authorize_request.ts";
+
+type Admitted = Exclude<AuthDecision, { refuse: string }>;
 
 const ROOT_TEXT = `tldraw sync server (protocol v8)
 
 Connect a tldraw app with useSync({ uri: "ws://<this host>/connect/<roomId>" }).
 Health: GET /health
 `;
+
+/** What the runtime adapter knows about a request beyond the `Request` itself. */
+export interface HandleOptions {
+  /** The socket peer's IP address (Deno: `info.remoteAddr.hostname`; Bun: `server.requestIP`). */
+  peerAddress?: string | undefined;
+}
 
 /** Handles HTTP requests and WebSocket sessions for many rooms. */
 export class SyncServer {
@@ -40,6 +51,9 @@ export class SyncServer {
   #connections = new Set<Connection>();
   #draining = false;
   #router: RoomRouter;
+  /** Admission counts (open and pending sockets per address and room, new-room buckets). */
+  readonly admission: Admission;
+  #origins: OriginCheck | undefined;
 
   /** A server with the given options. */
   constructor(options: SyncServerOptions = {}) {
@@ -66,10 +80,16 @@ export class SyncServer {
       onPushRejected: (reason) => this.metrics.pushesRejected.inc({ reason }),
     });
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
+    this.admission = new Admission(this.#limits, this.#time);
+    this.#origins = options.allowedOrigins && new OriginCheck(options.allowedOrigins);
   }
 
   /** Answer one request; `upgrade` performs the runtime's WebSocket upgrade. */
-  async handle(req: Request, upgrade: Upgrader): Promise<Response | undefined> {
+  async handle(
+    req: Request,
+    upgrade: Upgrader,
+    options: HandleOptions = {},
+  ): Promise<Response | undefined> {
     const url = new URL(req.url);
     for (const extra of this.#options.routes ?? []) {
       const response = await extra(req, url, this);
@@ -96,28 +116,71 @@ export class SyncServer {
         headers: { upgrade: "websocket" },
       });
     }
-    // Refusals accept the upgrade and then close with 4099: an HTTP error on the upgrade is
+    // Final refusals accept the upgrade and then close with 4099: an HTTP error on the upgrade is
     // indistinguishable from a network failure to the tldraw client, which retries forever.
+    // Transient caps use that on purpose (HTTP 429 / close 1013): the client retries later.
     if (this.#draining) return upgrade(req, closeOnOpen(1012, "Server restarting"));
+    const address = clientAddress(req, options.peerAddress, this.#options.trustProxy ?? false);
+    const origin = req.headers.get("origin");
+    if (this.#origins && !this.#origins.allows(origin)) {
+      this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });
+      return new Response("Origin not allowed\n", { status: 403 });
+    }
+    const early = this.admission.checkAddress(limitKey(address));
+    if (early) return this.#tooMany(early, address, route.roomId);
     if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND));
-    const auth = await authorizeRequest(this.#options.authorize, req, route.roomId, this.#logger);
+    const roomId = route.roomId;
+    const auth = await authorizeRequest(this.#options.authorize, req, roomId, this.#logger);
     if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse));
+    return this.#admit(req, upgrade, { roomId, url, auth, address });
+  }
+
+  /**
+   * The caps, checked again after the `await` of `authorize` (so concurrent upgrades of one
+   * address cannot all pass), then the session's socket.
+   */
+  #admit(
+    req: Request,
+    upgrade: Upgrader,
+    a: { roomId: string; url: URL; auth: Admitted; address: string },
+  ): Response | undefined {
+    const key = limitKey(a.address);
+    const byAddress = this.admission.checkAddress(key);
+    if (byAddress) return this.#tooMany(byAddress, a.address, a.roomId);
+    const byRoom = this.admission.checkRoom(a.roomId);
+    if (byRoom) {
+      this.#logRefusal(byRoom, a.address, a.roomId);
+      return upgrade(req, closeOnOpen(TRY_AGAIN_LATER_CODE, "Try again later"));
+    }
+    const newRoom = this.registry.get(a.roomId) ? null : this.admission.takeNewRoom(key);
+    if (newRoom) return this.#tooMany(newRoom, a.address, a.roomId);
     const connection = new Connection({
-      roomId: route.roomId,
-      sessionId: url.searchParams.get("sessionId") || crypto.randomUUID(),
-      isReadonly: auth.readonly,
-      meta: auth.meta,
-      identity: auth.identity,
+      roomId: a.roomId,
+      sessionId: a.url.searchParams.get("sessionId") || crypto.randomUUID(),
+      isReadonly: a.auth.readonly,
+      meta: a.auth.meta,
+      identity: a.auth.identity,
       limits: this.#limits,
       time: this.#time,
       logger: this.#logger,
       metrics: this.metrics,
+      clientAddress: a.address,
+      ticket: this.admission.enter(key, a.roomId),
       acquire: (roomId) => this.#router.acquire(roomId),
       releaseIfEmpty: (roomId) => this.#router.releaseIfEmpty(roomId),
       onClosed: (c) => this.#connections.delete(c),
     });
     this.#connections.add(connection);
-    return upgrade(req, connection);
+    // A failed upgrade never opens the socket, so nothing else would release its counts.
+    let response: Response | undefined;
+    try {
+      response = upgrade(req, connection);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    if (response !== undefined && response.status !== 101) connection.close();
+    return response;
   }
 
   /** Live rooms and sessions. */
@@ -136,6 +199,23 @@ export class SyncServer {
     await this.#options.storage?.close?.();
   }
 
+  #tooMany(refusal: Refusal, address: string, roomId: string | null): Response {
+    this.#logRefusal(refusal, address, roomId);
+    return new Response("Too many requests\n", {
+      status: 429,
+      headers: { "retry-after": String(refusal.retryAfterSeconds) },
+    });
+  }
+
+  #logRefusal(refusal: Refusal, address: string, roomId: string | null): void {
+    this.#logger.warn("upgrade_refused", {
+      what: refusal.what,
+      limit: refusal.limit,
+      address,
+      roomId,
+    });
+  }
+
   #refuse(reason: string): SocketEvents {
     this.metrics.rejected.inc({ reason });
     return closeOnOpen(SYNC_ERROR_CLOSE_CODE, reason);
@@ -148,4 +228,13 @@ function closeOnOpen(code: number, reason: string): SocketEvents {
     message: () => {},
     close: () => {},
   };
+}
+
+/**
+ * The key per-address limits count under; `null` (no per-address limits) when the adapter could
+ * not tell the address, e.g. a handler wrapped without passing the runtime's second argument:
+ * one shared key would make the caps server-wide.
+ */
+function limitKey(address: string): string | null {
+  return address === UNKNOWN_ADDRESS ? null : addressKey(address);
 }

@@ -7,7 +7,8 @@ import type { Authorize } from "../../src/server/server_options.ts";
 import { Room } from "../../src/room/room.ts";
 import type { StorageProvider } from "../../src/storage/storage.ts";
 import type { RawClient } from "../helpers/raw_client.ts";
-import { geoShape } from "../helpers/records.ts";
+import { geoShape, serverSchema } from "../helpers/records.ts";
+import type { TcpWsClient } from "../helpers/tcp_ws_client.ts";
 
 export interface LogLine {
   level: string;
@@ -97,3 +98,20 @@ export const userFromUrl: Authorize = (req) => {
   const userName = params.get("name");
   return userName ? { userId, userName } : { userId };
 };
+
+/** The `connect` message a protocol-8 client sends. */
+export function connectMessage(id = "req"): string {
+  return JSON.stringify({
+    type: "connect",
+    connectRequestId: id,
+    lastServerClock: -1,
+    protocolVersion: 8,
+    schema: serverSchema,
+  });
+}
+
+/** Complete the handshake over a hand-made TCP WebSocket. */
+export async function handshake(client: TcpWsClient): Promise<void> {
+  client.sendText(connectMessage());
+  await client.nextText('"type":"connect"');
+}

@@ -14,7 +14,7 @@ import {
   ROOM_LIMIT_CEILINGS,
 } from "../../src/room/room_limits.ts";
 import { recordBytes, RoomSize } from "../../src/room/room_size.ts";
-import { roomLimitsFromEnv } from "../../src/runtime/room_limits_env.ts";
+import { limitsFromEnv } from "../../src/runtime/env_limits.ts";
 import { geoShape, serverSchema } from "../helpers/records.ts";
 import { capturingLogger, nested } from "./_security_helpers.ts";
 
@@ -117,7 +117,7 @@ describe("resolveRoomLimits", () => {
   });
 });
 
-describe("roomLimitsFromEnv", () => {
+describe("limitsFromEnv (record, room and message caps)", () => {
   it("reads the TLSYNC_MAX_* variables", () => {
     const env: Record<string, string> = {
       TLSYNC_MAX_RECORD_BYTES: "1048576",
@@ -128,7 +128,7 @@ describe("roomLimitsFromEnv", () => {
     };
     const { logger, lines } = capturingLogger();
 
-    const limits = roomLimitsFromEnv(logger, (name) => env[name]);
+    const limits = limitsFromEnv(logger, (name) => env[name]);
 
     assert.deepEqual(limits, {
       maxRecordBytes: 1048576,
@@ -150,7 +150,7 @@ describe("roomLimitsFromEnv", () => {
     };
     const { logger, lines } = capturingLogger();
 
-    const limits = roomLimitsFromEnv(logger, (name) => env[name]);
+    const limits = limitsFromEnv(logger, (name) => env[name]);
 
     assert.deepEqual(limits, { maxMessageBytes: ROOM_LIMIT_CEILINGS.maxMessageBytes });
     assert.deepEqual(

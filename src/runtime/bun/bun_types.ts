@@ -26,6 +26,8 @@ export interface BunServerWebSocket {
 export interface BunServer {
   /** Upgrade; true when Bun took over the request. */
   upgrade(req: Request, options: { data: BunSocketData }): boolean;
+  /** The peer's address (null for a closed or non-TCP request). */
+  requestIP?(req: Request): { address: string } | null;
 }
 
 /** The `websocket` handlers object Bun.serve takes. */

@@ -31,6 +31,6 @@ export function bunWebSocketHandlers(maxPayloadLength: number): BunWebSocketHand
     idleTimeout: 120,
     open: (ws) => ws.data.events.open(rawOf(ws)),
     message: (ws, message) => ws.data.events.message(message),
-    close: (ws) => ws.data.events.close(),
+    close: (ws, code, reason) => ws.data.events.close(code, reason),
   };
 }

@@ -1,0 +1,92 @@
+/**
+ * The default server's limits and transport switches from the environment: every `SyncLimits`
+ * env var (the one table below), the Origin allow-list and the trusted-proxy switch. Env values
+ * are input too: one that is not a plain positive integer is ignored (the default applies) and
+ * one above its ceiling is clamped to it; both log an `env_invalid` warning at startup.
+ * @module
+ */
+import { type Logger, silentLogger } from "../room/logger.ts";
+import { ROOM_LIMIT_CEILINGS } from "../room/room_limits.ts";
+import type { SyncLimits, SyncServerOptions } from "../server/server_options.ts";
+import { readEnv } from "./env.ts";
+
+/** Largest value of a limit without a ceiling of its own (counts, rates). */
+const COUNT_CEILING = 1_000_000_000;
+
+/** Env var and ceiling of each limit the default server reads. */
+const LIMIT_ENV: Record<string, { key: keyof SyncLimits; ceiling: number }> = {
+  TLSYNC_MAX_MESSAGE_BYTES: {
+    key: "maxMessageBytes",
+    ceiling: ROOM_LIMIT_CEILINGS.maxMessageBytes,
+  },
+  TLSYNC_MAX_RECORD_BYTES: { key: "maxRecordBytes", ceiling: ROOM_LIMIT_CEILINGS.maxRecordBytes },
+  TLSYNC_MAX_RECORD_DEPTH: { key: "maxRecordDepth", ceiling: ROOM_LIMIT_CEILINGS.maxRecordDepth },
+  TLSYNC_MAX_RECORD_ID_BYTES: {
+    key: "maxRecordIdBytes",
+    ceiling: ROOM_LIMIT_CEILINGS.maxRecordIdBytes,
+  },
+  TLSYNC_MAX_ROOM_BYTES: { key: "maxRoomBytes", ceiling: ROOM_LIMIT_CEILINGS.maxRoomBytes },
+  TLSYNC_MAX_SESSIONS: { key: "maxSessionsPerRoom", ceiling: COUNT_CEILING },
+  TLSYNC_MAX_MPS: { key: "maxMessagesPerSecond", ceiling: COUNT_CEILING },
+  TLSYNC_MESSAGE_BURST: { key: "messageBurst", ceiling: COUNT_CEILING },
+  TLSYNC_MAX_PRELOAD_BYTES: { key: "maxPreloadBytes", ceiling: COUNT_CEILING },
+  TLSYNC_MAX_PENDING_PER_ROOM: { key: "maxPendingPerRoom", ceiling: COUNT_CEILING },
+  TLSYNC_MAX_PENDING_PER_ADDRESS: { key: "maxPendingPerAddress", ceiling: COUNT_CEILING },
+  TLSYNC_MAX_SOCKETS_PER_ADDRESS: { key: "maxSocketsPerAddress", ceiling: COUNT_CEILING },
+  TLSYNC_NEW_ROOMS_PER_MINUTE: { key: "newRoomsPerMinute", ceiling: COUNT_CEILING },
+  TLSYNC_NEW_ROOM_BURST: { key: "newRoomBurst", ceiling: COUNT_CEILING },
+};
+
+/** Longest TLSYNC_ALLOWED_ORIGINS value read. */
+const MAX_ORIGINS_ENV_CHARS = 8192;
+
+/** Limits set by env vars. Without TLSYNC_MESSAGE_BURST, the burst is 5x TLSYNC_MAX_MPS. */
+export function limitsFromEnv(
+  logger: Logger = silentLogger,
+  read: (name: string) => string | undefined = readEnv,
+): SyncLimits {
+  const limits: SyncLimits = {};
+  for (const [name, { key, ceiling }] of Object.entries(LIMIT_ENV)) {
+    const value = parseEnvInteger(name, read(name), ceiling, logger);
+    if (value !== undefined) limits[key] = value;
+  }
+  if (limits.maxMessagesPerSecond && limits.messageBurst === undefined) {
+    limits.messageBurst = Math.min(limits.maxMessagesPerSecond * 5, COUNT_CEILING);
+  }
+  return limits;
+}
+
+/** `allowedOrigins` (TLSYNC_ALLOWED_ORIGINS, a comma list) and `trustProxy` (TLSYNC_TRUST_PROXY=1). */
+export function originOptionsFromEnv(): Pick<SyncServerOptions, "allowedOrigins" | "trustProxy"> {
+  const origins = readEnv("TLSYNC_ALLOWED_ORIGINS")?.slice(0, MAX_ORIGINS_ENV_CHARS);
+  const list = origins?.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  const trust = readEnv("TLSYNC_TRUST_PROXY");
+  return {
+    ...(list && list.length > 0 ? { allowedOrigins: list } : {}),
+    ...(trust === "1" || trust === "true" ? { trustProxy: true } : {}),
+  };
+}
+
+/**
+ * A positive integer env value: `undefined` when unset or not a plain positive integer (with a
+ * warning unless unset), clamped to `ceiling` (with a warning).
+ */
+export function parseEnvInteger(
+  name: string,
+  raw: string | undefined,
+  ceiling: number,
+  logger: Logger,
+): number | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const text = raw.trim();
+  const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1)) {
+    logger.warn("env_invalid", { name, value: text.slice(0, 40), using: "default" });
+    return undefined;
+  }
+  if (value > ceiling) {
+    logger.warn("env_invalid", { name, value: text, using: ceiling });
+    return ceiling;
+  }
+  return value;
+}
