@@ -9,7 +9,8 @@
  *
  * - `ws://HOST/connect/:roomId`, `/health`: the sync server (`createSyncHandler` from mod.ts),
  *   rooms in Deno KV at `TLSYNC_DATA` (default `./data/example-app.kv.sqlite3`);
- * - `PUT|POST|GET /uploads/:id` (images and videos, kept in the same KV database) and
+ * - `PUT|POST|GET /uploads/:roomId/:assetId` (images and videos, kept in the same KV database,
+ *   with a per-room quota) and
  *   `GET /unfurl?url=` (bookmark previews): `assetRoutes` and `unfurlRoute` from mod.ts;
  * - `dist/` statics, and `index.html` for any other GET path (`/`, `/r/:roomId`, …).
  *
@@ -195,7 +196,7 @@ export async function startExampleServer(
     storage,
     logger,
     routes: [
-      assetRoutes({ store: new KvAssetStore(kv), logger }), // PUT/POST/GET /uploads/:id
+      assetRoutes({ store: new KvAssetStore(kv), logger }), // PUT/POST/GET /uploads/:roomId/:assetId
       unfurlRoute({ logger, resolveHost: systemResolveHost }), // GET /unfurl?url=
       staticRoute(DIST_DIR), // the app; index.html for other GET paths
     ],

@@ -1,7 +1,8 @@
 /**
  * The zero-configuration server behind `deno serve mod.ts` and `bun run mod.ts`: Deno KV at
  * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:id` and
- * `/unfurl` routes (TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB), JSON logs (TLSYNC_LOG_LEVEL), room
+ * `/unfurl` routes (TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB; TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM,
+ * default 256 MiB), JSON logs (TLSYNC_LOG_LEVEL), room
  * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
  * TLSYNC_MAX_MPS messages per second per session), multi-instance serving of one KV file
  * (TLSYNC_CLUSTER=1), graceful shutdown. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
@@ -34,6 +35,7 @@ export function createDefaultServer(): SyncHandler {
   const storage = new DeferredStorage(backends.then((b) => b.storage));
   const assets = new DeferredAssetStore(backends.then((b) => b.assets));
   const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES");
+  const maxPerRoom = numberEnv("TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM");
   const limits = {
     ...(numberEnv("TLSYNC_MAX_SESSIONS")
       ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! }
@@ -46,7 +48,12 @@ export function createDefaultServer(): SyncHandler {
       : {}),
   };
   const routes = [
-    assetRoutes({ store: assets, logger, ...(maxUpload ? { maxBytes: maxUpload } : {}) }),
+    assetRoutes({
+      store: assets,
+      logger,
+      ...(maxUpload ? { maxBytes: maxUpload } : {}),
+      ...(maxPerRoom ? { maxBytesPerRoom: maxPerRoom } : {}),
+    }),
     unfurlRoute({ logger, resolveHost: systemResolveHost }),
     metricsRoute({ token: readEnv("TLSYNC_METRICS_TOKEN") || undefined }),
     adminRoutes({ token: readEnv("TLSYNC_ADMIN_TOKEN") || undefined, logger }),

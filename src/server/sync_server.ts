@@ -14,7 +14,12 @@ import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
 import type { RoomRouter } from "./room_router.ts";
 import { DEFAULT_ROOM_ID_PATTERN, parseRoute } from "./room_id.ts";
-import { type ResolvedLimits, resolveLimits, type SyncServerOptions } from "./server_options.ts";
+import {
+  type Authorize,
+  type ResolvedLimits,
+  resolveLimits,
+  type SyncServerOptions,
+} from "./server_options.ts";
 import { authorizeRequest } from "./authorize_request.ts";
 
 const ROOT_TEXT = `tldraw sync server (protocol v8)
@@ -55,6 +60,11 @@ export class SyncServer {
       clientTimeout: options.clientTimeout,
     });
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
+  }
+
+  /** The connect auth hook (`SyncServerOptions.authorize`), for routes that reuse it (uploads). */
+  get authorize(): Authorize | undefined {
+    return this.#options.authorize;
   }
 
   /** Answer one request; `upgrade` performs the runtime's WebSocket upgrade. */
