@@ -85,14 +85,21 @@ export {
   DEFAULT_ASSET_ID_PATTERN,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM,
+  DEFAULT_UPLOAD_RATE,
 } from "./src/server/routes/assets_route.ts";
+export type { AddressRateLimit, ClientAddress } from "./src/server/routes/address_limiter.ts";
 export {
   type AssetAccess,
   type AssetAuthorize,
   assetAuthorizeFromSync,
   type AssetAuthorizeResult,
 } from "./src/server/routes/asset_authorize.ts";
-export { unfurlRoute, type UnfurlRouteOptions } from "./src/server/routes/unfurl_route.ts";
+export {
+  DEFAULT_MAX_CONCURRENT_UNFURLS,
+  DEFAULT_UNFURL_RATE,
+  unfurlRoute,
+  type UnfurlRouteOptions,
+} from "./src/server/routes/unfurl_route.ts";
 export {
   DEFAULT_PARSE_BUDGET_MS,
   unfurl,

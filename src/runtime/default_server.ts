@@ -1,8 +1,8 @@
 /**
  * The zero-configuration server behind `deno serve mod.ts` and `bun run mod.ts`: Deno KV at
- * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:id` and
- * `/unfurl` routes (TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB; TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM,
- * default 256 MiB), JSON logs (TLSYNC_LOG_LEVEL), room
+ * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:room/:id` and
+ * `/unfurl` routes (limits from route_env.ts: TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB;
+ * TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM, default 256 MiB; …), JSON logs (TLSYNC_LOG_LEVEL), room
  * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
  * TLSYNC_MAX_MPS messages per second per session), multi-instance serving of one KV file
  * (TLSYNC_CLUSTER=1), graceful shutdown. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
@@ -21,6 +21,7 @@ import { DeferredStorage } from "./deferred_storage.ts";
 import { readEnv } from "./env.ts";
 import { jsonLogger, type LogLevel } from "./json_logger.ts";
 import { systemResolveHost } from "./resolve_host.ts";
+import { assetRouteEnv, unfurlRouteEnv } from "./route_env.ts";
 import { installShutdown } from "./shutdown.ts";
 
 /** Default KV location. */
@@ -34,8 +35,6 @@ export function createDefaultServer(): SyncHandler {
   const backends = openDefaultBackends(path, numberEnv("TLSYNC_LEASE_MS"), logger, cluster);
   const storage = new DeferredStorage(backends.then((b) => b.storage));
   const assets = new DeferredAssetStore(backends.then((b) => b.assets));
-  const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES");
-  const maxPerRoom = numberEnv("TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM");
   const limits = {
     ...(numberEnv("TLSYNC_MAX_SESSIONS")
       ? { maxSessionsPerRoom: numberEnv("TLSYNC_MAX_SESSIONS")! }
@@ -48,13 +47,8 @@ export function createDefaultServer(): SyncHandler {
       : {}),
   };
   const routes = [
-    assetRoutes({
-      store: assets,
-      logger,
-      ...(maxUpload ? { maxBytes: maxUpload } : {}),
-      ...(maxPerRoom ? { maxBytesPerRoom: maxPerRoom } : {}),
-    }),
-    unfurlRoute({ logger, resolveHost: systemResolveHost }),
+    assetRoutes({ store: assets, logger, ...assetRouteEnv() }),
+    unfurlRoute({ logger, resolveHost: systemResolveHost, ...unfurlRouteEnv() }),
     metricsRoute({ token: readEnv("TLSYNC_METRICS_TOKEN") || undefined }),
     adminRoutes({ token: readEnv("TLSYNC_ADMIN_TOKEN") || undefined, logger }),
   ];

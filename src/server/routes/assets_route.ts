@@ -7,12 +7,14 @@
 import type { AssetStore, StoredAsset } from "../../assets/asset_store.ts";
 import { MemoryQuotaLedger } from "../../assets/upload_quota.ts";
 import { type Logger, silentLogger } from "../../room/logger.ts";
+import type { TimeSource } from "../../room/time_source.ts";
 import type { HttpRoute } from "../http_route.ts";
 import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
 import type { SyncServer } from "../sync_server.ts";
 import { parseAssetPath } from "./_asset_path.ts";
 import { uploadAsset, type UploadContext } from "./_asset_upload.ts";
 import { parseByteRange } from "./_byte_range.ts";
+import { AddressLimiter, type AddressRateLimit, type ClientAddress } from "./address_limiter.ts";
 import { corsHeaders, guarded, jsonError, methodNotAllowed, preflight } from "./_http.ts";
 import {
   type AssetAuthorize,
@@ -51,7 +53,16 @@ export interface AssetRoutesOptions {
   roomIdPattern?: RegExp;
   /** Where store failures are reported. Default: silent. */
   logger?: Logger;
+  /** Uploads per client address (reads are not limited). Default {@linkcode DEFAULT_UPLOAD_RATE}. */
+  rateLimit?: AddressRateLimit;
+  /** How to find a request's client address; without it (or when it says `undefined`), none. */
+  clientAddress?: ClientAddress;
+  /** Wall time, for the rate limit. Default: the system clock. */
+  time?: TimeSource;
 }
+
+/** Default {@linkcode AssetRoutesOptions.rateLimit}: 120 uploads a minute, 60 at once. */
+export const DEFAULT_UPLOAD_RATE: AddressRateLimit = { perMinute: 120, burst: 60 };
 
 const METHODS = "GET, HEAD, PUT, POST, OPTIONS";
 const BUFFERED_BYTES = 1024 * 1024;
@@ -82,6 +93,7 @@ export function assetRoutes(options: AssetRoutesOptions): HttpRoute {
     maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     maxBytesPerRoom: options.maxBytesPerRoom ?? DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM,
   };
+  const limiter = new AddressLimiter(options.rateLimit ?? DEFAULT_UPLOAD_RATE, options.time);
   return (req: Request, url: URL, server: SyncServer): Promise<Response> | undefined => {
     if (!url.pathname.startsWith(PREFIX)) return undefined;
     return guarded(logger, "asset_route_failed", async () => {
@@ -91,6 +103,11 @@ export function assetRoutes(options: AssetRoutesOptions): HttpRoute {
       const write = req.method === "PUT" || req.method === "POST";
       if (!write && req.method !== "GET" && req.method !== "HEAD") {
         return methodNotAllowed(METHODS);
+      }
+      const limited = write ? limiter.check(req, options.clientAddress) : null;
+      if (limited) {
+        await req.body?.cancel().catch(() => {});
+        return limited;
       }
       const hook = options.authorize ??
         (server?.authorize ? assetAuthorizeFromSync(server.authorize) : undefined);

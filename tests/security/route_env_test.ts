@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import process from "node:process";
+import { describe, it } from "node:test";
+import { assetRouteEnv, unfurlRouteEnv } from "../../src/runtime/route_env.ts";
+
+const NAMES = [
+  "TLSYNC_MAX_UPLOAD_BYTES",
+  "TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM",
+  "TLSYNC_UPLOADS_PER_MINUTE",
+  "TLSYNC_UNFURLS_PER_MINUTE",
+  "TLSYNC_MAX_CONCURRENT_UNFURLS",
+  "TLSYNC_UNFURL_PARSE_BUDGET_MS",
+];
+
+function withEnv(values: Record<string, string>, fn: () => void): void {
+  const saved = NAMES.map((n) => [n, process.env[n]] as const);
+  try {
+    for (const n of NAMES) delete process.env[n];
+    Object.assign(process.env, values);
+    fn();
+  } finally {
+    for (const [n, v] of saved) v === undefined ? delete process.env[n] : (process.env[n] = v);
+  }
+}
+
+describe("upload and unfurl limits from the environment", () => {
+  it("reads each variable; unset, zero, negative or non-numbers keep the defaults", () => {
+    withEnv({
+      TLSYNC_MAX_UPLOAD_BYTES: "1000",
+      TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM: "5000",
+      TLSYNC_UPLOADS_PER_MINUTE: "10",
+      TLSYNC_UNFURLS_PER_MINUTE: "7",
+      TLSYNC_MAX_CONCURRENT_UNFURLS: "3",
+      TLSYNC_UNFURL_PARSE_BUDGET_MS: "50",
+    }, () => {
+      assert.deepEqual(assetRouteEnv(), {
+        maxBytes: 1000,
+        maxBytesPerRoom: 5000,
+        rateLimit: { perMinute: 10, burst: 5 },
+      });
+      assert.deepEqual(unfurlRouteEnv(), {
+        rateLimit: { perMinute: 7, burst: 4 },
+        maxConcurrent: 3,
+        parseBudgetMs: 50,
+      });
+    });
+    withEnv(
+      { TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM: "-1", TLSYNC_MAX_CONCURRENT_UNFURLS: "lots" },
+      () => {
+        assert.deepEqual(assetRouteEnv(), {});
+        assert.deepEqual(unfurlRouteEnv(), {});
+      },
+    );
+  });
+});
