@@ -46,7 +46,7 @@ export const MAX_ATTRIBUTES = 32;
 /** Elements whose content is text, not markup; skipped up to their end tag. */
 const RAW_TEXT = new Set(["script", "style", "template", "noscript", "title", "textarea", "xmp"]);
 
-const LT = 60, GT = 62, SLASH = 47, EQ = 61, BANG = 33, QMARK = 63, DQ = 34, SQ = 39;
+const GT = 62, SLASH = 47, EQ = 61, BANG = 33, QMARK = 63, DQ = 34, SQ = 39;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
