@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AssetStore } from "../../src/assets/asset_store.ts";
 import { KvAssetStore } from "../../src/assets/kv_asset_store.ts";
 import { MemoryAssetStore } from "../../src/assets/memory_asset_store.ts";
 import { openKv } from "../../src/runtime/open_kv.ts";
@@ -185,7 +184,9 @@ describe("per-room upload quota", () => {
       });
       first.close();
       const second = await openKv(path);
-      const store: AssetStore = new KvAssetStore(second);
+      const store = new KvAssetStore(second);
+      assert.equal(await store.sweepOrphans(0), 0, "the orphan sweep leaves quota keys alone");
+      assert.equal(await store.quota.used("r"), 700);
       await withServer({ store, maxBytesPerRoom: 1_000 }, async (http) => {
         const over = await put(`${http}/uploads/r/b.png`, 700);
         assert.equal(over.status, 413);
