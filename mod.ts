@@ -83,15 +83,32 @@ export type {
   StoredAsset,
 } from "./src/assets/asset_store.ts";
 export { MemoryAssetStore } from "./src/assets/memory_asset_store.ts";
+export { MemoryQuotaLedger, type QuotaGrant, type QuotaLedger } from "./src/assets/upload_quota.ts";
+export { KvQuotaLedger } from "./src/assets/kv_quota_ledger.ts";
 export { KvAssetStore, type KvAssetStoreOptions } from "./src/assets/kv_asset_store.ts";
 export {
   assetRoutes,
   type AssetRoutesOptions,
   DEFAULT_ASSET_ID_PATTERN,
   DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM,
+  DEFAULT_UPLOAD_RATE,
 } from "./src/server/routes/assets_route.ts";
-export { unfurlRoute, type UnfurlRouteOptions } from "./src/server/routes/unfurl_route.ts";
+export type { AddressRateLimit, ClientAddress } from "./src/server/routes/address_limiter.ts";
 export {
+  type AssetAccess,
+  type AssetAuthorize,
+  assetAuthorizeFromSync,
+  type AssetAuthorizeResult,
+} from "./src/server/routes/asset_authorize.ts";
+export {
+  DEFAULT_MAX_CONCURRENT_UNFURLS,
+  DEFAULT_UNFURL_RATE,
+  unfurlRoute,
+  type UnfurlRouteOptions,
+} from "./src/server/routes/unfurl_route.ts";
+export {
+  DEFAULT_PARSE_BUDGET_MS,
   unfurl,
   UnfurlError,
   type UnfurlFetch,

@@ -14,8 +14,9 @@ const sync = createSyncHandler({
 });
 
 const port = Number(Deno.env.get("PORT") ?? 8787);
-Deno.serve({ hostname: "127.0.0.1", port }, (req) => {
+Deno.serve({ hostname: "127.0.0.1", port }, (req, info) => {
   if (new URL(req.url).pathname === "/hello") return new Response("hello from my app\n");
-  return sync.fetch(req).then((res) => res ?? new Response(null, { status: 500 }));
+  // Pass `info` on: per-address limits and logs use the client's address.
+  return sync.fetch(req, info).then((res) => res ?? new Response(null, { status: 500 }));
 });
 Deno.addSignalListener("SIGINT", () => sync.close().then(() => Deno.exit(0)));

@@ -9,7 +9,8 @@
  *
  * - `ws://HOST/connect/:roomId`, `/health`: the sync server (`createSyncHandler` from mod.ts),
  *   rooms in Deno KV at `TLSYNC_DATA` (default `./data/example-app.kv.sqlite3`);
- * - `PUT|POST|GET /uploads/:id` (images and videos, kept in the same KV database) and
+ * - `PUT|POST|GET /uploads/:roomId/:assetId` (images and videos, kept in the same KV database,
+ *   with a per-room quota) and
  *   `GET /unfurl?url=` (bookmark previews): `assetRoutes` and `unfurlRoute` from mod.ts;
  * - `dist/` statics, and `index.html` for any other GET path (`/`, `/r/:roomId`, …).
  *
@@ -195,7 +196,7 @@ export async function startExampleServer(
     storage,
     logger,
     routes: [
-      assetRoutes({ store: new KvAssetStore(kv), logger }), // PUT/POST/GET /uploads/:id
+      assetRoutes({ store: new KvAssetStore(kv), logger }), // PUT/POST/GET /uploads/:roomId/:assetId
       unfurlRoute({ logger, resolveHost: systemResolveHost }), // GET /unfurl?url=
       staticRoute(DIST_DIR), // the app; index.html for other GET paths
     ],
@@ -207,7 +208,7 @@ export async function startExampleServer(
     Deno?: {
       serve(
         o: { hostname: string; port: number; onListen?: () => void },
-        h: (r: Request) => Promise<Response>,
+        h: (r: Request, info: unknown) => Promise<Response>,
       ): { shutdown(): Promise<void> };
     };
   };
@@ -223,7 +224,8 @@ export async function startExampleServer(
   } else if (g.Deno) {
     const server = g.Deno.serve(
       { hostname, port, onListen: () => {} },
-      (req) => sync.fetch(req).then((res) => res ?? new Response(null, { status: 500 })),
+      (req, info) =>
+        sync.fetch(req, info).then((res) => res ?? new Response(null, { status: 500 })),
     );
     stopListening = () => server.shutdown();
   } else {

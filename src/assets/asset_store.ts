@@ -3,6 +3,7 @@
  * written once and never overwritten, so they can be cached forever.
  * @module
  */
+import type { QuotaLedger } from "./upload_quota.ts";
 
 /** What is known about a stored asset without reading its bytes. */
 export interface AssetMetadata {
@@ -56,4 +57,9 @@ export interface AssetStore {
   get(id: string): Promise<StoredAsset | undefined>;
   /** Remove the asset under `id` (no-op when absent). */
   delete?(id: string): Promise<void>;
+  /**
+   * Where per-room upload bytes are counted, kept as durably as the assets. Without one,
+   * `assetRoutes` counts in memory.
+   */
+  readonly quota?: QuotaLedger;
 }

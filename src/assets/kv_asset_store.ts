@@ -28,6 +28,8 @@ import type {
   ByteRange,
   StoredAsset,
 } from "./asset_store.ts";
+import { KvQuotaLedger } from "./kv_quota_ledger.ts";
+import type { QuotaLedger } from "./upload_quota.ts";
 
 /** Options of {@linkcode KvAssetStore}. */
 export interface KvAssetStoreOptions {
@@ -58,12 +60,15 @@ export class KvAssetStore implements AssetStore {
   #kv: KvLike;
   #prefix: KvKey;
   #now: () => number;
+  /** Per-room upload bytes at `[...prefix, "~quota", "bytes", room]` (never an asset's key). */
+  readonly quota: QuotaLedger;
 
   /** A store on `kv`; closing `kv` is the caller's business. */
   constructor(kv: KvLike, options: KvAssetStoreOptions = {}) {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["tlsync", "assets"];
     this.#now = options.now ?? Date.now;
+    this.quota = new KvQuotaLedger(kv, [...this.#prefix, "~quota", "bytes"]);
   }
 
   /**

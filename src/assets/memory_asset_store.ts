@@ -11,6 +11,7 @@ import type {
   ByteRange,
   StoredAsset,
 } from "./asset_store.ts";
+import { MemoryQuotaLedger, type QuotaLedger } from "./upload_quota.ts";
 
 interface Entry {
   contentType: string;
@@ -32,6 +33,8 @@ interface Entry {
  */
 export class MemoryAssetStore implements AssetStore {
   #assets = new Map<string, Entry>();
+  /** Per-room upload bytes, in memory like the assets. */
+  readonly quota: QuotaLedger = new MemoryQuotaLedger();
 
   /** Store `body` under `id` unless the id is taken. */
   async put(

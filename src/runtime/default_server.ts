@@ -1,7 +1,8 @@
 /**
  * The zero-configuration server behind `deno serve mod.ts` and `bun run mod.ts`: Deno KV at
- * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:id` and
- * `/unfurl` routes (TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB), JSON logs (TLSYNC_LOG_LEVEL), room
+ * ./data/tlsync.kv.sqlite3 (TLSYNC_DATA) for rooms and uploaded assets, `/uploads/:room/:id` and
+ * `/unfurl` routes (limits from route_env.ts: TLSYNC_MAX_UPLOAD_BYTES, default 10 MiB;
+ * TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM, default 256 MiB; …), JSON logs (TLSYNC_LOG_LEVEL), room
  * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
  * TLSYNC_MAX_MPS messages per second per session, and the others read by `env_limits.ts`),
  * Origin allow-list (TLSYNC_ALLOWED_ORIGINS), TLSYNC_TRUST_PROXY, multi-instance serving of one
@@ -22,6 +23,7 @@ import { readEnv } from "./env.ts";
 import { limitsFromEnv, originOptionsFromEnv, parseEnvInteger } from "./env_limits.ts";
 import { jsonLogger, type LogLevel } from "./json_logger.ts";
 import { systemResolveHost } from "./resolve_host.ts";
+import { assetRouteEnv, unfurlRouteEnv } from "./route_env.ts";
 import { installShutdown } from "./shutdown.ts";
 
 /** Default KV location. */
@@ -52,11 +54,10 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     exitOnStorageFailure: options.exitOnStorageFailure ?? false,
   });
   const { storage, assets } = store;
-  const maxUpload = numberEnv("TLSYNC_MAX_UPLOAD_BYTES", logger);
   const limits = limitsFromEnv(logger);
   const routes = [
-    assetRoutes({ store: assets, logger, ...(maxUpload ? { maxBytes: maxUpload } : {}) }),
-    unfurlRoute({ logger, resolveHost: systemResolveHost }),
+    assetRoutes({ store: assets, logger, ...assetRouteEnv(logger) }),
+    unfurlRoute({ logger, resolveHost: systemResolveHost, ...unfurlRouteEnv(logger) }),
     metricsRoute({ token: readEnv("TLSYNC_METRICS_TOKEN") || undefined }),
     adminRoutes({ token: readEnv("TLSYNC_ADMIN_TOKEN") || undefined, logger }),
   ];
@@ -79,11 +80,8 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   return handler;
 }
 
-/** Largest TLSYNC_LEASE_MS and TLSYNC_MAX_UPLOAD_BYTES accepted (1 hour; 1 GiB). */
-const ENV_CEILINGS: Record<string, number> = {
-  TLSYNC_LEASE_MS: 3_600_000,
-  TLSYNC_MAX_UPLOAD_BYTES: 1024 * 1024 * 1024,
-};
+/** Largest TLSYNC_LEASE_MS accepted (1 hour). */
+const ENV_CEILINGS: Record<string, number> = { TLSYNC_LEASE_MS: 3_600_000 };
 
 function numberEnv(name: string, logger: Logger): number | undefined {
   return parseEnvInteger(name, readEnv(name), ENV_CEILINGS[name] ?? 1_000_000_000, logger);

@@ -9,13 +9,25 @@ import type {
   AssetStore,
   StoredAsset,
 } from "../assets/asset_store.ts";
+import { MemoryQuotaLedger, type QuotaGrant, type QuotaLedger } from "../assets/upload_quota.ts";
 
 /** Forwards to the store `ready` resolves to. */
 export class DeferredAssetStore implements AssetStore {
   #ready: Promise<AssetStore>;
+  /** The real store's ledger (or one in memory when it has none), once it is open. */
+  readonly quota: QuotaLedger;
   /** Wrap a store that is still opening. */
   constructor(ready: Promise<AssetStore>) {
     this.#ready = ready;
+    const fallback = new MemoryQuotaLedger();
+    const ledger = async (): Promise<QuotaLedger> => (await ready).quota ?? fallback;
+    this.quota = {
+      reserve: async (bucket: string, bytes: number, limit: number): Promise<QuotaGrant> =>
+        (await ledger()).reserve(bucket, bytes, limit),
+      release: async (bucket: string, bytes: number): Promise<void> =>
+        (await ledger()).release(bucket, bytes),
+      used: async (bucket: string): Promise<number> => (await ledger()).used(bucket),
+    };
   }
   /** See {@linkcode AssetStore.put}. */
   async put(

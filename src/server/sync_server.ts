@@ -18,7 +18,12 @@ import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
 import type { RoomRouter } from "./room_router.ts";
 import { DEFAULT_ROOM_ID_PATTERN, parseRoute } from "./room_id.ts";
-import { type ResolvedLimits, resolveLimits, type SyncServerOptions } from "./server_options.ts";
+import {
+  type Authorize,
+  type ResolvedLimits,
+  resolveLimits,
+  type SyncServerOptions,
+} from "./server_options.ts";
 import { type AuthDecision, authorizeRequest } from "./authorize_request.ts";
 
 type Admitted = Exclude<AuthDecision, { refuse: string }>;
@@ -51,6 +56,7 @@ export class SyncServer {
   #connections = new Set<Connection>();
   #draining = false;
   #router: RoomRouter;
+  #addresses = new WeakMap<Request, string>();
   /** Admission counts (open and pending sockets per address and room, new-room buckets). */
   readonly admission: Admission;
   #origins: OriginCheck | undefined;
@@ -84,6 +90,20 @@ export class SyncServer {
     this.#origins = options.allowedOrigins && new OriginCheck(options.allowedOrigins);
   }
 
+  /**
+   * The key per-address limits count `req` under (its client address, IPv6 by /64), as seen by
+   * {@linkcode SyncServer.handle}; `undefined` when the address is unknown. Routes use it.
+   */
+  clientAddressOf(req: Request): string | undefined {
+    const address = this.#addresses.get(req);
+    return address === undefined || address === UNKNOWN_ADDRESS ? undefined : addressKey(address);
+  }
+
+  /** The connect auth hook (`SyncServerOptions.authorize`), for routes that reuse it (uploads). */
+  get authorize(): Authorize | undefined {
+    return this.#options.authorize;
+  }
+
   /** Answer one request; `upgrade` performs the runtime's WebSocket upgrade. */
   async handle(
     req: Request,
@@ -91,6 +111,8 @@ export class SyncServer {
     options: HandleOptions = {},
   ): Promise<Response | undefined> {
     const url = new URL(req.url);
+    const address = clientAddress(req, options.peerAddress, this.#options.trustProxy ?? false);
+    this.#addresses.set(req, address);
     for (const extra of this.#options.routes ?? []) {
       const response = await extra(req, url, this);
       if (response) return response;
@@ -120,7 +142,6 @@ export class SyncServer {
     // indistinguishable from a network failure to the tldraw client, which retries forever.
     // Transient caps use that on purpose (HTTP 429 / close 1013): the client retries later.
     if (this.#draining) return upgrade(req, closeOnOpen(1012, "Server restarting"));
-    const address = clientAddress(req, options.peerAddress, this.#options.trustProxy ?? false);
     const origin = req.headers.get("origin");
     if (this.#origins && !this.#origins.allows(origin)) {
       this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });

@@ -2,6 +2,7 @@
  * Read at most N bytes of an HTML response and decode them with the page's charset.
  * @module
  */
+import { type Attributes, scanHtml } from "./html_scan.ts";
 
 /** The first `maxBytes` of the body as text (the rest is cancelled, not downloaded). */
 export async function readPage(response: Response, maxBytes: number): Promise<string> {
@@ -44,6 +45,17 @@ function charsetOf(contentType: string | null): string | null {
 /** A `<meta charset>` (or http-equiv content type) in the first 2 KB. */
 function sniffCharset(bytes: Uint8Array): string | null {
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 2048));
-  const match = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head);
-  return match ? match[1]! : null;
+  let found: string | null = null;
+  scanHtml(head, {
+    tags: new Set(["meta"]),
+    startTag(_name: string, attrs: Attributes): void {
+      found ??= attrs.get("charset")?.trim() ||
+        charsetOf(
+          attrs.get("http-equiv")?.toLowerCase() === "content-type"
+            ? attrs.get("content") ?? null
+            : null,
+        );
+    },
+  });
+  return found;
 }

@@ -20,7 +20,12 @@ export interface UnfurlOptions extends TargetGuardOptions {
   maxBytes?: number;
   /** Redirects followed, each re-checked by the guard. Default 3. */
   maxRedirects?: number;
-  /** Wall time, for the timeout. Default: the system clock. */
+  /**
+   * Stop parsing the HTML after this many ms of wall time (what was found by then is returned).
+   * Default {@linkcode DEFAULT_PARSE_BUDGET_MS}.
+   */
+  parseBudgetMs?: number;
+  /** Wall time, for the timeout and the parse budget. Default: the system clock. */
   time?: TimeSource;
 }
 
@@ -40,6 +45,9 @@ export class UnfurlError extends Error {
     this.status = status;
   }
 }
+
+/** Default {@linkcode UnfurlOptions.parseBudgetMs}: 250 ms (a 1 MiB page parses in far less). */
+export const DEFAULT_PARSE_BUDGET_MS = 250;
 
 const EMPTY: UnfurlMetadata = { title: "", description: "", image: "", favicon: "" };
 
@@ -63,7 +71,11 @@ export async function unfurl(target: string, options: UnfurlOptions = {}): Promi
       };
     }
     const html = await readPage(response, options.maxBytes ?? 1024 * 1024);
-    return { ok: true, metadata: parseMetadata(html, url.href) };
+    const deadline = time.now() + (options.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS);
+    return {
+      ok: true,
+      metadata: parseMetadata(html, url.href, { deadline, now: () => time.now() }),
+    };
   } catch (error) {
     if (error instanceof UnfurlError) {
       return { ok: false, status: error.status, error: error.message };

@@ -336,7 +336,7 @@ test(
       assert.equal(typeof cursor.x, "number");
       mark("cursor");
 
-      // 4. An image upload through the app's asset store (PUT /uploads/:id), read back by URL.
+      // 4. An image upload through the app's asset store (PUT /uploads/:roomId/:id), read back by URL.
       let uploadedSrc: string | undefined;
       const probe = await fetch(`${server.url}/uploads/probe-${room}`, {
         method: "OPTIONS",
@@ -384,7 +384,7 @@ test(
           },
           [src, PNG_BASE64] as [string, string],
         );
-        assert.match(result.src, /^\/uploads\//);
+        assert.match(result.src, new RegExp(`^/uploads/${room}/`));
         assert.equal(result.status, 200);
         assert.equal(result.type, "image/png");
         assert.equal(result.same, true, "GET returns the uploaded bytes");

@@ -30,24 +30,30 @@ function roomFromLocation(): string {
   return id;
 }
 
-/** Images and videos go to the server's `/uploads/:id` route, not into the document. */
-const assets: TLAssetStore = {
-  async upload(_asset, file, abortSignal) {
-    const id = `${uniqueId()}-${file.name}`.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 120);
-    const src = `/uploads/${encodeURIComponent(id)}`;
-    const res = await fetch(src, {
-      method: "PUT",
-      body: file,
-      headers: { "content-type": file.type || "application/octet-stream" },
-      signal: abortSignal,
-    });
-    if (!res.ok) throw new Error(`upload failed: ${res.status} ${res.statusText}`);
-    return { src };
-  },
-  resolve(asset) {
-    return asset.props.src;
-  },
-};
+/**
+ * Images and videos go to the server's `/uploads/:roomId/:assetId` route, not into the document.
+ * The room in the URL is what the server counts the upload against (its per-room quota) and
+ * what its auth hook checks.
+ */
+function assetStoreFor(roomId: string): TLAssetStore {
+  return {
+    async upload(_asset, file, abortSignal) {
+      const id = `${uniqueId()}-${file.name}`.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 120);
+      const src = `/uploads/${encodeURIComponent(roomId)}/${encodeURIComponent(id)}`;
+      const res = await fetch(src, {
+        method: "PUT",
+        body: file,
+        headers: { "content-type": file.type || "application/octet-stream" },
+        signal: abortSignal,
+      });
+      if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+      return { src };
+    },
+    resolve(asset) {
+      return asset.props.src;
+    },
+  };
+}
 
 /** Bookmark previews come from the server's `GET /unfurl?url=`. */
 async function unfurlBookmarkUrl({ url }: { url: string }): Promise<TLBookmarkAsset> {
@@ -88,6 +94,7 @@ declare global {
 
 export function App() {
   const roomId = useMemo(roomFromLocation, []);
+  const assets = useMemo(() => assetStoreFor(roomId), [roomId]);
   const uri = `${location.origin.replace(/^http/, "ws")}/connect/${encodeURIComponent(roomId)}`;
   const store = useSync({ uri, assets });
   return (

@@ -1,13 +1,26 @@
 /**
- * `PUT|POST /uploads/:id` and `GET|HEAD /uploads/:id`: the asset routes a stock tldraw front end
- * needs, as the official tldraw self-hosting template offers them.
+ * `PUT|POST|GET|HEAD /uploads/:roomId/:assetId` (and `/uploads/:id`): the asset routes a stock
+ * tldraw front end needs, as the official tldraw self-hosting template offers them, with an auth
+ * hook and a per-room byte quota.
  * @module
  */
 import type { AssetStore, StoredAsset } from "../../assets/asset_store.ts";
+import { MemoryQuotaLedger } from "../../assets/upload_quota.ts";
 import { type Logger, silentLogger } from "../../room/logger.ts";
+import type { TimeSource } from "../../room/time_source.ts";
 import type { HttpRoute } from "../http_route.ts";
+import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
+import type { SyncServer } from "../sync_server.ts";
+import { parseAssetPath } from "./_asset_path.ts";
+import { uploadAsset, type UploadContext } from "./_asset_upload.ts";
 import { parseByteRange } from "./_byte_range.ts";
-import { corsHeaders, guarded, json, jsonError, methodNotAllowed, preflight } from "./_http.ts";
+import { AddressLimiter, type AddressRateLimit, type ClientAddress } from "./address_limiter.ts";
+import { corsHeaders, guarded, jsonError, methodNotAllowed, preflight } from "./_http.ts";
+import {
+  type AssetAuthorize,
+  assetAuthorizeFromSync,
+  checkAssetAccess,
+} from "./asset_authorize.ts";
 
 /** Default upload limit: 10 MiB. */
 export const DEFAULT_MAX_UPLOAD_BYTES: number = 10 * 1024 * 1024;
@@ -15,26 +28,54 @@ export const DEFAULT_MAX_UPLOAD_BYTES: number = 10 * 1024 * 1024;
 /** Default asset id rule: 1–200 of `A–Z a–z 0–9 _ - . ~`, not starting with a dot. */
 export const DEFAULT_ASSET_ID_PATTERN: RegExp = /^[A-Za-z0-9_~-][A-Za-z0-9_.~-]{0,199}$/;
 
+/** Default per-room upload quota: 256 MiB. */
+export const DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM: number = 256 * 1024 * 1024;
+
 /** Options of {@linkcode assetRoutes}. */
 export interface AssetRoutesOptions {
-  /** Where assets are kept. */
+  /** Where assets are kept (and, through `store.quota`, how many bytes each room uses). */
   store: AssetStore;
   /** Largest upload in bytes; larger ones get 413. Default 10 MiB. */
   maxBytes?: number;
-  /** Which ids are valid; others get 400. Default {@linkcode DEFAULT_ASSET_ID_PATTERN}. */
+  /**
+   * Bytes all uploads of one room may take; past it, 413 with `code: "quota_exceeded"`.
+   * `/uploads/:id` uploads (no room) share one such quota. Default 256 MiB.
+   */
+  maxBytesPerRoom?: number;
+  /**
+   * Who may upload or read. Default: the sync server's `authorize` for uploads (see
+   * {@linkcode assetAuthorizeFromSync}) when it has one, else everyone.
+   */
+  authorize?: AssetAuthorize;
+  /** Which asset ids are valid; others get 400. Default {@linkcode DEFAULT_ASSET_ID_PATTERN}. */
   idPattern?: RegExp;
+  /** Which room ids are valid in `/uploads/:roomId/:assetId`. Default: the sync server's rule. */
+  roomIdPattern?: RegExp;
   /** Where store failures are reported. Default: silent. */
   logger?: Logger;
+  /** Uploads per client address (reads are not limited). Default {@linkcode DEFAULT_UPLOAD_RATE}. */
+  rateLimit?: AddressRateLimit;
+  /**
+   * How to find a request's client address. Default: the address the sync server saw
+   * (`SyncServer.clientAddressOf`); `undefined` from it: not limited.
+   */
+  clientAddress?: ClientAddress;
+  /** Wall time, for the rate limit. Default: the system clock. */
+  time?: TimeSource;
 }
+
+/** Default {@linkcode AssetRoutesOptions.rateLimit}: 120 uploads a minute, 60 at once. */
+export const DEFAULT_UPLOAD_RATE: AddressRateLimit = { perMinute: 120, burst: 60 };
 
 const METHODS = "GET, HEAD, PUT, POST, OPTIONS";
 const BUFFERED_BYTES = 1024 * 1024;
 const PREFIX = "/uploads/";
 
 /**
- * Serve uploads under `/uploads/:id`. Only `image/*` and `video/*` bodies are accepted; assets
- * are immutable (409 on an existing id) and served with a one-year immutable cache lifetime,
- * byte ranges, and headers that stop a browser from running an uploaded file as a page.
+ * Serve uploads under `/uploads/:roomId/:assetId` (and `/uploads/:id`, not attributed to a room).
+ * Only `image/*` and `video/*` bodies are accepted; each room has a byte quota; assets are
+ * immutable (409 on an existing id) and served with a one-year immutable cache lifetime, byte
+ * ranges, and headers that stop a browser from running an uploaded file as a page.
  *
  * @example Opt in from a library setup
  * ```ts ignore
@@ -47,41 +88,45 @@ const PREFIX = "/uploads/";
  */
 export function assetRoutes(options: AssetRoutesOptions): HttpRoute {
   const logger = options.logger ?? silentLogger;
-  const pattern = options.idPattern ?? DEFAULT_ASSET_ID_PATTERN;
-  return (req: Request, url: URL): Promise<Response> | undefined => {
+  const idPattern = options.idPattern ?? DEFAULT_ASSET_ID_PATTERN;
+  const roomPattern = options.roomIdPattern ?? DEFAULT_ROOM_ID_PATTERN;
+  const upload: UploadContext = {
+    store: options.store,
+    quota: options.store.quota ?? new MemoryQuotaLedger(),
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    maxBytesPerRoom: options.maxBytesPerRoom ?? DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM,
+  };
+  const limiter = new AddressLimiter(options.rateLimit ?? DEFAULT_UPLOAD_RATE, options.time);
+  return (req: Request, url: URL, server: SyncServer): Promise<Response> | undefined => {
     if (!url.pathname.startsWith(PREFIX)) return undefined;
     return guarded(logger, "asset_route_failed", async () => {
       if (req.method === "OPTIONS") return preflight(req, METHODS);
-      const id = decodeId(url.pathname.slice(PREFIX.length));
-      if (id === null || !pattern.test(id)) return jsonError(400, "Invalid asset id");
-      switch (req.method) {
-        case "PUT":
-        case "POST":
-          return await upload(req, id, options);
-        case "GET":
-        case "HEAD":
-          return await download(req, id, options.store);
-        default:
-          return methodNotAllowed(METHODS);
+      const path = parseAssetPath(url.pathname.slice(PREFIX.length), roomPattern, idPattern);
+      if (path === null) return jsonError(400, "Invalid asset id");
+      const write = req.method === "PUT" || req.method === "POST";
+      if (!write && req.method !== "GET" && req.method !== "HEAD") {
+        return methodNotAllowed(METHODS);
       }
+      const limited = write
+        ? limiter.check(req, options.clientAddress ?? ((r) => server?.clientAddressOf(r)))
+        : null;
+      if (limited) {
+        await req.body?.cancel().catch(() => {});
+        return limited;
+      }
+      const hook = options.authorize ??
+        (server?.authorize ? assetAuthorizeFromSync(server.authorize) : undefined);
+      const access = { action: write ? "write" : "read", ...path } as const;
+      const denied = await checkAssetAccess(hook, req, access, logger);
+      if (denied) {
+        await req.body?.cancel().catch(() => {});
+        return jsonError(denied.status, denied.error);
+      }
+      return write
+        ? await uploadAsset(req, path, upload)
+        : await download(req, path.storeId, options.store);
     });
   };
-}
-
-async function upload(req: Request, id: string, options: AssetRoutesOptions): Promise<Response> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
-  const contentType = uploadMediaType(req.headers.get("content-type"));
-  if (contentType === null) {
-    return jsonError(415, "Only image/* and video/* uploads are accepted");
-  }
-  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) {
-    return jsonError(413, `Upload is larger than ${maxBytes} bytes`);
-  }
-  if (req.body === null) return jsonError(400, "Missing upload body");
-  const result = await options.store.put(id, req.body, contentType, { maxBytes });
-  if (result.ok) return json({ ok: true, id });
-  if (result.reason === "exists") return jsonError(409, `Asset "${id}" already exists`);
-  return jsonError(413, `Upload is larger than ${maxBytes} bytes`);
 }
 
 async function download(req: Request, id: string, store: AssetStore): Promise<Response> {
@@ -127,18 +172,4 @@ function assetHeaders(asset: StoredAsset): Record<string, string> {
     "x-content-type-options": "nosniff",
     "accept-ranges": "bytes",
   };
-}
-
-/** The upload's media type (lower case, no parameters) if it is image/* or video/*. */
-function uploadMediaType(header: string | null): string | null {
-  const type = (header ?? "").split(";")[0]!.trim().toLowerCase();
-  return /^(?:image|video)\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/.test(type) ? type : null;
-}
-
-function decodeId(raw: string): string | null {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return null;
-  }
 }
