@@ -25,6 +25,7 @@
 import "./src/runtime/env_guard.ts";
 import { createDefaultServer } from "./src/runtime/default_server.ts";
 import type { SyncHandler } from "./src/runtime/create_sync_handler.ts";
+import { listenAddress } from "./src/runtime/listen_address.ts";
 import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun/bun_types.ts";
 
 export { createSyncHandler, type SyncHandler } from "./src/runtime/create_sync_handler.ts";
@@ -123,13 +124,23 @@ function defaultServer(): SyncHandler {
   return (server ??= createDefaultServer());
 }
 
-/** The default export serves under `deno serve mod.ts` and `bun run mod.ts`. */
+/**
+ * The default export serves under `deno serve mod.ts` and `bun run mod.ts`. Bun listens on `HOST`
+ * and `PORT` (default 127.0.0.1:8787); `deno serve` uses its `--host`/`--port` flags instead.
+ */
 const serve: {
-  hostname: string;
+  readonly hostname: string;
+  readonly port: number;
   fetch(req: Request, bunServer?: unknown): Promise<Response | undefined>;
   websocket: BunWebSocketHandlers;
 } = {
-  hostname: "127.0.0.1",
+  // Getters: read only when Bun starts serving, never at import (no env prompt under Deno).
+  get hostname(): string {
+    return listenAddress().hostname;
+  },
+  get port(): number {
+    return listenAddress().port;
+  },
   fetch: (req: Request, bunServer?: unknown): Promise<Response | undefined> =>
     defaultServer().fetch(req, bunServer),
   websocket: {
