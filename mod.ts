@@ -23,6 +23,7 @@
  */
 // First: lets `deno serve mod.ts` start without --allow-env (see the module).
 import "./src/runtime/env_guard.ts";
+import "./src/runtime/deno/permission_hint.ts";
 import { createDefaultServer } from "./src/runtime/default_server.ts";
 import type { SyncHandler } from "./src/runtime/create_sync_handler.ts";
 import { listenAddress } from "./src/runtime/listen_address.ts";
