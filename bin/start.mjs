@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start` (Deno) and `npm run start:bun` (Bun): runs the server as this process's only child,
+// `npm start` (Deno), `npm run start:bun` (Bun), `npm run example[:bun]`: runs the server as this process's only child,
 // so the PID npm shows is one signal away from the server. `npx` and `sh -c` do not forward
 // SIGTERM to their children; this launcher resolves the runtime binary once (through npx, which
 // downloads it on first use), then spawns it directly, forwards SIGTERM/SIGINT/SIGHUP, and exits
@@ -11,22 +11,21 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DENO = { pkg: "deno@2.9.6", probe: ["eval", "console.log(Deno.execPath())"] };
+const BUN = { pkg: "bun@1.4.5", probe: ["-e", "console.log(process.execPath)"] };
 const RUNTIMES = {
-  deno: {
-    pkg: "deno@2.9.6",
-    probe: ["eval", "console.log(Deno.execPath())"],
-    args: ["run", "-P", "src/runtime/deno/serve_main.ts"],
+  deno: { ...DENO, args: ["run", "-P", "src/runtime/deno/serve_main.ts"] },
+  bun: { ...BUN, args: ["run", "mod.ts"] },
+  example: {
+    ...DENO,
+    args: ["run", "--allow-all", "--config", "deno.json", "examples/tldraw-app/serve.ts"],
   },
-  bun: {
-    pkg: "bun@1.4.5",
-    probe: ["-e", "console.log(process.execPath)"],
-    args: ["run", "mod.ts"],
-  },
+  "example:bun": { ...BUN, args: ["run", "examples/tldraw-app/serve.ts"] },
 };
 
 const runtime = RUNTIMES[process.argv[2]];
 if (!runtime) {
-  console.error("usage: node bin/start.mjs deno|bun");
+  console.error(`usage: node bin/start.mjs ${Object.keys(RUNTIMES).join("|")}`);
   process.exit(2);
 }
 
