@@ -1,7 +1,8 @@
 /**
  * tldraw multiplayer sync for the edge: a tldraw sync server for Deno and Bun.
  *
- * Run it: `deno serve --allow-all mod.ts` or `bun run mod.ts`. Importing this module has no side
+ * Run it: `deno task start` or `deno serve -P --host 127.0.0.1 mod.ts` (permission set in deno.json),
+ * or `bun run mod.ts` (`HOST`/`PORT`, default 127.0.0.1:8787). Importing this module has no side
  * effects; the default export creates its server on the first request.
  *
  * @example Embed in a Deno app
