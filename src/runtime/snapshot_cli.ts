@@ -27,6 +27,12 @@ class CliError extends Error {
   }
 }
 
+/** TLSYNC_LEASE_MS when set to a positive number (the default server's variable). */
+function leaseMs(): number | undefined {
+  const ms = Number(readEnv("TLSYNC_LEASE_MS") ?? "");
+  return ms > 0 ? ms : undefined;
+}
+
 /** Progress lines, on a terminal only (stderr, so an export to stdout stays clean JSON). */
 function progress(line: string): void {
   if (process.stderr.isTTY) process.stderr.write(`${line}\n`);
@@ -37,8 +43,7 @@ async function run(args: string[], path: string): Promise<void> {
   const valid = command === "list" ||
     (command === "export" && roomId) || (command === "import" && roomId && file);
   if (!valid) throw new CliError(USAGE, 2);
-  const leaseMs = Number(readEnv("TLSYNC_LEASE_MS") ?? "");
-  const storage = await openDefaultStorage(path, leaseMs > 0 ? leaseMs : undefined);
+  const storage = await openDefaultStorage(path, leaseMs());
   try {
     if (command === "list") {
       for (const id of await storage.listRooms!()) process.stdout.write(`${id}\n`);
@@ -53,7 +58,10 @@ async function run(args: string[], path: string): Promise<void> {
 }
 
 async function openRoom(storage: StorageProvider, roomId: string): Promise<Room> {
-  progress(`loading room "${roomId}"…`);
+  progress(
+    `loading room "${roomId}" (if a running server holds it, this waits one lease lifetime, ` +
+      "TLSYNC_LEASE_MS + 1 s, then gives up)…",
+  );
   const started = Date.now();
   let roomStorage;
   try {
