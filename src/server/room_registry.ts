@@ -5,7 +5,7 @@
  * @module
  */
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
-import type { Logger } from "../room/logger.ts";
+import { logEnabled, type Logger } from "../room/logger.ts";
 import { Room } from "../room/room.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../room/time_source.ts";
@@ -157,13 +157,30 @@ export class RoomRegistry {
     await Promise.allSettled(all.map(async (entry) => {
       if (entry.evictTimer !== undefined) this.#options.time.clearTimeout(entry.evictTimer);
       const room = await entry.loading.catch(() => undefined);
-      await room?.close(code, reason);
+      if (room) await this.#closeLogged(room.roomId, room, "shutdown", code, reason);
     }));
     this.#entries.clear();
   }
 
+  /** Close `room` with one `room_unloaded` info line (records, close time). */
+  async #closeLogged(
+    roomId: string,
+    room: Room,
+    why: string,
+    code?: number,
+    reason?: string,
+  ): Promise<void> {
+    const o = this.#options;
+    if (!logEnabled(o.logger, "info") || room.isClosed()) return await room.close(code, reason);
+    const started = o.time.now();
+    const records = room.getSnapshot().documents.length;
+    await room.close(code, reason);
+    o.logger.info("room_unloaded", { roomId, reason: why, records, ms: o.time.now() - started });
+  }
+
   async #load(roomId: string): Promise<Room> {
     const o = this.#options;
+    const started = o.time.now();
     const storage = await o.storage.openRoom(roomId, {
       onLost: (reason) => {
         o.logger.warn("room_storage_lost", { roomId, reason });
@@ -172,7 +189,7 @@ export class RoomRegistry {
       },
     });
     try {
-      return await Room.load({
+      const room = await Room.load({
         roomId,
         storage,
         time: o.time,
@@ -190,6 +207,11 @@ export class RoomRegistry {
           this.#entries.delete(roomId);
         },
       });
+      if (logEnabled(o.logger, "info")) {
+        const ms = o.time.now() - started;
+        o.logger.info("room_loaded", { roomId, ...measure(room), ms });
+      }
+      return room;
     } catch (error) {
       await Promise.resolve(storage.close()).catch(() => {
         // The load already failed; a failing close adds nothing.
@@ -205,17 +227,22 @@ export class RoomRegistry {
       const room = entry.room;
       if (!room || room.getSessionCount() > 0 || entry.pins) return;
       if (this.#entries.get(roomId) !== entry) return;
-      this.#options.logger.info("room_evicted", { roomId });
-      void this.#close(roomId, entry);
+      void this.#close(roomId, entry, undefined, undefined, "idle");
     }, this.#options.graceMs);
   }
 
   /** Close the entry's room and forget the entry once closed. */
-  #close(roomId: string, entry: Entry, code?: number, reason?: string): Promise<void> {
+  #close(
+    roomId: string,
+    entry: Entry,
+    code?: number,
+    reason?: string,
+    why = "closed",
+  ): Promise<void> {
     this.#cancelEviction(entry);
     entry.closing = (async () => {
       const room = entry.room ?? await entry.loading.catch(() => undefined);
-      await room?.close(code, reason);
+      if (room) await this.#closeLogged(roomId, room, why, code, reason);
     })().finally(() => {
       if (this.#entries.get(roomId) === entry) this.#entries.delete(roomId);
     });
@@ -227,4 +254,12 @@ export class RoomRegistry {
     this.#options.time.clearTimeout(entry.evictTimer);
     entry.evictTimer = undefined;
   }
+}
+
+/** The room's record count and the JSON size of its records (characters), for log lines. */
+function measure(room: Room): { records: number; bytes: number } {
+  const documents = room.getSnapshot().documents;
+  let bytes = 0;
+  for (const doc of documents) bytes += JSON.stringify(doc.state).length;
+  return { records: documents.length, bytes };
 }
