@@ -7,9 +7,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { UnknownRecord } from "@tldraw/store";
 import { openKvStorage } from "../../src/runtime/default_storage.ts";
+import { adminRoutes } from "../../src/server/admin/admin_routes.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
 import type { RoomStorage, StorageProvider } from "../../src/storage/storage.ts";
 import { commit } from "../storage/storage_contract.ts";
+import { admin, ADMIN_TOKEN } from "../helpers/admin_fetch.ts";
 import { connectRaw, openRaw, type RawClient } from "../helpers/raw_client.ts";
 import { serverSchema } from "../helpers/records.ts";
 import { serve } from "../helpers/serve.ts";
@@ -96,7 +98,8 @@ for (const backend of backends) {
       const skippedCount = backend.stringIdsOnly ? BAD_COUNT - 1 : BAD_COUNT;
       await seed(provider, records);
       const { logger, lines } = capturingLogger();
-      const server = await serve({ storage: provider, logger });
+      const routes = [adminRoutes({ token: ADMIN_TOKEN })];
+      const server = await serve({ storage: provider, logger, routes });
       try {
         const a = await connectRaw(`${server.ws}/connect/bad?sessionId=a`);
         const b = await connectRaw(`${server.ws}/connect/bad?sessionId=b`);
@@ -113,6 +116,15 @@ for (const backend of backends) {
         const warned = lines.filter((l) => l.event === "record_skipped");
         assert.equal(warned.length, skippedCount);
         assert.ok(warned.every((l) => l.level === "warn" && l.fields["roomId"] === "bad"));
+
+        // The live room's export leaves the skipped records out; `?stored=1` has them.
+        const live = await admin(server, "GET", "/admin/rooms/bad");
+        const stored = await admin(server, "GET", "/admin/rooms/bad?stored=1");
+        const exported = (r: typeof live) =>
+          (r.body["documents"] as { state: { id: string } }[]).map((d) => d.state.id);
+        assert.equal(exported(live).length, GOOD_IDS.length + 1);
+        assert.equal(stored.headers.get("x-tlsync-salvaged"), "1");
+        for (const id of badIds()) assert.ok(exported(stored).includes(id), id.slice(0, 40));
         a.close();
         b.close();
       } finally {
