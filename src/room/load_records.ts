@@ -44,10 +44,14 @@ export function loadRecords(
     const problem = screenStoredRecord(doc.state, limits);
     const id = (doc.state as { id?: unknown } | null)?.id;
     if (problem) {
-      if (typeof id === "string") skippedIds.add(id);
+      if (typeof id === "string") {
+        skippedIds.add(id);
+        stored.delete(id); // of duplicate ids, the last one wins
+      }
       skip(problem);
     } else {
       const state = doc.state as UnknownRecord;
+      skippedIds.delete(state.id);
       stored.set(state.id, { state, lastChangedClock: doc.lastChangedClock ?? 0 });
     }
   }

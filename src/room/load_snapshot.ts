@@ -115,7 +115,11 @@ function applyMigrated(
 }
 
 function strictError(s: SkippedRecord): SyncError {
-  const what = s.recordId === undefined ? "a record" : `record "${s.recordId}"`;
+  const what = s.recordId !== undefined
+    ? `record "${s.recordId}"`
+    : s.reason === LoadSkipReason.SCHEMA_UNREADABLE
+    ? "the schema"
+    : "a record without an id";
   return new SyncError(
     CloseReason.INVALID_RECORD,
     `Cannot load ${what}: ${s.reason} (${s.detail})`,

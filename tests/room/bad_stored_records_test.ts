@@ -4,6 +4,7 @@ import { Room } from "../../src/room/room.ts";
 import type { RoomSkippedRecord } from "../../src/room/load_skip.ts";
 import { StoredSchemaTooNewError } from "../../src/room/stored_schema.ts";
 import { migrateRecords } from "../../src/room/migrate_records.ts";
+import { loadStore } from "../../src/room/load_snapshot.ts";
 import type { Migration, UnknownRecord } from "@tldraw/store";
 import { SyncError } from "../../src/protocol/sync_error.ts";
 import { MemoryRoomStorage } from "../../src/storage/memory_storage.ts";
@@ -17,7 +18,7 @@ import {
   LONG_ID,
   oldSchema,
 } from "../helpers/bad_records.ts";
-import { geoShape, serverSchema } from "../helpers/records.ts";
+import { geoShape, schema, serverSchema } from "../helpers/records.ts";
 
 async function load(storage: MemoryRoomStorage) {
   const { logger, lines } = capturingLogger();
@@ -125,6 +126,25 @@ describe("whole-snapshot problems", () => {
     assert.equal(room.getDocumentClock(), 6);
     assert.deepEqual(room.getSnapshot().tombstones, { "shape:old": 6 });
     await room.close();
+  });
+
+  it("of records stored twice under one id, the last one wins", async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 150; i++) deep = { a: deep };
+    const bad = geoShape("shape:twice", 0, 0, { meta: deep }); // refused before validation
+    const documents = [bad, geoShape("shape:twice", 9), bad, geoShape("shape:twice", 4)]
+      .map((state) => ({ state, lastChangedClock: 1 }));
+    // Straight to loadStore: MemoryRoomStorage itself already keeps one record per id.
+    const loaded = loadStore(
+      schema as never,
+      { documentClock: 1, schema: serverSchema, documents },
+      {
+        lenient: true,
+      },
+    );
+    assert.equal((loaded.store.get("shape:twice") as unknown as { x: number }).x, 4);
+    assert.equal(loaded.skipped.length, 2);
+    assert.equal(loaded.migrated, null, "the surviving record loads as stored, not as a rewrite");
   });
 
   it("an old stored room with no records loads and is migrated", async () => {
