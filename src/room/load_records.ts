@@ -39,22 +39,7 @@ export function loadRecords(
     skippedIds.add(id);
     skip(skipped);
   };
-  const stored = new Map<string, StoredDocument>();
-  for (const doc of docs) {
-    const problem = screenStoredRecord(doc.state, limits);
-    const id = (doc.state as { id?: unknown } | null)?.id;
-    if (problem) {
-      if (typeof id === "string") {
-        skippedIds.add(id);
-        stored.delete(id); // of duplicate ids, the last one wins
-      }
-      skip(problem);
-    } else {
-      const state = doc.state as UnknownRecord;
-      skippedIds.delete(state.id);
-      stored.set(state.id, { state, lastChangedClock: doc.lastChangedClock ?? 0 });
-    }
-  }
+  const stored = screenAll(docs, limits, skippedIds, skip);
   const records: RecordMap = new Map([...stored].map(([id, d]) => [id, d.state]));
   const migrated = migrateRecords(records, plan.migrations, (id, detail) => {
     report(id, skipOf(id, LoadSkipReason.MIGRATION_FAILED, detail));
@@ -69,6 +54,32 @@ export function loadRecords(
   }
   const documents = [...stored.values()].filter((d) => !skippedIds.has(d.state.id));
   return { documents, migrated, skippedIds };
+}
+
+/** The documents that pass the caps, by id (of duplicate ids, the last one wins). */
+function screenAll(
+  docs: readonly RawDocument[],
+  limits: ResolvedRoomLimits,
+  skippedIds: Set<string>,
+  skip: (skipped: SkippedRecord) => void,
+): Map<string, StoredDocument> {
+  const stored = new Map<string, StoredDocument>();
+  for (const doc of docs) {
+    const problem = screenStoredRecord(doc.state, limits);
+    const id = (doc.state as { id?: unknown } | null)?.id;
+    if (problem) {
+      if (typeof id === "string") {
+        skippedIds.add(id);
+        stored.delete(id);
+      }
+      skip(problem);
+    } else {
+      const state = doc.state as UnknownRecord;
+      skippedIds.delete(state.id);
+      stored.set(state.id, { state, lastChangedClock: doc.lastChangedClock ?? 0 });
+    }
+  }
+  return stored;
 }
 
 /** Why a migrated record cannot enter the room; `limits` re-screens a changed record. */
