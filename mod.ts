@@ -52,6 +52,12 @@ export {
   ROOM_LIMIT_CEILINGS,
   type RoomLimits,
 } from "./src/room/room_limits.ts";
+export {
+  LoadSkipReason,
+  type RoomSkippedRecord,
+  type SkippedRecord,
+} from "./src/room/load_skip.ts";
+export { StoredSchemaTooNewError } from "./src/room/stored_schema.ts";
 export type { SessionIdentity } from "./src/room/session.ts";
 export type { SocketLike } from "./src/room/socket_like.ts";
 export type { Logger } from "./src/room/logger.ts";

@@ -15,7 +15,8 @@ import { CommitScheduler } from "./commit_scheduler.ts";
 import { DurabilityGate } from "./durability_gate.ts";
 import { handleConnect } from "./handle_connect.ts";
 import { handlePush } from "./handle_push.ts";
-import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
+import { type LoadedStore, loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
+import { reportSkipped, type RoomSkippedRecord } from "./load_skip.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import type { RoomCore } from "./room_core.ts";
 import { type RoomEvents, RoomLifecycle } from "./room_lifecycle.ts";
@@ -44,6 +45,11 @@ export interface RoomOptions extends RoomEvents {
   clientTimeout?: number;
   /** Record, room and message caps (see {@linkcode RoomLimits} for the defaults). */
   limits?: RoomLimits;
+  /**
+   * A stored record was left out while loading (malformed, over a cap, failing its migration or
+   * validation, of an unknown type). It is logged (`record_skipped`) and stays in storage.
+   */
+  onRecordSkipped?: (info: RoomSkippedRecord) => void;
 }
 
 /** Options for {@linkcode Room.handleSocketConnect}. */
@@ -71,6 +77,20 @@ export interface SessionInfo {
   meta: unknown;
 }
 
+/**
+ * What loading must store: a new room nothing until its first edit; a migrated one the
+ * migration. A migration commit rewrites the whole room, unless records were skipped: then it
+ * writes only what changed, so the skipped records stay in storage (for export) until an edit
+ * of the same id replaces them. Their stored state is then read under the migrated schema.
+ */
+function recordLoadCommit(commits: CommitScheduler, loaded: LoadedStore): void {
+  if (loaded.isNew) return commits.recordReplace(false);
+  if (!loaded.migrated) return;
+  if (loaded.skipped.length === 0) return commits.recordReplace();
+  commits.record(loaded.migrated.changes.keys(), loaded.migrated.prunedTombstones);
+  commits.recordMetadata();
+}
+
 /** A tldraw sync room. Create with {@linkcode Room.load}. */
 export class Room {
   /** The room's id. */
@@ -90,7 +110,9 @@ export class Room {
     const storage = options.storage ?? new MemoryRoomStorage();
     const time = options.time ?? systemTime;
     const logger = options.logger ?? silentLogger;
-    const loaded = loadStore(schema, await storage.load());
+    const limits = resolveRoomLimits(options.limits);
+    const loaded = loadStore(schema, await storage.load(), { limits, lenient: true });
+    reportSkipped(options.roomId, logger, loaded.skipped, options.onRecordSkipped);
     const store = loaded.store;
     const gate = new DurabilityGate(
       loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
@@ -115,7 +137,7 @@ export class Room {
       gate,
       commits,
       clientTimeout: options.clientTimeout ?? SESSION_IDLE_TIMEOUT,
-      limits: resolveRoomLimits(options.limits),
+      limits,
       size: RoomSize.of(store),
       hydrationCache: { clock: -1, bodies: new Map() },
       onSessionRemoved: (info) => life.sessionRemoved(info),
@@ -125,8 +147,7 @@ export class Room {
     life = new RoomLifecycle(core, storage, options);
     const room = new Room(core, life);
     life.room = room;
-    if (loaded.isNew) commits.recordReplace(false);
-    else if (loaded.migrated) commits.recordReplace();
+    recordLoadCommit(commits, loaded);
     return room;
   }
 

@@ -10,6 +10,7 @@ import { Room } from "../room/room.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../room/time_source.ts";
 import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
+import { RoomLoadError } from "./room_load_error.ts";
 
 /** Options of the registry. */
 export interface RoomRegistryOptions {
@@ -23,6 +24,8 @@ export interface RoomRegistryOptions {
   limits?: RoomLimits | undefined;
   /** A room refused a push for a cap (for metrics). */
   onPushRejected?: ((reason: string) => void) | undefined;
+  /** Loading a room left a stored record out, for `reason` (for metrics). */
+  onRecordSkipped?: ((reason: string) => void) | undefined;
 }
 
 interface Entry {
@@ -178,7 +181,16 @@ export class RoomRegistry {
     o.logger.info("room_unloaded", { roomId, reason: why, records, ms: o.time.now() - started });
   }
 
+  /** Load a room; a failure is one {@linkcode RoomLoadError} line (the cause kept). */
   async #load(roomId: string): Promise<Room> {
+    try {
+      return await this.#open(roomId);
+    } catch (error) {
+      throw error instanceof RoomLoadError ? error : new RoomLoadError(roomId, error);
+    }
+  }
+
+  async #open(roomId: string): Promise<Room> {
     const o = this.#options;
     const started = o.time.now();
     const storage = await o.storage.openRoom(roomId, {
@@ -198,6 +210,7 @@ export class RoomRegistry {
         ...(o.clientTimeout !== undefined ? { clientTimeout: o.clientTimeout } : {}),
         ...(o.limits ? { limits: o.limits } : {}),
         onPushRejected: (_room, info) => o.onPushRejected?.(info.reason),
+        onRecordSkipped: (info) => o.onRecordSkipped?.(info.reason),
         onSessionRemoved: (_room, info) => {
           const entry = this.#entries.get(roomId);
           if (entry && info.numSessionsRemaining === 0) this.#scheduleEviction(roomId, entry);

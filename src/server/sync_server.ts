@@ -84,6 +84,7 @@ export class SyncServer {
       clientTimeout: options.clientTimeout,
       limits: this.#limits,
       onPushRejected: (reason) => this.metrics.pushesRejected.inc({ reason }),
+      onRecordSkipped: (reason) => this.metrics.loadSkippedRecords.inc({ reason }),
     });
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
     this.admission = new Admission(this.#limits, this.#time);
