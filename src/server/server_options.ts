@@ -113,6 +113,12 @@ export interface SyncServerOptions {
    * `X-Forwarded-For` entry instead of the socket's peer. Default false.
    */
   trustProxy?: boolean;
+  /**
+   * Apply the per-address caps to 127.0.0.1 and ::1 too. Default false: a reverse proxy on the
+   * same host (without `trustProxy`) or local tooling connects from there on behalf of many
+   * clients, whom one shared cap would refuse together.
+   */
+  limitLocalhost?: boolean;
 }
 
 /** Limits with defaults filled in. */

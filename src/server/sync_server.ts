@@ -11,7 +11,7 @@ import { systemTime, type TimeSource } from "../room/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Admission, type Refusal } from "./admission.ts";
-import { addressKey, clientAddress, UNKNOWN_ADDRESS } from "./client_address.ts";
+import { clientAddress, limitKeyOf } from "./client_address.ts";
 import { Connection, TRY_AGAIN_LATER_CODE } from "./connection.ts";
 import { OriginCheck } from "./origin_check.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
@@ -97,7 +97,7 @@ export class SyncServer {
    */
   clientAddressOf(req: Request): string | undefined {
     const address = this.#addresses.get(req);
-    return address === undefined || address === UNKNOWN_ADDRESS ? undefined : addressKey(address);
+    return address === undefined ? undefined : this.#limitKey(address) ?? undefined;
   }
 
   /** The connect auth hook (`SyncServerOptions.authorize`), for routes that reuse it (uploads). */
@@ -148,7 +148,7 @@ export class SyncServer {
       this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });
       return new Response("Origin not allowed\n", { status: 403 });
     }
-    const early = this.admission.checkAddress(limitKey(address));
+    const early = this.admission.checkAddress(this.#limitKey(address));
     if (early) return this.#tooMany(early, address, route.roomId);
     if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND));
     const roomId = route.roomId;
@@ -166,7 +166,7 @@ export class SyncServer {
     upgrade: Upgrader,
     a: { roomId: string; url: URL; auth: Admitted; address: string },
   ): Response | undefined {
-    const key = limitKey(a.address);
+    const key = this.#limitKey(a.address);
     const byAddress = this.admission.checkAddress(key);
     if (byAddress) return this.#tooMany(byAddress, a.address, a.roomId);
     const byRoom = this.admission.checkRoom(a.roomId);
@@ -238,6 +238,11 @@ export class SyncServer {
     });
   }
 
+  /** See {@linkcode limitKeyOf}. */
+  #limitKey(address: string): string | null {
+    return limitKeyOf(address, this.#options.limitLocalhost ?? false);
+  }
+
   #refuse(reason: string): SocketEvents {
     this.metrics.rejected.inc({ reason });
     return closeOnOpen(SYNC_ERROR_CLOSE_CODE, reason);
@@ -250,13 +255,4 @@ function closeOnOpen(code: number, reason: string): SocketEvents {
     message: () => {},
     close: () => {},
   };
-}
-
-/**
- * The key per-address limits count under; `null` (no per-address limits) when the adapter could
- * not tell the address, e.g. a handler wrapped without passing the runtime's second argument:
- * one shared key would make the caps server-wide.
- */
-function limitKey(address: string): string | null {
-  return address === UNKNOWN_ADDRESS ? null : addressKey(address);
 }
