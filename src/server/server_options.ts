@@ -56,7 +56,10 @@ export interface SyncLimits extends RoomLimits {
   maxPreloadBytes?: number;
   /** Frames kept while the room loads. Default 1000. Over it: 1013. */
   maxPreloadFrames?: number;
-  /** Sockets of a room awaiting their `connect` message. Default 100. Over it: 1013 after accept. */
+  /**
+   * Sockets of a room awaiting their `connect` message. Default `maxSessionsPerRoom`, at least
+   * 100 (a whole room may reconnect at once). Over it: 1013 after accept.
+   */
   maxPendingPerRoom?: number;
   /** Sockets of one client address awaiting `connect`. Default 50. Over it: HTTP 429. */
   maxPendingPerAddress?: number;
@@ -126,15 +129,16 @@ export type ResolvedLimits = Required<SyncLimits>;
 
 /** Fill in default limits. */
 export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
+  const maxSessionsPerRoom = limits.maxSessionsPerRoom ?? 100;
   return {
     ...resolveRoomLimits(limits),
-    maxSessionsPerRoom: limits.maxSessionsPerRoom ?? 100,
+    maxSessionsPerRoom,
     maxMessagesPerSecond: limits.maxMessagesPerSecond ?? 100,
     messageBurst: limits.messageBurst ?? 500,
     maxBufferedBytes: limits.maxBufferedBytes ?? 32 * 1024 * 1024,
     maxPreloadBytes: limits.maxPreloadBytes ?? 16 * 1024 * 1024,
     maxPreloadFrames: limits.maxPreloadFrames ?? 1000,
-    maxPendingPerRoom: limits.maxPendingPerRoom ?? 100,
+    maxPendingPerRoom: limits.maxPendingPerRoom ?? Math.max(100, maxSessionsPerRoom),
     maxPendingPerAddress: limits.maxPendingPerAddress ?? 50,
     maxSocketsPerAddress: limits.maxSocketsPerAddress ?? 500,
     newRoomsPerMinute: limits.newRoomsPerMinute ?? 60,
