@@ -22,6 +22,7 @@ export interface Refused {
 }
 
 const enc = new TextEncoder();
+const BIG = 1024 * 1024;
 const dec = new TextDecoder();
 
 function frame(opcode: number, payload: Uint8Array): Uint8Array {
@@ -61,7 +62,7 @@ export async function openSocket(
   const reader = new Reader(conn);
   const timer = setTimeout(() => conn.close(), timeoutMs);
   try {
-    await conn.write(enc.encode(request));
+    await writeAll(conn, enc.encode(request));
     const head = await reader.readHead();
     const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
     if (status !== 101) {
@@ -148,7 +149,9 @@ class Client implements Socket {
         if (opcode !== 0 && opcode !== 1) continue;
         parts.push(payload);
         if ((b0! & 0x80) === 0) continue;
-        this.#receive(dec.decode(concat(parts.splice(0))));
+        const whole = concat(parts.splice(0));
+        if (whole.length > BIG) this.#receiveBig(whole);
+        else this.#receive(dec.decode(whole));
       }
     } catch {
       return { code: 1006, reason: "" };
@@ -167,8 +170,15 @@ class Client implements Socket {
     for (const w of this.#waiters) w();
   }
 
+  /** Frames over 1 MiB are not parsed: only their type and size are kept. */
+  #receiveBig(bytes: Uint8Array): void {
+    const type = /"type":"(\w+)"/.exec(dec.decode(bytes.subarray(0, 200)))?.[1] ?? "unknown";
+    this.#messages.push({ type, bytes: bytes.length });
+    for (const w of this.#waiters) w();
+  }
+
   #write(bytes: Uint8Array): Promise<unknown> {
-    this.#writing = this.#writing.then(() => this.conn.write(bytes)).catch(() => {});
+    this.#writing = this.#writing.then(() => writeAll(this.conn, bytes)).catch(() => {});
     return this.#writing;
   }
 
@@ -219,4 +229,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** `conn.write` may write part of the bytes: loop until all are out. */
+async function writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }

@@ -1,0 +1,185 @@
+// Quota attack: one client pushes records of 8 MiB each (chunked like the tldraw client) into
+// one room until the server refuses or N pushes were sent; the server's RSS after each push,
+// then whether a fresh client can still join the room and whether the admin API still answers.
+// Run: deno run -A bench/attack/quota_attack.ts   (ATTACK_RUNTIMES, QUOTA_PUSHES=66, QUOTA_MIB=8)
+import { bigShape, chunked, connectFrame, PING, putFrame } from "./_frames.ts";
+import {
+  fmtMs,
+  loadavg,
+  type Runtime,
+  runtimes,
+  rssMiB,
+  type Server,
+  sleep,
+  startServer,
+} from "./_shared.ts";
+import { type Message, openSocket, type Socket } from "./_ws.ts";
+
+const PUSHES = Number(Deno.env.get("QUOTA_PUSHES") ?? 66);
+const RECORD_MIB = Number(Deno.env.get("QUOTA_MIB") ?? 8);
+const RSS_CAP_MIB = 3 * 1024;
+const ACK_TIMEOUT_MS = 60_000;
+const ADMIN_TOKEN = "attack-bench-admin";
+const ROOM = "quota-room";
+
+export interface QuotaResult {
+  runtime: Runtime;
+  pushes: { n: number; outcome: string; ms: number; rssMiB: number }[];
+  stoppedBecause: string;
+  peakRssMiB: number;
+  freshJoin: string;
+  admin: string;
+  serverAlive: boolean;
+}
+
+function outcomeOf(m: Message): string {
+  const action = m["action"];
+  return typeof action === "string" ? action : "rebase";
+}
+
+/** Push one big record; the push_result action, the close, or a timeout. */
+async function pushOnce(
+  server: Server,
+  socket: Socket,
+  n: number,
+  peak: { rss: number },
+): Promise<string> {
+  const message = putFrame(n, bigShape(`shape:big${n}`, RECORD_MIB * 1024 * 1024));
+  for (const part of chunked(message)) await socket.send(part);
+  const deadline = Date.now() + ACK_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const m = await socket.next(
+      (m) => m["type"] === "push_result" && m["clientClock"] === n,
+      250,
+    );
+    peak.rss = Math.max(peak.rss, rssMiB(server.pid) || 0);
+    if (m) return outcomeOf(m);
+    if (socket.isClosed()) {
+      const { code, reason } = await socket.closed;
+      return `closed ${code} ${reason}`.trim();
+    }
+    if (!server.alive()) return "server exited";
+    if (peak.rss > RSS_CAP_MIB) return `RSS over ${RSS_CAP_MIB} MiB`;
+  }
+  return `no answer in ${ACK_TIMEOUT_MS / 1000} s`;
+}
+
+/** Can a new client join the room? The connect reply's size and time, or what happened. */
+async function freshJoin(server: Server): Promise<string> {
+  const start = performance.now();
+  const socket = await openSocket(server.port, `/connect/${ROOM}?sessionId=fresh`);
+  if (!("send" in socket)) return `refused: HTTP ${socket.status} ${socket.detail}`;
+  try {
+    await socket.send(connectFrame("fresh"));
+    const reply = await socket.next((m) => m["type"] === "connect", 30_000);
+    if (reply) {
+      const size = typeof reply["bytes"] === "number"
+        ? ` (${(reply["bytes"] / 1048576).toFixed(0)} MiB reply)`
+        : "";
+      return `joined in ${fmtMs(performance.now() - start)}${size}`;
+    }
+    if (socket.isClosed()) {
+      const { code, reason } = await socket.closed;
+      return `closed ${code} ${reason}`.trim();
+    }
+    return "no connect reply in 30 s";
+  } finally {
+    socket.close();
+  }
+}
+
+async function adminProbe(server: Server): Promise<string> {
+  const start = performance.now();
+  try {
+    const res = await fetch(`${server.base}/admin/rooms/${ROOM}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      signal: AbortSignal.timeout(30_000),
+    });
+    const body = await res.arrayBuffer();
+    const kib = (body.byteLength / 1024).toFixed(0);
+    return `HTTP ${res.status} in ${fmtMs(performance.now() - start)} (${kib} KiB)`;
+  } catch (error) {
+    return `failed: ${(error as Error).name === "TimeoutError" ? "no answer in 30 s" : error}`;
+  }
+}
+
+/** Keep the attacker's session alive (20 s idle timeout) while the server is busy. */
+function keepAlive(socket: Socket): () => void {
+  const timer = setInterval(() => socket.send(PING), 5000);
+  return () => clearInterval(timer);
+}
+
+export async function quotaAttack(runtime: Runtime): Promise<QuotaResult> {
+  const server = await startServer(runtime, { TLSYNC_ADMIN_TOKEN: ADMIN_TOKEN });
+  const result: QuotaResult = {
+    runtime,
+    pushes: [],
+    stoppedBecause: `sent ${PUSHES} pushes`,
+    peakRssMiB: rssMiB(server.pid),
+    freshJoin: "–",
+    admin: "–",
+    serverAlive: true,
+  };
+  try {
+    const socket = await openSocket(server.port, `/connect/${ROOM}?sessionId=attacker`);
+    if (!("send" in socket)) throw new Error(`attacker refused: ${socket.detail}`);
+    await socket.send(connectFrame());
+    if (!(await socket.next((m) => m["type"] === "connect", 30_000))) {
+      throw new Error("attacker got no connect reply");
+    }
+    const stopPings = keepAlive(socket);
+    const peak = { rss: result.peakRssMiB };
+    try {
+      for (let n = 1; n <= PUSHES; n++) {
+        const start = performance.now();
+        const outcome = await pushOnce(server, socket, n, peak);
+        const row = { n, outcome, ms: performance.now() - start, rssMiB: rssMiB(server.pid) };
+        result.pushes.push(row);
+        console.log(`  quota ${runtime} push ${n}: ${outcome} in ${fmtMs(row.ms)}, RSS ${row.rssMiB.toFixed(0)} MiB`);
+        if (outcome !== "commit") {
+          result.stoppedBecause = `push ${n}: ${outcome}`;
+          break;
+        }
+      }
+    } finally {
+      stopPings();
+      socket.close();
+      result.peakRssMiB = peak.rss;
+    }
+    if (peak.rss <= RSS_CAP_MIB && server.alive()) {
+      await sleep(1000);
+      result.freshJoin = await freshJoin(server);
+      result.admin = await adminProbe(server);
+      result.peakRssMiB = Math.max(result.peakRssMiB, rssMiB(server.pid) || 0);
+    }
+    result.serverAlive = server.alive();
+  } finally {
+    await server.stop();
+  }
+  return result;
+}
+
+export function quotaTable(results: QuotaResult[]): string {
+  const lines = [
+    "| runtime | pushes accepted | stopped because | RSS after last push | peak RSS | fresh client | GET /admin/rooms/:id |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of results) {
+    const accepted = r.pushes.filter((p) => p.outcome === "commit").length;
+    const last = r.pushes[r.pushes.length - 1];
+    lines.push(
+      `| ${r.runtime} | ${accepted} × ${RECORD_MIB} MiB | ${r.stoppedBecause} | ` +
+        `${last ? last.rssMiB.toFixed(0) : "–"} MiB | ${r.peakRssMiB.toFixed(0)} MiB | ` +
+        `${r.freshJoin} | ${r.admin} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  console.log(`load before: ${loadavg()}`);
+  const results = [];
+  for (const runtime of runtimes()) results.push(await quotaAttack(runtime));
+  console.log(`load after: ${loadavg()}\n\n${quotaTable(results)}`);
+  Deno.exit(0);
+}
