@@ -9,7 +9,9 @@ const html = buildPage(kind as PageKind, Number(bytesText));
 // Imported by name at run time so the script survives a parser module that changed shape.
 const mod = await import("../../src/unfurl/parse_metadata.ts") as Record<string, unknown>;
 const parse = mod["parseMetadata"] as (html: string, url: string) => unknown;
-if (typeof parse !== "function") throw new Error("src/unfurl/parse_metadata.ts has no parseMetadata");
+if (typeof parse !== "function") {
+  throw new Error("src/unfurl/parse_metadata.ts has no parseMetadata");
+}
 
 const times: number[] = [];
 let result: unknown;
@@ -21,5 +23,11 @@ while (times.length < 5) {
 }
 times.sort((a, b) => a - b);
 const title = String((result as { title?: unknown })?.title ?? "");
-console.log(JSON.stringify({ ms: times[Math.floor(times.length / 2)], runs: times.length, title: title.slice(0, 40) }));
+console.log(
+  JSON.stringify({
+    ms: times[Math.floor(times.length / 2)],
+    runs: times.length,
+    title: title.slice(0, 40),
+  }),
+);
 process.exit(0);

@@ -6,9 +6,9 @@ import { bigShape, chunked, connectFrame, PING, putFrame } from "./_frames.ts";
 import {
   fmtMs,
   loadavg,
+  rssMiB,
   type Runtime,
   runtimes,
-  rssMiB,
   type Server,
   sleep,
   startServer,
@@ -135,7 +135,11 @@ export async function quotaAttack(runtime: Runtime): Promise<QuotaResult> {
         const outcome = await pushOnce(server, socket, n, peak);
         const row = { n, outcome, ms: performance.now() - start, rssMiB: rssMiB(server.pid) };
         result.pushes.push(row);
-        console.log(`  quota ${runtime} push ${n}: ${outcome} in ${fmtMs(row.ms)}, RSS ${row.rssMiB.toFixed(0)} MiB`);
+        console.log(
+          `  quota ${runtime} push ${n}: ${outcome} in ${fmtMs(row.ms)}, RSS ${
+            row.rssMiB.toFixed(0)
+          } MiB`,
+        );
         if (outcome !== "commit") {
           result.stoppedBecause = `push ${n}: ${outcome}`;
           break;

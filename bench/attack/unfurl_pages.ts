@@ -73,7 +73,9 @@ export async function parseRow(runtime: Runtime, kind: PageKind): Promise<ParseR
     const label = `${size / KiB}`;
     const last = points[points.length - 1];
     if (stopped || (size === 1024 * KiB && last && last[1] >= 2000)) {
-      times[label] = points.length > 0 ? `skipped (≈${fmtMs(extrapolate(points, size))})` : "skipped";
+      times[label] = points.length > 0
+        ? `skipped (≈${fmtMs(extrapolate(points, size))})`
+        : "skipped";
       continue;
     }
     const ms = await parseOnce(runtime, kind, size);

@@ -23,6 +23,8 @@ const g = globalThis as unknown as { Bun?: { serve(o: unknown): unknown } };
 if (g.Bun) {
   g.Bun.serve({ hostname: "127.0.0.1", port, fetch: sync.fetch, websocket: sync.websocket });
 } else {
-  Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (req) =>
-    sync.fetch(req).then((r) => r ?? new Response("not found", { status: 404 })));
+  Deno.serve(
+    { hostname: "127.0.0.1", port, onListen: () => {} },
+    (req) => sync.fetch(req).then((r) => r ?? new Response("not found", { status: 404 })),
+  );
 }
