@@ -71,15 +71,16 @@ function tail(stream: ReadableStream<Uint8Array>, max = 4000): () => string {
 
 /**
  * Start `mod.ts` (or `script`, which must serve on env PORT) under `runtime` with a fresh data
- * dir; resolves once `/health` answers 200.
+ * dir (or `keepDataIn`, left in place on stop); resolves once `/health` answers 200.
  */
 export async function startServer(
   runtime: Runtime,
   env: Record<string, string> = {},
   script?: string,
+  keepDataIn?: string,
 ): Promise<Server> {
   const port = await freePort();
-  const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-attack-" });
+  const dataDir = keepDataIn ?? Deno.makeTempDirSync({ prefix: "tlsync-attack-" });
   const bin = await binary(runtime);
   const argv = runtime === "deno"
     ? script
@@ -102,7 +103,7 @@ export async function startServer(
   const stop = async () => {
     killGroup(child);
     await status;
-    Deno.removeSync(dataDir, { recursive: true });
+    if (!keepDataIn) Deno.removeSync(dataDir, { recursive: true });
   };
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

@@ -1,7 +1,11 @@
 // Quota attack: one client pushes records of 8 MiB each (chunked like the tldraw client) into
 // one room until the server refuses or N pushes were sent; the server's RSS after each push,
-// then whether a fresh client can still join the room and whether the admin API still answers.
-// Run: deno run -A bench/attack/quota_attack.ts   (ATTACK_RUNTIMES, QUOTA_PUSHES=66, QUOTA_MIB=8)
+// then whether a fresh client can still join the room (also after a restart on the same data) and
+// whether the admin API still answers.
+// The pushes are paced to QUOTA_FRAMES_PER_SECOND (80) frames a second, under the default rate
+// limit, so the figure is about storage and memory rather than the rate limiter.
+// Run: deno run -A bench/attack/quota_attack.ts
+//   (ATTACK_RUNTIMES, QUOTA_PUSHES=66, QUOTA_MIB=8, QUOTA_FRAMES_PER_SECOND=80)
 import { bigShape, chunked, connectFrame, PING, putFrame } from "./_frames.ts";
 import {
   fmtMs,
@@ -18,9 +22,11 @@ import { type Message, openSocket, type Socket } from "./_ws.ts";
 const PUSHES = Number(Deno.env.get("QUOTA_PUSHES") ?? 66);
 const RECORD_MIB = Number(Deno.env.get("QUOTA_MIB") ?? 8);
 const RSS_CAP_MIB = 3 * 1024;
+const FRAMES_PER_SECOND = Number(Deno.env.get("QUOTA_FRAMES_PER_SECOND") ?? 80);
 const ACK_TIMEOUT_MS = 60_000;
 const ADMIN_TOKEN = "attack-bench-admin";
 const ROOM = "quota-room";
+const ENV = { TLSYNC_ADMIN_TOKEN: ADMIN_TOKEN };
 
 export interface QuotaResult {
   runtime: Runtime;
@@ -30,6 +36,7 @@ export interface QuotaResult {
   freshJoin: string;
   admin: string;
   serverAlive: boolean;
+  afterRestart: string;
 }
 
 function outcomeOf(m: Message): string {
@@ -45,7 +52,10 @@ async function pushOnce(
   peak: { rss: number },
 ): Promise<string> {
   const message = putFrame(n, bigShape(`shape:big${n}`, RECORD_MIB * 1024 * 1024));
-  for (const part of chunked(message)) await socket.send(part);
+  const parts = chunked(message);
+  for (const part of parts) await socket.send(part);
+  // Stay under the message rate limit (100/s by default), as a patient attacker would.
+  const paced = sleep((parts.length / FRAMES_PER_SECOND) * 1000);
   const deadline = Date.now() + ACK_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const m = await socket.next(
@@ -53,7 +63,7 @@ async function pushOnce(
       250,
     );
     peak.rss = Math.max(peak.rss, rssMiB(server.pid) || 0);
-    if (m) return outcomeOf(m);
+    if (m) return (await paced, outcomeOf(m));
     if (socket.isClosed()) {
       const { code, reason } = await socket.closed;
       return `closed ${code} ${reason}`.trim();
@@ -110,7 +120,27 @@ function keepAlive(socket: Socket): () => void {
 }
 
 export async function quotaAttack(runtime: Runtime): Promise<QuotaResult> {
-  const server = await startServer(runtime, { TLSYNC_ADMIN_TOKEN: ADMIN_TOKEN });
+  const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-attack-quota-" });
+  try {
+    const result = await attack(runtime, dataDir);
+    const server = await startServer(runtime, ENV, undefined, dataDir).catch((e) => String(e));
+    if (typeof server === "string") result.afterRestart = `server did not start: ${server}`;
+    else {
+      try {
+        result.afterRestart = await freshJoin(server);
+      } finally {
+        await server.stop();
+      }
+    }
+    console.log(`  quota ${runtime} after restart: ${result.afterRestart}`);
+    return result;
+  } finally {
+    Deno.removeSync(dataDir, { recursive: true });
+  }
+}
+
+async function attack(runtime: Runtime, dataDir: string): Promise<QuotaResult> {
+  const server = await startServer(runtime, ENV, undefined, dataDir);
   const result: QuotaResult = {
     runtime,
     pushes: [],
@@ -119,6 +149,7 @@ export async function quotaAttack(runtime: Runtime): Promise<QuotaResult> {
     freshJoin: "–",
     admin: "–",
     serverAlive: true,
+    afterRestart: "–",
   };
   try {
     const socket = await openSocket(server.port, `/connect/${ROOM}?sessionId=attacker`);
@@ -154,6 +185,7 @@ export async function quotaAttack(runtime: Runtime): Promise<QuotaResult> {
       await sleep(1000);
       result.freshJoin = await freshJoin(server);
       result.admin = await adminProbe(server);
+      console.log(`  quota ${runtime} fresh client: ${result.freshJoin}; admin: ${result.admin}`);
       result.peakRssMiB = Math.max(result.peakRssMiB, rssMiB(server.pid) || 0);
     }
     result.serverAlive = server.alive();
@@ -165,8 +197,8 @@ export async function quotaAttack(runtime: Runtime): Promise<QuotaResult> {
 
 export function quotaTable(results: QuotaResult[]): string {
   const lines = [
-    "| runtime | pushes accepted | stopped because | RSS after last push | peak RSS | fresh client | GET /admin/rooms/:id |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| runtime | pushes accepted | stopped because | RSS after last push | peak RSS | fresh client | GET /admin/rooms/:id | fresh client after restart |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of results) {
     const accepted = r.pushes.filter((p) => p.outcome === "commit").length;
@@ -174,7 +206,7 @@ export function quotaTable(results: QuotaResult[]): string {
     lines.push(
       `| ${r.runtime} | ${accepted} × ${RECORD_MIB} MiB | ${r.stoppedBecause} | ` +
         `${last ? last.rssMiB.toFixed(0) : "–"} MiB | ${r.peakRssMiB.toFixed(0)} MiB | ` +
-        `${r.freshJoin} | ${r.admin} |`,
+        `${r.freshJoin} | ${r.admin} | ${r.afterRestart} |`,
     );
   }
   return lines.join("\n");
