@@ -6,12 +6,13 @@ import { buildPage, PAGE_KINDS, type PageKind } from "./_pages.ts";
 const [kind, bytesText] = process.argv.slice(2);
 if (!PAGE_KINDS.includes(kind as PageKind)) throw new Error(`unknown page kind ${kind}`);
 const html = buildPage(kind as PageKind, Number(bytesText));
-// Imported by name at run time so the script survives a parser module that changed shape.
-const mod = await import("../../src/unfurl/parse_metadata.ts") as Record<string, unknown>;
-const parse = mod["parseMetadata"] as (html: string, url: string) => unknown;
-if (typeof parse !== "function") {
-  throw new Error("src/unfurl/parse_metadata.ts has no parseMetadata");
-}
+// Imported at run time so a moved or renamed parser can be named: UNFURL_PARSER=<path from the
+// repository root>#<export>, called as (html, pageUrl) and awaited.
+const parser = process.env["UNFURL_PARSER"] ?? "src/unfurl/parse_metadata.ts#parseMetadata";
+const [path, name] = parser.split("#");
+const mod = await import(new URL(`../../${path}`, import.meta.url).href) as Record<string, unknown>;
+const parse = mod[name!] as (html: string, url: string) => unknown;
+if (typeof parse !== "function") throw new Error(`${path} has no function ${name}`);
 
 const times: number[] = [];
 let result: unknown;

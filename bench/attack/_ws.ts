@@ -44,10 +44,11 @@ function frame(opcode: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Open `ws://host:port/path`; a Socket after 101, otherwise why not. */
+/** Open `ws://127.0.0.1:port/path` (with extra request headers); a Socket after 101, else why not. */
 export async function openSocket(
   port: number,
   path: string,
+  headers: Record<string, string> = {},
   timeoutMs = 30_000,
 ): Promise<Socket | Refused> {
   let conn: Deno.TcpConn;
@@ -58,7 +59,8 @@ export async function openSocket(
   }
   const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const request = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
-    `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+    `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
+    Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("") + "\r\n";
   const reader = new Reader(conn);
   const timer = setTimeout(() => conn.close(), timeoutMs);
   try {

@@ -3,7 +3,8 @@
 // fixed room every 100 ms. Connect latency percentiles of both, how flood connects were refused,
 // and the server's RSS.
 // Run: deno run -A bench/attack/new_room_flood.ts
-//   (ATTACK_RUNTIMES, FLOOD_RATE=2000 per second, FLOOD_SECONDS=5)
+//   (ATTACK_RUNTIMES, FLOOD_RATE=2000 per second, FLOOD_SECONDS=5, FLOOD_FORWARDED_HEADER,
+//   FLOOD_SERVER_ENV)
 import { connectFrame } from "./_frames.ts";
 import {
   fmtMs,
@@ -23,6 +24,13 @@ const RATE = Number(Deno.env.get("FLOOD_RATE") ?? 2000);
 const SECONDS = Number(Deno.env.get("FLOOD_SECONDS") ?? 5);
 const MAX_SOCKETS = 1000;
 const REPLY_TIMEOUT_MS = 10_000;
+// Everything comes from 127.0.0.1. To give the real user its own address behind a trusted proxy,
+// set FLOOD_FORWARDED_HEADER (e.g. x-forwarded-for) and FLOOD_SERVER_ENV (e.g.
+// '{"TLSYNC_TRUST_PROXY":"1"}'): the flood then claims 203.0.113.7 and the real user 198.51.100.1.
+const FORWARDED = Deno.env.get("FLOOD_FORWARDED_HEADER") ?? "";
+const SERVER_ENV: Record<string, string> = JSON.parse(Deno.env.get("FLOOD_SERVER_ENV") ?? "{}");
+const FLOOD_ADDRESS = "203.0.113.7";
+const REAL_ADDRESS = "198.51.100.1";
 
 interface Attempt {
   ms: number;
@@ -51,9 +59,15 @@ export interface FloodResult {
 }
 
 /** Open, send connect, wait for the reply, close. */
-async function connectOnce(server: Server, room: string, session: string): Promise<Attempt> {
+async function connectOnce(
+  server: Server,
+  room: string,
+  session: string,
+  from: string,
+): Promise<Attempt> {
   const start = performance.now();
-  const socket = await openSocket(server.port, `/connect/${room}?sessionId=${session}`);
+  const headers: Record<string, string> = FORWARDED ? { [FORWARDED]: from } : {};
+  const socket = await openSocket(server.port, `/connect/${room}?sessionId=${session}`, headers);
   if (!("send" in socket)) {
     const outcome = socket.status ? `HTTP ${socket.status}` : socket.detail.slice(0, 40);
     return { ms: performance.now() - start, outcome };
@@ -89,7 +103,7 @@ async function realUser(server: Server, stop: () => boolean): Promise<Attempt[]>
   const out: Attempt[] = [];
   for (let k = 0; !stop(); k++) {
     const next = performance.now() + 100;
-    out.push(await connectOnce(server, "real-room", `real-${k}`));
+    out.push(await connectOnce(server, "real-room", `real-${k}`, REAL_ADDRESS));
     await sleep(Math.max(0, next - performance.now()));
   }
   return out;
@@ -107,7 +121,7 @@ async function flood(server: Server): Promise<{ attempts: Attempt[]; seconds: nu
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
     while (launched < due && pending.size < MAX_SOCKETS) {
       const i = launched++;
-      const p: Promise<void> = connectOnce(server, `flood-${stamp}-${i}`, `f${i}`)
+      const p: Promise<void> = connectOnce(server, `flood-${stamp}-${i}`, `f${i}`, FLOOD_ADDRESS)
         .catch((error) => ({ ms: NaN, outcome: `error ${String(error).slice(0, 40)}` }))
         .then((a) => void attempts.push(a))
         .finally(() => pending.delete(p));
@@ -121,7 +135,7 @@ async function flood(server: Server): Promise<{ attempts: Attempt[]; seconds: nu
 }
 
 export async function newRoomFlood(runtime: Runtime): Promise<FloodResult> {
-  const server = await startServer(runtime);
+  const server = await startServer(runtime, SERVER_ENV);
   try {
     const baselineEnd = performance.now() + 1500;
     const baseline = await realUser(server, () => performance.now() > baselineEnd);

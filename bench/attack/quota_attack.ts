@@ -153,10 +153,15 @@ async function attack(runtime: Runtime, dataDir: string): Promise<QuotaResult> {
   };
   try {
     const socket = await openSocket(server.port, `/connect/${ROOM}?sessionId=attacker`);
-    if (!("send" in socket)) throw new Error(`attacker refused: ${socket.detail}`);
+    if (!("send" in socket)) {
+      result.stoppedBecause = `attacker refused: HTTP ${socket.status} ${socket.detail}`;
+      return result;
+    }
     await socket.send(connectFrame());
     if (!(await socket.next((m) => m["type"] === "connect", 30_000))) {
-      throw new Error("attacker got no connect reply");
+      result.stoppedBecause = "attacker got no connect reply";
+      socket.close();
+      return result;
     }
     const stopPings = keepAlive(socket);
     const peak = { rss: result.peakRssMiB };

@@ -4,7 +4,8 @@
 //  2. a small server (unfurl_server.ts: createSyncHandler + unfurlRoute with an injected fetch
 //     serving the page from memory) parses one page per /unfurl request while a client pings a
 //     room every 50 ms; the largest gap between pongs is how long the event loop was blocked.
-// Run: deno run -A bench/attack/unfurl_pages.ts   (ATTACK_RUNTIMES=deno,bun)
+// Run: deno run -A bench/attack/unfurl_pages.ts
+//   (ATTACK_RUNTIMES=deno,bun; UNFURL_PARSER=src/unfurl/parse_metadata.ts#parseMetadata)
 import { PING } from "./_frames.ts";
 import { connectFrame } from "./_frames.ts";
 import { PAGE_KINDS, type PageKind } from "./_pages.ts";
@@ -30,7 +31,10 @@ async function parseOnce(runtime: Runtime, kind: PageKind, bytes: number): Promi
   const bin = await binary(runtime);
   const script = "bench/attack/_parse_child.ts";
   const argv = runtime === "deno" ? [bin, "run", "-A", script] : [bin, "run", script];
-  const child = spawnGroup([...argv, kind, String(bytes)], { PATH: Deno.env.get("PATH") ?? "" });
+  const child = spawnGroup([...argv, kind, String(bytes)], {
+    PATH: Deno.env.get("PATH") ?? "",
+    ...(Deno.env.get("UNFURL_PARSER") ? { UNFURL_PARSER: Deno.env.get("UNFURL_PARSER")! } : {}),
+  });
   let timedOut = false;
   const timer = setTimeout(() => (timedOut = true, killGroup(child)), CHILD_TIMEOUT_MS);
   try {
@@ -78,7 +82,12 @@ export async function parseRow(runtime: Runtime, kind: PageKind): Promise<ParseR
         : "skipped";
       continue;
     }
-    const ms = await parseOnce(runtime, kind, size);
+    const ms = await parseOnce(runtime, kind, size).catch((e) => String(e).slice(0, 120));
+    if (typeof ms === "string") {
+      times[label] = `error: ${ms}`;
+      stopped = true;
+      continue;
+    }
     if (ms === null) {
       const guess = points.length > 0 ? ` (≈${fmtMs(extrapolate(points, size))})` : "";
       times[label] = `>30 s${guess}`;
