@@ -5,7 +5,7 @@
 // Run: deno run -A bench/attack/new_room_flood.ts
 //   (ATTACK_RUNTIMES, FLOOD_RATE=2000 per second, FLOOD_SECONDS=5, FLOOD_FORWARDED_HEADER,
 //   FLOOD_SERVER_ENV)
-import { connectFrame } from "./_frames.ts";
+import { type Attempt, connectOnce } from "./_connect_once.ts";
 import {
   fmtMs,
   loadavg,
@@ -18,7 +18,6 @@ import {
   startServer,
   tally,
 } from "./_shared.ts";
-import { openSocket } from "./_ws.ts";
 
 const RATE = Number(Deno.env.get("FLOOD_RATE") ?? 2000);
 const SECONDS = Number(Deno.env.get("FLOOD_SECONDS") ?? 5);
@@ -31,11 +30,6 @@ const FORWARDED = Deno.env.get("FLOOD_FORWARDED_HEADER") ?? "";
 const SERVER_ENV: Record<string, string> = JSON.parse(Deno.env.get("FLOOD_SERVER_ENV") ?? "{}");
 const FLOOD_ADDRESS = "203.0.113.7";
 const REAL_ADDRESS = "198.51.100.1";
-
-interface Attempt {
-  ms: number;
-  outcome: string;
-}
 
 export interface Latency {
   n: number;
@@ -58,35 +52,6 @@ export interface FloodResult {
   endRssMiB: number;
 }
 
-/** Open, send connect, wait for the reply, close. */
-async function connectOnce(
-  server: Server,
-  room: string,
-  session: string,
-  from: string,
-): Promise<Attempt> {
-  const start = performance.now();
-  const headers: Record<string, string> = FORWARDED ? { [FORWARDED]: from } : {};
-  const socket = await openSocket(server.port, `/connect/${room}?sessionId=${session}`, headers);
-  if (!("send" in socket)) {
-    const outcome = socket.status ? `HTTP ${socket.status}` : socket.detail.slice(0, 40);
-    return { ms: performance.now() - start, outcome };
-  }
-  try {
-    await socket.send(connectFrame(session));
-    const reply = await socket.next((m) => m["type"] === "connect", REPLY_TIMEOUT_MS);
-    const ms = performance.now() - start;
-    if (reply) return { ms, outcome: "ok" };
-    if (socket.isClosed()) {
-      const { code, reason } = await socket.closed;
-      return { ms, outcome: `close ${code} ${reason}`.trim() };
-    }
-    return { ms, outcome: `no reply in ${REPLY_TIMEOUT_MS / 1000} s` };
-  } finally {
-    socket.close();
-  }
-}
-
 function summarize(attempts: Attempt[]): Latency {
   const ok = attempts.filter((a) => a.outcome === "ok").map((a) => a.ms);
   return {
@@ -98,15 +63,22 @@ function summarize(attempts: Attempt[]): Latency {
   };
 }
 
-/** A user joining `real-room` every 100 ms until `stop()` returns true. */
-async function realUser(server: Server, stop: () => boolean): Promise<Attempt[]> {
-  const out: Attempt[] = [];
-  for (let k = 0; !stop(); k++) {
-    const next = performance.now() + 100;
-    out.push(await connectOnce(server, "real-room", `real-${k}`, REAL_ADDRESS));
-    await sleep(Math.max(0, next - performance.now()));
-  }
-  return out;
+/** The real user (a Worker) joining `real-room` every 100 ms until `stop()`. */
+function startRealUser(server: Server, prefix: string): { stop(): Promise<Attempt[]> } {
+  const worker = new Worker(new URL("./_real_user_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const done = new Promise<Attempt[]>((resolve) => (worker.onmessage = (e) => resolve(e.data)));
+  const headers = FORWARDED ? { [FORWARDED]: REAL_ADDRESS } : {};
+  worker.postMessage({ port: server.port, prefix, headers });
+  return {
+    stop: async () => {
+      worker.postMessage({ stop: true });
+      const attempts = await done;
+      worker.terminate();
+      return attempts;
+    },
+  };
 }
 
 /** Launch flood connects at RATE for SECONDS, never more than MAX_SOCKETS at once. */
@@ -117,11 +89,18 @@ async function flood(server: Server): Promise<{ attempts: Attempt[]; seconds: nu
   const start = performance.now();
   let launched = 0;
   const stamp = Date.now().toString(36);
+  const headers = FORWARDED ? { [FORWARDED]: FLOOD_ADDRESS } : {};
   while (launched < total) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
     while (launched < due && pending.size < MAX_SOCKETS) {
       const i = launched++;
-      const p: Promise<void> = connectOnce(server, `flood-${stamp}-${i}`, `f${i}`, FLOOD_ADDRESS)
+      const p: Promise<void> = connectOnce(
+        server.port,
+        `flood-${stamp}-${i}`,
+        `f${i}`,
+        headers,
+        REPLY_TIMEOUT_MS,
+      )
         .catch((error) => ({ ms: NaN, outcome: `error ${String(error).slice(0, 40)}` }))
         .then((a) => void attempts.push(a))
         .finally(() => pending.delete(p));
@@ -137,14 +116,17 @@ async function flood(server: Server): Promise<{ attempts: Attempt[]; seconds: nu
 export async function newRoomFlood(runtime: Runtime): Promise<FloodResult> {
   const server = await startServer(runtime, SERVER_ENV);
   try {
-    const baselineEnd = performance.now() + 1500;
-    const baseline = await realUser(server, () => performance.now() > baselineEnd);
+    const baselineUser = startRealUser(server, "before");
+    await sleep(1500);
+    const baseline = await baselineUser.stop();
     let peak = rssMiB(server.pid);
     const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid) || 0)), 250);
-    let flooding = true;
-    const real = realUser(server, () => !flooding);
-    const { attempts, seconds } = await flood(server).finally(() => (flooding = false));
-    const realAttempts = await real;
+    const realUser = startRealUser(server, "during");
+    const flooded = flood(server);
+    const [{ attempts, seconds }, realAttempts] = await Promise.all([
+      flooded,
+      flooded.then(() => realUser.stop(), () => realUser.stop()),
+    ]);
     clearInterval(sampler);
     await sleep(1000);
     return {
