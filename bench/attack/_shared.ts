@@ -100,11 +100,13 @@ export async function startServer(
   tail(child.stdout);
   let exited = false;
   const status = child.status.finally(() => (exited = true));
-  const stop = async () => {
-    killGroup(child);
-    await status;
-    if (!keepDataIn) Deno.removeSync(dataDir, { recursive: true });
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      killGroup(child);
+      await status;
+      if (!keepDataIn) Deno.removeSync(dataDir, { recursive: true });
+    })();
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

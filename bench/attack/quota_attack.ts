@@ -5,7 +5,8 @@
 // The pushes are paced to QUOTA_FRAMES_PER_SECOND (80) frames a second, under the default rate
 // limit, so the figure is about storage and memory rather than the rate limiter.
 // Run: deno run -A bench/attack/quota_attack.ts
-//   (ATTACK_RUNTIMES, QUOTA_PUSHES=66, QUOTA_MIB=8, QUOTA_FRAMES_PER_SECOND=80)
+//   (ATTACK_RUNTIMES, QUOTA_PUSHES=66, QUOTA_MIB=8, QUOTA_FRAMES_PER_SECOND=80,
+//   QUOTA_RSS_CAP_MIB=3072: the server is killed above it)
 import { bigShape, chunked, connectFrame, PING, putFrame } from "./_frames.ts";
 import {
   fmtMs,
@@ -21,7 +22,7 @@ import { type Message, openSocket, type Socket } from "./_ws.ts";
 
 const PUSHES = Number(Deno.env.get("QUOTA_PUSHES") ?? 66);
 const RECORD_MIB = Number(Deno.env.get("QUOTA_MIB") ?? 8);
-const RSS_CAP_MIB = 3 * 1024;
+const RSS_CAP_MIB = Number(Deno.env.get("QUOTA_RSS_CAP_MIB") ?? 3 * 1024);
 const FRAMES_PER_SECOND = Number(Deno.env.get("QUOTA_FRAMES_PER_SECOND") ?? 80);
 const ACK_TIMEOUT_MS = 60_000;
 const ADMIN_TOKEN = "attack-bench-admin";
@@ -37,6 +38,8 @@ export interface QuotaResult {
   admin: string;
   serverAlive: boolean;
   afterRestart: string;
+  /** Set when the watchdog killed the server. */
+  killed?: string;
 }
 
 function outcomeOf(m: Message): string {
@@ -45,12 +48,7 @@ function outcomeOf(m: Message): string {
 }
 
 /** Push one big record; the push_result action, the close, or a timeout. */
-async function pushOnce(
-  server: Server,
-  socket: Socket,
-  n: number,
-  peak: { rss: number },
-): Promise<string> {
+async function pushOnce(server: Server, socket: Socket, n: number): Promise<string> {
   const message = putFrame(n, bigShape(`shape:big${n}`, RECORD_MIB * 1024 * 1024));
   const parts = chunked(message);
   for (const part of parts) await socket.send(part);
@@ -62,14 +60,12 @@ async function pushOnce(
       (m) => m["type"] === "push_result" && m["clientClock"] === n,
       250,
     );
-    peak.rss = Math.max(peak.rss, rssMiB(server.pid) || 0);
     if (m) return (await paced, outcomeOf(m));
     if (socket.isClosed()) {
       const { code, reason } = await socket.closed;
       return `closed ${code} ${reason}`.trim();
     }
-    if (!server.alive()) return "server exited";
-    if (peak.rss > RSS_CAP_MIB) return `RSS over ${RSS_CAP_MIB} MiB`;
+    if (!server.alive()) return "server exited (or killed over the RSS cap)";
   }
   return `no answer in ${ACK_TIMEOUT_MS / 1000} s`;
 }
@@ -139,6 +135,52 @@ export async function quotaAttack(runtime: Runtime): Promise<QuotaResult> {
   }
 }
 
+/** The attacker: connect, then push until a push is not committed or PUSHES were sent. */
+async function pushAll(server: Server, result: QuotaResult): Promise<void> {
+  const socket = await openSocket(server.port, `/connect/${ROOM}?sessionId=attacker`);
+  if (!("send" in socket)) {
+    result.stoppedBecause = `attacker refused: HTTP ${socket.status} ${socket.detail}`;
+    return;
+  }
+  const stopPings = keepAlive(socket);
+  try {
+    await socket.send(connectFrame());
+    if (!(await socket.next((m) => m["type"] === "connect", 30_000))) {
+      result.stoppedBecause = "attacker got no connect reply";
+      return;
+    }
+    for (let n = 1; n <= PUSHES; n++) {
+      const start = performance.now();
+      const outcome = await pushOnce(server, socket, n);
+      const row = { n, outcome, ms: performance.now() - start, rssMiB: rssMiB(server.pid) };
+      result.pushes.push(row);
+      const rss = row.rssMiB.toFixed(0);
+      console.log(
+        `  quota ${result.runtime} push ${n}: ${outcome} in ${fmtMs(row.ms)}, RSS ${rss} MiB`,
+      );
+      if (outcome !== "commit") {
+        result.stoppedBecause = `push ${n}: ${outcome}`;
+        return;
+      }
+    }
+  } finally {
+    stopPings();
+    socket.close();
+  }
+}
+
+/** Kill the server once its RSS passes the cap (checked every 250 ms); track the peak. */
+function watchRss(server: Server, result: QuotaResult): () => void {
+  const timer = setInterval(() => {
+    result.peakRssMiB = Math.max(result.peakRssMiB, rssMiB(server.pid) || 0);
+    if (result.peakRssMiB > RSS_CAP_MIB && server.alive()) {
+      result.killed = `server killed at RSS > ${RSS_CAP_MIB} MiB`;
+      server.stop();
+    }
+  }, 250);
+  return () => clearInterval(timer);
+}
+
 async function attack(runtime: Runtime, dataDir: string): Promise<QuotaResult> {
   const server = await startServer(runtime, ENV, undefined, dataDir);
   const result: QuotaResult = {
@@ -151,50 +193,18 @@ async function attack(runtime: Runtime, dataDir: string): Promise<QuotaResult> {
     serverAlive: true,
     afterRestart: "–",
   };
+  const stopWatching = watchRss(server, result);
   try {
-    const socket = await openSocket(server.port, `/connect/${ROOM}?sessionId=attacker`);
-    if (!("send" in socket)) {
-      result.stoppedBecause = `attacker refused: HTTP ${socket.status} ${socket.detail}`;
-      return result;
-    }
-    await socket.send(connectFrame());
-    if (!(await socket.next((m) => m["type"] === "connect", 30_000))) {
-      result.stoppedBecause = "attacker got no connect reply";
-      socket.close();
-      return result;
-    }
-    const stopPings = keepAlive(socket);
-    const peak = { rss: result.peakRssMiB };
-    try {
-      for (let n = 1; n <= PUSHES; n++) {
-        const start = performance.now();
-        const outcome = await pushOnce(server, socket, n, peak);
-        const row = { n, outcome, ms: performance.now() - start, rssMiB: rssMiB(server.pid) };
-        result.pushes.push(row);
-        console.log(
-          `  quota ${runtime} push ${n}: ${outcome} in ${fmtMs(row.ms)}, RSS ${
-            row.rssMiB.toFixed(0)
-          } MiB`,
-        );
-        if (outcome !== "commit") {
-          result.stoppedBecause = `push ${n}: ${outcome}`;
-          break;
-        }
-      }
-    } finally {
-      stopPings();
-      socket.close();
-      result.peakRssMiB = peak.rss;
-    }
-    if (peak.rss <= RSS_CAP_MIB && server.alive()) {
+    await pushAll(server, result);
+    if (server.alive() && !result.killed) {
       await sleep(1000);
       result.freshJoin = await freshJoin(server);
       result.admin = await adminProbe(server);
       console.log(`  quota ${runtime} fresh client: ${result.freshJoin}; admin: ${result.admin}`);
-      result.peakRssMiB = Math.max(result.peakRssMiB, rssMiB(server.pid) || 0);
     }
     result.serverAlive = server.alive();
   } finally {
+    stopWatching();
     await server.stop();
   }
   return result;
@@ -207,10 +217,13 @@ export function quotaTable(results: QuotaResult[]): string {
   ];
   for (const r of results) {
     const accepted = r.pushes.filter((p) => p.outcome === "commit").length;
-    const last = r.pushes[r.pushes.length - 1];
+    const last = r.pushes[r.pushes.length - 1]?.rssMiB ?? NaN;
+    const stopped = r.killed ? `${r.stoppedBecause} (${r.killed})` : r.stoppedBecause;
     lines.push(
-      `| ${r.runtime} | ${accepted} × ${RECORD_MIB} MiB | ${r.stoppedBecause} | ` +
-        `${last ? last.rssMiB.toFixed(0) : "–"} MiB | ${r.peakRssMiB.toFixed(0)} MiB | ` +
+      `| ${r.runtime} | ${accepted} × ${RECORD_MIB} MiB | ${stopped} | ` +
+        `${Number.isFinite(last) ? `${last.toFixed(0)} MiB` : "–"} | ${
+          r.peakRssMiB.toFixed(0)
+        } MiB | ` +
         `${r.freshJoin} | ${r.admin} | ${r.afterRestart} |`,
     );
   }
