@@ -6,8 +6,7 @@
 //     room every 50 ms; the largest gap between pongs is how long the event loop was blocked.
 // Run: deno run -A bench/attack/unfurl_pages.ts
 //   (ATTACK_RUNTIMES=deno,bun; UNFURL_PARSER=src/unfurl/parse_metadata.ts#parseMetadata)
-import { PING } from "./_frames.ts";
-import { connectFrame } from "./_frames.ts";
+import { connectFrame, PING } from "./_frames.ts";
 import { PAGE_KINDS, type PageKind } from "./_pages.ts";
 import {
   binary,
@@ -20,7 +19,7 @@ import {
   spawnGroup,
   startServer,
 } from "./_shared.ts";
-import { openSocket } from "./_ws.ts";
+import { openSocket, type Socket } from "./_ws.ts";
 
 const KiB = 1024;
 export const SIZES: number[] = [16 * KiB, 64 * KiB, 256 * KiB, 1024 * KiB];
@@ -114,6 +113,53 @@ export interface BlockRow {
   pongs: number;
 }
 
+/** Ping every 50 ms; `stop()` gives the arrival times of the pongs. */
+function startPinging(socket: Socket): { stop(): Promise<number[]> } {
+  const pongAt: number[] = [];
+  let done = false;
+  const pinger = (async () => {
+    while (!done && !socket.isClosed()) {
+      await socket.send(PING);
+      await sleep(50);
+    }
+  })();
+  const collector = (async () => {
+    while (!done && !socket.isClosed()) {
+      if (await socket.next((m) => m["type"] === "pong", 1000)) pongAt.push(performance.now());
+    }
+  })();
+  return {
+    stop: async () => {
+      done = true;
+      await Promise.all([pinger, collector]);
+      return pongAt;
+    },
+  };
+}
+
+/** GET /unfurl for the page: its HTTP status (or why none) within 120 s. */
+async function unfurlOnce(base: string, kind: PageKind, bytes: number): Promise<number | string> {
+  const target = encodeURIComponent(`https://attack.example/${kind}/${bytes}`);
+  try {
+    const res = await fetch(`${base}/unfurl?url=${target}`, {
+      signal: AbortSignal.timeout(120_000),
+    });
+    await res.body?.cancel();
+    return res.status;
+  } catch (error) {
+    return (error as Error).name === "TimeoutError" ? "no answer in 120 s" : String(error);
+  }
+}
+
+/** The longest stretch in [start, end] (plus the first pong after it) without a pong. */
+function maxGap(pongAt: number[], start: number, end: number): number {
+  const after = pongAt.find((t) => t >= end) ?? end;
+  const points = [start, ...pongAt.filter((t) => t > start && t < end), after];
+  let gap = 0;
+  for (let i = 1; i < points.length; i++) gap = Math.max(gap, points[i]! - points[i - 1]!);
+  return gap;
+}
+
 /** One /unfurl of a page while a room client pings every 50 ms. */
 async function blockOnce(
   base: string,
@@ -126,45 +172,15 @@ async function blockOnce(
   try {
     await socket.send(connectFrame());
     if (!(await socket.next((m) => m["type"] === "connect", 30_000))) throw new Error("no connect");
-    const pongAt: number[] = [];
-    let done = false;
-    const pinger = (async () => {
-      while (!done && !socket.isClosed()) {
-        await socket.send(PING);
-        await sleep(50);
-      }
-    })();
-    const collector = (async () => {
-      while (!done && !socket.isClosed()) {
-        if (await socket.next((m) => m["type"] === "pong", 1000)) pongAt.push(performance.now());
-      }
-    })();
+    const pinging = startPinging(socket);
     await sleep(300);
     const start = performance.now();
-    const target = encodeURIComponent(`https://attack.example/${kind}/${bytes}`);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 120_000);
-    let status: number | string;
-    try {
-      const res = await fetch(`${base}/unfurl?url=${target}`, { signal: controller.signal });
-      await res.body?.cancel();
-      status = res.status;
-    } catch (error) {
-      status = controller.signal.aborted ? "no answer in 120 s" : String(error);
-    } finally {
-      clearTimeout(timer);
-    }
+    const status = await unfurlOnce(base, kind, bytes);
     const end = performance.now();
     await sleep(300);
-    done = true;
-    await Promise.all([pinger, collector]);
-    const inWindow = [start, ...pongAt.filter((t) => t > start && t < end + 300), end];
-    inWindow.sort((a, b) => a - b);
-    let maxGap = 0;
-    for (let i = 1; i < inWindow.length; i++) {
-      maxGap = Math.max(maxGap, inWindow[i]! - inWindow[i - 1]!);
-    }
-    return { status, requestMs: end - start, maxPongGapMs: maxGap, pongs: pongAt.length };
+    const pongAt = await pinging.stop();
+    const maxPongGapMs = maxGap(pongAt, start, end);
+    return { status, requestMs: end - start, maxPongGapMs, pongs: pongAt.length };
   } finally {
     socket.close();
   }
