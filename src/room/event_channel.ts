@@ -11,6 +11,7 @@
  * @module
  */
 import mittImport, { type Emitter, type EventType } from "mitt";
+import type { Logger } from "./logger.ts";
 
 // mitt's package has no `"type": "module"`, so Deno types its default import as the CommonJS
 // namespace; the value is the function under both runtimes (the ESM build), or its `default`.
@@ -81,4 +82,25 @@ export class EventChannel<M extends EventMap> {
 /** True when `emitter` has a listener for `type` or for every event (`*`). */
 export function hasListeners<M extends EventMap>(emitter: Emitter<M>, type: keyof M): boolean {
   return ((emitter.all.get(type)?.length ?? 0) > 0) || ((emitter.all.get("*")?.length ?? 0) > 0);
+}
+
+/**
+ * A channel whose listener errors are logged as `event_listener_failed` (with `context`, the
+ * event name and the error's message): the one place a listener's exception ends up.
+ */
+export function loggedChannel<M extends EventMap>(
+  logger: Logger,
+  context: Record<string, unknown>,
+  options: { emitter?: Emitter<M> | undefined; sink?: Emitter<M> | undefined } = {},
+): EventChannel<M> {
+  return new EventChannel<M>({
+    ...(options.emitter ? { emitter: options.emitter } : {}),
+    ...(options.sink ? { sink: options.sink } : {}),
+    onError: (event, error) =>
+      logger.error("event_listener_failed", {
+        ...context,
+        event,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
 }

@@ -18,7 +18,7 @@ import { handlePush } from "./handle_push.ts";
 import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import type { RoomCore } from "./room_core.ts";
-import { EventChannel } from "./event_channel.ts";
+import { loggedChannel } from "./event_channel.ts";
 import { type RoomCallbacks, subscribeCallbacks } from "./room_callbacks.ts";
 import type { RoomEmitter, RoomEventMap } from "./room_events.ts";
 import { RoomLifecycle } from "./room_lifecycle.ts";
@@ -121,7 +121,9 @@ export class Room {
     // Assigned below; the callbacks that read it run only after construction.
     // deno-lint-ignore prefer-const
     let life!: RoomLifecycle;
-    const events = roomEventChannel(options.roomId, logger, options.eventSink);
+    const events = loggedChannel<RoomEventMap>(logger, { roomId: options.roomId }, {
+      sink: options.eventSink,
+    });
     const commits = new CommitScheduler(storage, store, gate, (error) => life.fail(error), {
       events,
       roomId: options.roomId,
@@ -335,21 +337,4 @@ export class Room {
     }
     rejectSession(this.#core, session, reason);
   }
-}
-
-/** The room's events; a listener that throws is logged, never propagated. */
-function roomEventChannel(
-  roomId: string,
-  logger: Logger,
-  sink: RoomEmitter | undefined,
-): EventChannel<RoomEventMap> {
-  return new EventChannel<RoomEventMap>({
-    ...(sink ? { sink } : {}),
-    onError: (event, error) =>
-      logger.error("event_listener_failed", {
-        roomId,
-        event,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-  });
 }

@@ -8,7 +8,7 @@
  */
 import type { AssetStore } from "../assets/asset_store.ts";
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
-import { EventChannel } from "../room/event_channel.ts";
+import { loggedChannel } from "../room/event_channel.ts";
 import type { Logger } from "../room/logger.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import type { ServerEmitter, ServerEventMap } from "../server/server_events.ts";
@@ -58,10 +58,7 @@ export interface DefaultStore {
 /** Start opening the default store; see the module. */
 export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
   const metrics = new SyncMetrics();
-  const events = new EventChannel<ServerEventMap>({
-    onError: (event, error) =>
-      o.logger.error("event_listener_failed", { event, error: String(error) }),
-  });
+  const events = loggedChannel<ServerEventMap>(o.logger, {});
   const storageHealth = new StorageHealth(kvKindOf(o.path));
   const backends = openDefaultBackends(o.path, {
     leaseTtlMs: o.leaseTtlMs,

@@ -6,7 +6,7 @@
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { timedStorage } from "../metrics/timed_storage.ts";
 import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
-import { EventChannel } from "../room/event_channel.ts";
+import { type EventChannel, loggedChannel } from "../room/event_channel.ts";
 import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
@@ -78,7 +78,7 @@ export class SyncServer {
     this.#time = options.time ?? systemTime;
     this.#logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new SyncMetrics();
-    this.#channel = serverEventChannel(options.events, this.#logger);
+    this.#channel = loggedChannel(this.#logger, {}, { emitter: options.events });
     this.events = this.#channel.emitter;
     const unmeter = meterEvents(this.events, this.metrics);
     const unlog = logEvents(this.events, this.#logger);
@@ -260,21 +260,6 @@ export class SyncServer {
     this.#channel.emit("socket_rejected", { roomId, sessionId: null, reason });
     return closeOnOpen(SYNC_ERROR_CLOSE_CODE, reason);
   }
-}
-
-/** The server's events; a listener that throws is logged, never propagated. */
-function serverEventChannel(
-  emitter: ServerEmitter | undefined,
-  logger: Logger,
-): EventChannel<ServerEventMap> {
-  return new EventChannel<ServerEventMap>({
-    ...(emitter ? { emitter } : {}),
-    onError: (event, error) =>
-      logger.error("event_listener_failed", {
-        event,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-  });
 }
 
 function closeOnOpen(code: number, reason: string): SocketEvents {
