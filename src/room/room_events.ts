@@ -66,7 +66,7 @@ export type RoomEventMap = {
     /** Time storage took, in ms. */
     ms: number;
   };
-  /** Storage failed; `room_closed` (code 1011) follows. */
+  /** Storage failed and the room closed every socket; `room_closed` (code 1011) follows. */
   room_failed: { roomId: string; error: unknown };
   /** The room closed every socket (storage is released next); it cannot be used any more. */
   room_closed: { roomId: string; code: number; reason: string };

@@ -165,14 +165,14 @@ export class RoomLifecycle {
     if (this.closed) return;
     this.#core.logger.error("storage_failed", { roomId: this.#core.roomId, error: String(error) });
     this.#core.gate.clear();
-    this.#core.events.emit("room_failed", { roomId: this.#core.roomId, error });
-    this.#shutdown(1011, "Storage failure");
+    this.#shutdown(1011, "Storage failure", { error });
     Promise.resolve(this.#storage.close()).catch(() => {
       // Releasing a failed storage can fail too; the room is gone either way.
     });
   }
 
-  #shutdown(code: number, reason: string): void {
+  /** Close every socket; tell listeners (`room_failed` first on a storage `failure`). */
+  #shutdown(code: number, reason: string, failure?: { error: unknown }): void {
     this.closed = true;
     const core = this.#core;
     if (this.#interval !== undefined) core.time.clearTimeout(this.#interval);
@@ -189,6 +189,7 @@ export class RoomLifecycle {
     }
     core.sessions.clear();
     core.presence.clear();
+    if (failure) core.events.emit("room_failed", { roomId: core.roomId, error: failure.error });
     core.events.emit("room_closed", { roomId: core.roomId, code, reason });
   }
 

@@ -120,6 +120,8 @@ describe("room events", () => {
       throw new Error("listener bug");
     });
     const a = await h.connect("a");
+    let whenFailed: unknown[] = [];
+    h.room.events.on("room_failed", () => (whenFailed = [h.room.isClosed(), a.closed?.code]));
     await h.send("a", a, push(1, "shape:1"));
     await new Promise((r) => setTimeout(r, 0));
 
@@ -131,6 +133,7 @@ describe("room events", () => {
     assert.equal((own.of("room_failed")[0]!["error"] as Error).message, "disk gone");
     assert.equal(own.of("room_closed")[0]!["code"], 1011);
     assert.equal((failed as Error).message, "disk gone");
+    assert.deepEqual(whenFailed, [true, 1011], "listeners see the room closed and its sockets too");
     assert.ok(h.room.isClosed());
     const bug = logger.lines.find((l) => l.event === "event_listener_failed");
     assert.deepEqual(bug?.fields, { roomId: "test", event: "room_failed", error: "listener bug" });
