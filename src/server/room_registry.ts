@@ -5,14 +5,13 @@
  * @module
  */
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
-import type { EventChannel } from "../room/event_channel.ts";
 import type { Logger } from "../room/logger.ts";
 import { Room } from "../room/room.ts";
 import type { RoomEmitter } from "../room/room_events.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../room/time_source.ts";
 import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
-import type { ServerEventMap } from "./server_events.ts";
+import type { ServerEmitter } from "./server_events.ts";
 
 /** Options of the registry. */
 export interface RoomRegistryOptions {
@@ -24,8 +23,8 @@ export interface RoomRegistryOptions {
   clientTimeout?: number | undefined;
   /** Record, room and message caps handed to every room. */
   limits?: RoomLimits | undefined;
-  /** The server's events: every room's events are delivered to it too. */
-  events: EventChannel<ServerEventMap>;
+  /** The server's emitter: every room's events are delivered to it too. */
+  events: ServerEmitter;
 }
 
 /** Reason a room closes with when evicted (nobody is left to receive it; logs show it). */
@@ -187,7 +186,7 @@ export class RoomRegistry {
         ...(o.clientTimeout !== undefined ? { clientTimeout: o.clientTimeout } : {}),
         ...(o.limits ? { limits: o.limits } : {}),
         // The server's emitter takes room events as they are: each carries its roomId.
-        eventSink: o.events.emitter as unknown as RoomEmitter,
+        eventSink: o.events as unknown as RoomEmitter,
         onSessionRemoved: (_room, info) => {
           const entry = this.#entries.get(roomId);
           if (entry && info.numSessionsRemaining === 0) this.#scheduleEviction(roomId, entry);

@@ -98,7 +98,7 @@ export class SyncServer {
       graceMs: options.roomGracePeriodMs ?? 10_000,
       clientTimeout: options.clientTimeout,
       limits: this.#limits,
-      events: this.#channel,
+      events: this.events,
     });
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
     this.admission = new Admission(this.#limits, this.#time);
