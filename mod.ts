@@ -20,6 +20,15 @@
  * const sync = createSyncHandler();
  * Bun.serve({ hostname: "127.0.0.1", port: 8787, fetch: sync.fetch, websocket: sync.websocket });
  * ```
+ *
+ * @example Subscribe to events (typed by `ServerEventMap`; a throwing listener is only logged)
+ * ```ts ignore
+ * import { createSyncHandler } from "@tlsync/edge";
+ *
+ * const sync = createSyncHandler();
+ * sync.events.on("session_joined", (e) => console.log(`${e.sessionId} joined ${e.roomId}`));
+ * sync.events.on("room_closed", (e) => console.log(`${e.roomId} closed: ${e.reason}`));
+ * ```
  * @module
  */
 // First: lets `deno serve mod.ts` start without --allow-env (see the module).
@@ -45,6 +54,13 @@ export {
   type SessionInfo,
   type SocketConnectOptions,
 } from "./src/room/room.ts";
+export type { RoomEmitter, RoomEventMap } from "./src/room/room_events.ts";
+export type { RoomCallbacks } from "./src/room/room_callbacks.ts";
+export type {
+  ConnectionFields,
+  ServerEmitter,
+  ServerEventMap,
+} from "./src/server/server_events.ts";
 export type { StoreUpdateContext, StoreUpdater } from "./src/room/update_store.ts";
 export {
   DEFAULT_ROOM_LIMITS,

@@ -5,12 +5,14 @@
  * @module
  */
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
-import { logEnabled, type Logger } from "../room/logger.ts";
+import type { Logger } from "../room/logger.ts";
 import { Room } from "../room/room.ts";
+import type { RoomEmitter } from "../room/room_events.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../room/time_source.ts";
 import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
 import { RoomLoadError } from "./room_load_error.ts";
+import type { ServerEmitter } from "./server_events.ts";
 
 /** Options of the registry. */
 export interface RoomRegistryOptions {
@@ -22,11 +24,12 @@ export interface RoomRegistryOptions {
   clientTimeout?: number | undefined;
   /** Record, room and message caps handed to every room. */
   limits?: RoomLimits | undefined;
-  /** A room refused a push for a cap (for metrics). */
-  onPushRejected?: ((reason: string) => void) | undefined;
-  /** Loading a room left a stored record out, for `reason` (for metrics). */
-  onRecordSkipped?: ((reason: string) => void) | undefined;
+  /** The server's emitter: every room's events are delivered to it too. */
+  events: ServerEmitter;
 }
+
+/** Reason a room closes with when evicted (nobody is left to receive it; logs show it). */
+const IDLE_REASON = "Room idle";
 
 interface Entry {
   loading: Promise<Room>;
@@ -160,25 +163,9 @@ export class RoomRegistry {
     await Promise.allSettled(all.map(async (entry) => {
       if (entry.evictTimer !== undefined) this.#options.time.clearTimeout(entry.evictTimer);
       const room = await entry.loading.catch(() => undefined);
-      if (room) await this.#closeLogged(room.roomId, room, "shutdown", code, reason);
+      await room?.close(code, reason);
     }));
     this.#entries.clear();
-  }
-
-  /** Close `room` with one `room_unloaded` info line (records, close time). */
-  async #closeLogged(
-    roomId: string,
-    room: Room,
-    why: string,
-    code?: number,
-    reason?: string,
-  ): Promise<void> {
-    const o = this.#options;
-    if (!logEnabled(o.logger, "info") || room.isClosed()) return await room.close(code, reason);
-    const started = o.time.now();
-    const records = room.getSnapshot().documents.length;
-    await room.close(code, reason);
-    o.logger.info("room_unloaded", { roomId, reason: why, records, ms: o.time.now() - started });
   }
 
   /** Load a room; a failure is one {@linkcode RoomLoadError} line (the cause kept). */
@@ -192,7 +179,6 @@ export class RoomRegistry {
 
   async #open(roomId: string): Promise<Room> {
     const o = this.#options;
-    const started = o.time.now();
     const storage = await o.storage.openRoom(roomId, {
       onLost: (reason) => {
         o.logger.warn("room_storage_lost", { roomId, reason });
@@ -201,7 +187,7 @@ export class RoomRegistry {
       },
     });
     try {
-      const room = await Room.load({
+      return await Room.load({
         roomId,
         storage,
         time: o.time,
@@ -209,22 +195,14 @@ export class RoomRegistry {
         ...(o.schema ? { schema: o.schema } : {}),
         ...(o.clientTimeout !== undefined ? { clientTimeout: o.clientTimeout } : {}),
         ...(o.limits ? { limits: o.limits } : {}),
-        onPushRejected: (_room, info) => o.onPushRejected?.(info.reason),
-        onRecordSkipped: (info) => o.onRecordSkipped?.(info.reason),
+        // The server's emitter takes room events as they are: each carries its roomId.
+        eventSink: o.events as unknown as RoomEmitter,
         onSessionRemoved: (_room, info) => {
           const entry = this.#entries.get(roomId);
           if (entry && info.numSessionsRemaining === 0) this.#scheduleEviction(roomId, entry);
         },
-        onFailed: () => {
-          o.logger.error("room_failed", { roomId });
-          this.#entries.delete(roomId);
-        },
+        onFailed: () => void this.#entries.delete(roomId),
       });
-      if (logEnabled(o.logger, "info")) {
-        const ms = o.time.now() - started;
-        o.logger.info("room_loaded", { roomId, ...measure(room), ms });
-      }
-      return room;
     } catch (error) {
       await Promise.resolve(storage.close()).catch(() => {
         // The load already failed; a failing close adds nothing.
@@ -240,22 +218,16 @@ export class RoomRegistry {
       const room = entry.room;
       if (!room || room.getSessionCount() > 0 || entry.pins) return;
       if (this.#entries.get(roomId) !== entry) return;
-      void this.#close(roomId, entry, undefined, undefined, "idle");
+      void this.#close(roomId, entry, 1001, IDLE_REASON);
     }, this.#options.graceMs);
   }
 
   /** Close the entry's room and forget the entry once closed. */
-  #close(
-    roomId: string,
-    entry: Entry,
-    code?: number,
-    reason?: string,
-    why = "closed",
-  ): Promise<void> {
+  #close(roomId: string, entry: Entry, code?: number, reason?: string): Promise<void> {
     this.#cancelEviction(entry);
     entry.closing = (async () => {
       const room = entry.room ?? await entry.loading.catch(() => undefined);
-      if (room) await this.#closeLogged(roomId, room, why, code, reason);
+      await room?.close(code, reason);
     })().finally(() => {
       if (this.#entries.get(roomId) === entry) this.#entries.delete(roomId);
     });
@@ -267,12 +239,4 @@ export class RoomRegistry {
     this.#options.time.clearTimeout(entry.evictTimer);
     entry.evictTimer = undefined;
   }
-}
-
-/** The room's record count and the JSON size of its records (characters), for log lines. */
-function measure(room: Room): { records: number; bytes: number } {
-  const documents = room.getSnapshot().documents;
-  let bytes = 0;
-  for (const doc of documents) bytes += JSON.stringify(doc.state).length;
-  return { records: documents.length, bytes };
 }

@@ -10,6 +10,7 @@ import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import type { StorageHealth } from "../storage/storage_health.ts";
 import type { HttpRoute } from "./http_route.ts";
+import type { ServerEmitter } from "./server_events.ts";
 import type { RoomRouterFactory } from "./room_router.ts";
 
 /**
@@ -98,6 +99,11 @@ export interface SyncServerOptions {
   logger?: Logger;
   /** Where the `tlsync_*` metrics go (serve them with `metricsRoute`). Default: a new set per server. */
   metrics?: SyncMetrics;
+  /**
+   * Emit into this emitter (e.g. one made before the server, so storage can report into it).
+   * Default: a new one. Either way it is `SyncServer.events`; use it for one server only.
+   */
+  events?: ServerEmitter;
   /** Extra HTTP routes tried in order before the built-in ones (assets, admin, metrics…). */
   routes?: HttpRoute[];
   /**

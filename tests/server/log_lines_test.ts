@@ -1,9 +1,9 @@
 // Log lines an operator relies on: one debug line per push (only built when debug is on), and
-// room_loaded / room_unloaded at info with record counts.
+// room_loaded / room_closed at info with record counts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Logger } from "../../src/room/logger.ts";
-import { RoomRegistry } from "../../src/server/room_registry.ts";
+import { SyncServer } from "../../src/server/sync_server.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
 import { jsonLogger } from "../../src/runtime/json_logger.ts";
@@ -75,11 +75,11 @@ describe("log lines", () => {
     assert.equal(jsonLogger("silent").enabled?.("error"), false);
   });
 
-  it("info: room_loaded and room_unloaded with records; idle and shutdown reasons", async () => {
+  it("info: room_loaded and room_closed with records; idle and shutdown reasons", async () => {
     const logger = recordingLogger("info");
     const storage = new MemoryStorageProvider();
     const time = new FakeTime();
-    const registry = new RoomRegistry({ storage, time, logger, graceMs: 1000 });
+    const { registry } = new SyncServer({ storage, time, logger, roomGracePeriodMs: 1000 });
     const room = await registry.acquire("r1");
     await room.loadSnapshot({
       documents: [{ state: geoShape("shape:x") as never, lastChangedClock: 0 }],
@@ -87,7 +87,7 @@ describe("log lines", () => {
     });
     registry.releaseIfEmpty("r1");
     time.tick(1000);
-    for (let i = 0; i < 10 && !logger.lines.some((l) => l.event === "room_unloaded"); i++) {
+    for (let i = 0; i < 10 && !logger.lines.some((l) => l.event === "room_closed"); i++) {
       await Promise.resolve();
     }
     await registry.acquire("r1");
@@ -97,9 +97,9 @@ describe("log lines", () => {
       events.map((l) => [l.event, l.fields["reason"], l.fields["records"]]),
       [
         ["room_loaded", undefined, 2], // a new room: document and page
-        ["room_unloaded", "idle", 1], // after loading the one-shape snapshot
+        ["room_closed", "Room idle", 1], // after loading the one-shape snapshot
         ["room_loaded", undefined, 1],
-        ["room_unloaded", "shutdown", 1],
+        ["room_closed", "Server shutting down", 1],
       ],
     );
     assert.ok((events[2]!.fields["bytes"] as number) > 0);
