@@ -5,14 +5,14 @@
  */
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { timedStorage } from "../metrics/timed_storage.ts";
-import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
+import { CloseCode, CloseReason, CloseText } from "../protocol/close_reason.ts";
 import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Admission, type Refusal } from "./admission.ts";
 import { clientAddress, limitKeyOf } from "./client_address.ts";
-import { Connection, TRY_AGAIN_LATER_CODE } from "./connection.ts";
+import { Connection } from "./connection.ts";
 import { OriginCheck } from "./origin_check.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
@@ -142,7 +142,9 @@ export class SyncServer {
     // Final refusals accept the upgrade and then close with 4099: an HTTP error on the upgrade is
     // indistinguishable from a network failure to the tldraw client, which retries forever.
     // Transient caps use that on purpose (HTTP 429 / close 1013): the client retries later.
-    if (this.#draining) return upgrade(req, closeOnOpen(1012, "Server restarting"));
+    if (this.#draining) {
+      return upgrade(req, closeOnOpen(CloseCode.SERVICE_RESTART, CloseText.SERVER_RESTARTING));
+    }
     const origin = req.headers.get("origin");
     if (this.#origins && !this.#origins.allows(origin)) {
       this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });
@@ -172,7 +174,7 @@ export class SyncServer {
     const byRoom = this.admission.checkRoom(a.roomId);
     if (byRoom) {
       this.#logRefusal(byRoom, a.address, a.roomId);
-      return upgrade(req, closeOnOpen(TRY_AGAIN_LATER_CODE, "Try again later"));
+      return upgrade(req, closeOnOpen(CloseCode.TRY_AGAIN_LATER, CloseText.TRY_AGAIN_LATER));
     }
     const newRoom = this.registry.get(a.roomId) ? null : this.admission.takeNewRoom(key);
     if (newRoom) return this.#tooMany(newRoom, a.address, a.roomId);
@@ -215,7 +217,7 @@ export class SyncServer {
   async shutdown(): Promise<void> {
     this.#draining = true;
     this.#untrack();
-    await this.registry.closeAll(1001, "Server shutting down");
+    await this.registry.closeAll(CloseCode.GOING_AWAY, CloseText.SERVER_SHUTTING_DOWN);
     await this.#router.close?.();
     for (const c of this.#connections) c.close();
     await this.#options.storage?.close?.();
@@ -245,7 +247,7 @@ export class SyncServer {
 
   #refuse(reason: string): SocketEvents {
     this.metrics.rejected.inc({ reason });
-    return closeOnOpen(SYNC_ERROR_CLOSE_CODE, reason);
+    return closeOnOpen(CloseCode.SYNC_ERROR, reason);
   }
 }
 
