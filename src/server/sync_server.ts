@@ -13,6 +13,7 @@ import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Admission, type Refusal } from "./admission.ts";
 import { clientAddress, limitKeyOf } from "./client_address.ts";
 import { Connection } from "./connection.ts";
+import type { RouteContext } from "./http_route.ts";
 import { OriginCheck } from "./origin_check.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
@@ -41,7 +42,7 @@ export interface HandleOptions {
 }
 
 /** Handles HTTP requests and WebSocket sessions for many rooms. */
-export class SyncServer {
+export class SyncServer implements RouteContext {
   /** The process's rooms. */
   readonly registry: RoomRegistry;
   /** The server's metrics (`SyncServerOptions.metrics` or its own). */
