@@ -9,7 +9,8 @@
  * their start time).
  * @module
  */
-import { KV_LIMITS, type KvKey, type KvLike } from "../storage/kv/kv_like.ts";
+import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import { KV_LIMITS } from "../storage/kv/kv_limits.ts";
 import { discard, readParts } from "./_body_parts.ts";
 import {
   ASSET_PART_BYTES,
