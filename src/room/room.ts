@@ -25,7 +25,9 @@ import type { RoomEmitter, RoomEventMap } from "./room_events.ts";
 import { RoomLifecycle } from "./room_lifecycle.ts";
 import { resolveRoomLimits, type RoomLimits } from "./room_limits.ts";
 import { RoomSize } from "./room_size.ts";
-import type { Session, SessionIdentity } from "./session.ts";
+import type { Session } from "./session.ts";
+import type { SocketConnectOptions } from "./socket_connect_options.ts";
+export type { SocketConnectOptions } from "./socket_connect_options.ts";
 import { cancelSession, rejectSession } from "./session_lifecycle.ts";
 import type { SocketLike } from "./socket_like.ts";
 import { systemTime, type TimeSource } from "./time_source.ts";
@@ -33,7 +35,7 @@ import { replaceDocuments, type StoreUpdater, updateDocuments } from "./update_s
 import { SESSION_IDLE_TIMEOUT } from "../protocol/version.ts";
 
 /** Options for {@linkcode Room.load}. */
-export interface RoomOptions extends RoomCallbacks {
+export interface RoomOptions extends RoomCallbacks<Room> {
   /** The room's id (for logs and hooks). */
   roomId: string;
   /** The record schema; must match the clients'. Default: tldraw's `createTLSchema()`. */
@@ -60,23 +62,6 @@ export interface RoomOptions extends RoomCallbacks {
    * `record_skipped`.
    */
   eventSink?: RoomEmitter;
-}
-
-/** Options for {@linkcode Room.handleSocketConnect}. */
-export interface SocketConnectOptions {
-  /** The client's session id (`sessionId` query parameter). */
-  sessionId: string;
-  /** The open socket. */
-  socket: SocketLike;
-  /** Skip this session's document writes. */
-  isReadonly?: boolean;
-  /** Host data kept with the session. */
-  meta?: unknown;
-  /**
-   * The authorized user: written into the session's presence (`userId`, `userName`), and only
-   * the same user may take the session id over. Without it, any socket may.
-   */
-  identity?: SessionIdentity;
 }
 
 /** Public information about a session. */

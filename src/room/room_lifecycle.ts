@@ -8,8 +8,13 @@ import type { RoomCore } from "./room_core.ts";
 import { pruneSessions } from "./prune_sessions.ts";
 import { Session, type SessionIdentity, SessionState } from "./session.ts";
 import { cancelSession, rejectSession, removeSession } from "./session_lifecycle.ts";
-import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
-import type { SocketConnectOptions } from "./room.ts";
+import {
+  CloseCode,
+  CloseReason,
+  CloseText,
+  SYNC_ERROR_CLOSE_CODE,
+} from "../protocol/close_reason.ts";
+import type { SocketConnectOptions } from "./socket_connect_options.ts";
 import type { TimerHandle } from "./time_source.ts";
 import { SESSION_REMOVAL_WAIT_TIME } from "../protocol/version.ts";
 
@@ -149,7 +154,10 @@ export class RoomLifecycle {
   }
 
   /** Flush to storage, close every socket and release storage. */
-  async close(code = 1001, reason = "Room closed"): Promise<void> {
+  async close(
+    code: number = CloseCode.GOING_AWAY,
+    reason: string = CloseText.ROOM_CLOSED,
+  ): Promise<void> {
     if (this.closed) return;
     try {
       await this.#core.commits.flush();
@@ -165,7 +173,7 @@ export class RoomLifecycle {
     if (this.closed) return;
     this.#core.logger.error("storage_failed", { roomId: this.#core.roomId, error: String(error) });
     this.#core.gate.clear();
-    this.#shutdown(1011, "Storage failure", { error });
+    this.#shutdown(CloseCode.INTERNAL_ERROR, CloseText.STORAGE_FAILURE, { error });
     Promise.resolve(this.#storage.close()).catch(() => {
       // Releasing a failed storage can fail too; the room is gone either way.
     });
