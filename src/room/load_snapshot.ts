@@ -5,7 +5,7 @@
  */
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import type { RoomSnapshot, StoredDocument } from "../storage/storage.ts";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import { DocumentStore } from "./document_store.ts";
 import { type CommittedChanges, StoreTransaction } from "./store_transaction.ts";
 
