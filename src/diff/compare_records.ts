@@ -36,6 +36,12 @@ export interface CompareOptions {
   textAppends: boolean;
 }
 
+/** Options for {@linkcode compareValues}. */
+export interface CompareValueOptions extends CompareOptions {
+  /** How far plain objects are entered. */
+  depth: Depth;
+}
+
 /** How far a comparison enters plain objects. */
 export const Depth = {
   /** Plain objects are compared as one value: equal, or `put`. */
@@ -73,10 +79,10 @@ function wholeDepth(): Depth {
 export function compareValues(
   before: unknown,
   after: unknown,
-  depth: Depth,
-  options: CompareOptions,
+  options: CompareValueOptions,
 ): ValueOp | null {
   if (before === after) return null;
+  const depth = options.depth;
   if (typeof before === "string" && typeof after === "string") {
     return compareText(before, after, options.textAppends && depth !== Depth.Item);
   }
@@ -101,8 +107,11 @@ function compareFields(
     const value = now[field];
     if (value === undefined) continue;
     const previous = Object.hasOwn(old, field) ? old[field] : undefined;
-    if (previous === undefined) builder.emit(field, ["put", value]);
-    else builder.emit(field, compareValues(previous, value, depthOf(field), options));
+    const depth = depthOf(field);
+    const op: ValueOp | null = previous === undefined
+      ? ["put", value]
+      : compareValues(previous, value, { depth, textAppends: options.textAppends });
+    builder.emit(field, op);
   }
   for (const field of Object.keys(old)) {
     if (old[field] === undefined) continue;
@@ -131,8 +140,9 @@ function compareLists(
   if (grows) return ["append", after.slice(before.length), before.length];
   if (touched.length === 0) return null;
   const builder = new DiffBuilder();
+  const itemOptions = { depth: Depth.Item, textAppends: options.textAppends };
   for (const index of touched) {
-    builder.emit(String(index), compareValues(before[index], after[index], Depth.Item, options));
+    builder.emit(String(index), compareValues(before[index], after[index], itemOptions));
   }
   return ["patch", builder.finish()!];
 }

@@ -59,15 +59,24 @@ describe("compareRecords", () => {
     const two = ten.map((n) => n === 3 || n === 7 ? -n : n);
     const three = two.map((n, i) => i === 0 ? 99 : n);
 
-    assert.deepEqual(compareValues(ten, [...ten, 10], Depth.Whole, v8), ["append", [10], 10]);
-    assert.deepEqual(compareValues(ten, two, Depth.Whole, v8), [
+    assert.deepEqual(compareValues(ten, [...ten, 10], { ...v8, depth: Depth.Whole }), ["append", [
+      10,
+    ], 10]);
+    assert.deepEqual(compareValues(ten, two, { ...v8, depth: Depth.Whole }), [
       "patch",
       { 3: ["put", -3], 7: ["put", -7] },
     ]);
-    assert.deepEqual(compareValues(ten, three, Depth.Whole, v8), ["put", three]);
-    assert.deepEqual(compareValues(ten, ten.slice(1), Depth.Whole, v8), ["put", ten.slice(1)]);
-    assert.deepEqual(compareValues([1, 2], [9, 2, 3], Depth.Whole, v8), ["put", [9, 2, 3]]);
-    assert.deepEqual(compareValues([{ a: 1 }], [{ a: 2 }], Depth.Whole, v8), [
+    assert.deepEqual(compareValues(ten, three, { ...v8, depth: Depth.Whole }), ["put", three]);
+    assert.deepEqual(compareValues(ten, ten.slice(1), { ...v8, depth: Depth.Whole }), [
+      "put",
+      ten.slice(1),
+    ]);
+    assert.deepEqual(compareValues([1, 2], [9, 2, 3], { ...v8, depth: Depth.Whole }), ["put", [
+      9,
+      2,
+      3,
+    ]]);
+    assert.deepEqual(compareValues([{ a: 1 }], [{ a: 2 }], { ...v8, depth: Depth.Whole }), [
       "patch",
       { 0: ["patch", { a: ["put", 2] }] },
     ]);
@@ -92,17 +101,17 @@ describe("compareRecords", () => {
         }],
       }],
     });
-    assert.deepEqual(compareValues(["ab"], ["abc"], Depth.Whole, v8), ["patch", {
+    assert.deepEqual(compareValues(["ab"], ["abc"], { ...v8, depth: Depth.Whole }), ["patch", {
       0: ["put", "abc"],
     }]);
-    assert.deepEqual(compareValues([[1, 2]], [[1, 2, 3]], Depth.Whole, v8), [
+    assert.deepEqual(compareValues([[1, 2]], [[1, 2, 3]], { ...v8, depth: Depth.Whole }), [
       "patch",
       { 0: ["append", [3], 2] },
     ]);
   });
 
   it("a list item turning from a bag into a list (or back) is put, never patched", () => {
-    assert.deepEqual(compareValues([{ a: 1 }], [[1]], Depth.Whole, v8), [
+    assert.deepEqual(compareValues([{ a: 1 }], [[1]], { ...v8, depth: Depth.Whole }), [
       "patch",
       { 0: ["put", [1]] },
     ]);
