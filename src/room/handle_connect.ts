@@ -7,13 +7,9 @@ import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../diff/record_change.ts";
 import { CloseReason } from "../protocol/close_reason.ts";
 import type { TLConnectRequest } from "../protocol/messages.ts";
-import {
-  MIN_PROTOCOL_VERSION,
-  PROTOCOL_VERSION,
-  STRING_APPEND_PROTOCOL_VERSION,
-} from "../protocol/version.ts";
+import { ProtocolVersions } from "../protocol/version.ts";
 import { changesToNetworkDiff, type DiffTarget } from "../schema/migrate_diff.ts";
-import { checkSchemaCompatibility } from "../schema/schema_compat.ts";
+import { judgeClientSchema } from "../schema/judge_client_schema.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import { type Session, SessionState } from "./session.ts";
 import { rejectSession } from "./session_lifecycle.ts";
@@ -21,16 +17,23 @@ import { rejectSession } from "./session_lifecycle.ts";
 /** Handle a `connect` message. */
 export function handleConnect(core: RoomCore, session: Session, message: TLConnectRequest): void {
   const version = message.protocolVersion;
-  if (typeof version !== "number" || !(version >= MIN_PROTOCOL_VERSION)) {
+  if (typeof version !== "number" || !(version >= ProtocolVersions.oldestAccepted)) {
     return rejectSession(core, session, CloseReason.CLIENT_TOO_OLD);
   }
-  if (version > PROTOCOL_VERSION) return rejectSession(core, session, CloseReason.SERVER_TOO_OLD);
+  if (version > ProtocolVersions.spoken) {
+    return rejectSession(core, session, CloseReason.SERVER_TOO_OLD);
+  }
   session.requiresLegacyRejection = version <= 6;
-  session.supportsStringAppend = version >= STRING_APPEND_PROTOCOL_VERSION;
+  session.supportsStringAppend = version >= ProtocolVersions.textAppendsFrom;
 
-  const compat = checkSchemaCompatibility(core.schema, core.serverSchema, message.schema);
-  if (!compat.ok) return rejectSession(core, session, compat.reason);
-  session.sessionSchema = compat.requiresMigrations ? compat.sessionSchema : undefined;
+  const verdict = judgeClientSchema(core.schema, core.serverSchema, message.schema);
+  if (verdict.kind === "client_too_old") {
+    return rejectSession(core, session, CloseReason.CLIENT_TOO_OLD);
+  }
+  if (verdict.kind === "server_too_old") {
+    return rejectSession(core, session, CloseReason.SERVER_TOO_OLD);
+  }
+  session.sessionSchema = verdict.kind === "migratable" ? verdict.clientSchema : undefined;
   session.diffKey = diffKeyOf(session);
 
   let body: string;
@@ -45,7 +48,7 @@ export function handleConnect(core: RoomCore, session: Session, message: TLConne
   const clock = core.store.documentClock;
   const json = `{"type":"connect",${body},"connectRequestId":${
     JSON.stringify(message.connectRequestId ?? null)
-  },"protocolVersion":${PROTOCOL_VERSION},"schema":${core.serverSchemaJson},"serverClock":${clock},"isReadonly":${session.isReadonly},"objectAccess":"write"}`;
+  },"protocolVersion":${ProtocolVersions.spoken},"schema":${core.serverSchemaJson},"serverClock":${clock},"isReadonly":${session.isReadonly},"objectAccess":"write"}`;
   core.gate.run(clock, () => {
     if (isCurrent(core, session) && session.isConnected) session.outbox.send(json);
   });

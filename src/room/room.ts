@@ -6,9 +6,10 @@
 import { serializedSchemaOf, sharedDefaultSchema } from "../schema/shared_schema.ts";
 import type { RecordType, StoreSchema, UnknownRecord } from "@tldraw/store";
 import { CloseReason } from "../protocol/close_reason.ts";
+import { FrameRefusal } from "../protocol/frame_reassembler.ts";
 import type { TLSocketClientSentEvent } from "../protocol/messages.ts";
 import { SyncError } from "../protocol/sync_error.ts";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import { MemoryRoomStorage } from "../storage/memory_storage.ts";
 import type { RoomSnapshot, RoomStorage } from "../storage/storage.ts";
 import { CommitScheduler } from "./commit_scheduler.ts";
@@ -196,20 +197,20 @@ export class Room {
     const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     let message: unknown;
     try {
-      const result = session.assembler.handleMessage(text);
-      if (result === null) return;
-      if ("error" in result) {
+      const outcome = session.assembler.accept(text);
+      if (outcome.kind === "pending") return;
+      if (outcome.kind === "refused") {
         this.#core.logger.warn("bad_frame", {
           roomId: this.roomId,
           sessionId,
-          error: result.error,
+          error: `${outcome.refusal}: ${outcome.detail}`,
         });
-        if (result.tooLarge) {
+        if (outcome.refusal === FrameRefusal.TooLarge) {
           return rejectSession(this.#core, session, CloseReason.MESSAGE_TOO_LARGE);
         }
         return cancelSession(this.#core, session);
       }
-      message = result.message;
+      message = outcome.message;
       this.#dispatch(session, message);
     } catch (error) {
       this.#handleError(session, error);

@@ -3,7 +3,7 @@
  * @module
  */
 import type { SerializedSchema } from "@tldraw/store";
-import { ChunkAssembler } from "../protocol/chunk_assembler.ts";
+import { FrameReassembler } from "../protocol/frame_reassembler.ts";
 import { Outbox } from "./outbox.ts";
 import type { SocketLike } from "./socket_like.ts";
 import type { TimeSource } from "./time_source.ts";
@@ -53,7 +53,7 @@ export class Session {
   /** The authorized user, when the host gave one. */
   readonly identity: SessionIdentity | undefined;
   /** Reassembles chunked client frames. */
-  readonly assembler: ChunkAssembler;
+  readonly assembler: FrameReassembler;
   /** Batched sending. */
   readonly outbox: Outbox;
   /** Lifecycle state. */
@@ -81,7 +81,7 @@ export class Session {
     this.isReadonly = init.isReadonly;
     this.meta = init.meta;
     this.identity = init.identity;
-    this.assembler = new ChunkAssembler({ maxMessageBytes: init.maxMessageBytes });
+    this.assembler = new FrameReassembler({ maxMessageBytes: init.maxMessageBytes });
     this.startedAt = init.time.now();
     this.lastInteractionTime = this.startedAt;
     this.outbox = new Outbox(init.socket, init.time, init.onDead);
