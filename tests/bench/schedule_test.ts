@@ -1,0 +1,85 @@
+// The bench's open-loop send schedules: staggered phases spread evenly, bursts all at once, and
+// the driver sends every due push in order without waiting for anything but its clock.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type Clock, nthSend, phaseOffsets, runOpenLoop } from "../../bench/load/schedule.ts";
+
+/** A clock that moves only when slept on. */
+function fakeClock(): Clock & { sleeps: number[] } {
+  let now = 1000;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+describe("bench schedule", () => {
+  it("staggers client i of n at i/n of the period", () => {
+    assert.deepEqual(phaseOffsets("staggered", 4, 50), [0, 12.5, 25, 37.5]);
+    const offsets = phaseOffsets("staggered", 100, 50);
+    const gaps = offsets.slice(1).map((o, i) => o - offsets[i]!);
+    assert.ok(gaps.every((g) => Math.abs(g - 0.5) < 1e-9));
+    assert.ok(offsets.at(-1)! < 50);
+  });
+
+  it("sends every burst client at the start of the period", () => {
+    assert.deepEqual(phaseOffsets("burst", 3, 50), [0, 0, 0]);
+    assert.deepEqual([0, 1, 2, 3].map((j) => nthSend("burst", 3, 50, j).atMs), [0, 0, 0, 50]);
+  });
+
+  it("numbers sends client by client, period by period", () => {
+    const sends = [0, 1, 2, 3, 4].map((j) => nthSend("staggered", 2, 100, j));
+    assert.deepEqual(sends, [
+      { client: 0, atMs: 0 },
+      { client: 1, atMs: 50 },
+      { client: 0, atMs: 100 },
+      { client: 1, atMs: 150 },
+      { client: 0, atMs: 200 },
+    ]);
+  });
+
+  it("runs open loop: each client once per period, every send at or after its time", async () => {
+    const clock = fakeClock();
+    const start = clock.now();
+    const log: [number, number][] = [];
+    const sent = await runOpenLoop(
+      "staggered",
+      4,
+      20,
+      100,
+      (c) => log.push([c, clock.now()]),
+      clock,
+    );
+    assert.equal(sent, 20);
+    assert.equal(log.length, 20);
+    assert.ok(clock.now() - start >= 100, "returns at the end of the duration");
+    for (let c = 0; c < 4; c++) assert.equal(log.filter(([k]) => k === c).length, 5);
+    log.forEach(([c, at], j) => {
+      assert.equal(c, j % 4);
+      assert.ok(at - start >= nthSend("staggered", 4, 20, j).atMs);
+    });
+  });
+
+  it("waits out the duration after the last send", async () => {
+    const clock = fakeClock();
+    const start = clock.now();
+    const sent = await runOpenLoop("burst", 5, 500, 300, () => {}, clock);
+    assert.equal(sent, 5);
+    assert.equal(clock.now() - start, 300);
+  });
+
+  it("sends late pushes at once instead of skipping them", async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const slow: Clock = { now: clock.now, sleep: (ms) => clock.sleep(ms + 45) };
+    const sent = await runOpenLoop("burst", 3, 10, 60, () => calls++, slow);
+    assert.equal(sent, 18);
+    assert.equal(calls, 18);
+  });
+});
