@@ -122,6 +122,7 @@ export function axisDivisions(max: number): number {
 
 /** 32000 → "32k", 1994 → "1,994", 31.5 → "31.5". */
 export function formatValue(v: number): string {
+  if (Math.abs(v) < 1) return String(Number(v.toPrecision(2)));
   if (v >= 10_000 && v % 1000 === 0) return `${v / 1000}k`;
   const n = Math.round(v);
   if (n >= 1_000_000) return `${Math.round(n / 100_000) / 10}M`;

@@ -5,6 +5,8 @@
 export interface RateSearchOptions {
   start: number;
   max: number;
+  /** Lowest rate the downward ramp tries (default 1). */
+  min?: number;
   /** Stop bisecting once failing / passing ≤ 1 + tolerance. Default 0.1. */
   tolerance?: number;
   /** Most rates tried, ramp and bisection together. Default 16. */
@@ -31,7 +33,7 @@ export async function searchMaxRate(
   const attempt = async (rate: number) => (tried.push(rate), await passes(rate));
   let lo = 0;
   let hi: number | undefined;
-  // Ramp: up by doubling from a passing start, down by halving from a failing one.
+  // Ramp: up by doubling from a passing start, down by halving from a failing one (to `min`).
   for (let rate = opts.start; tried.length < maxSteps;) {
     if (await attempt(rate)) {
       lo = rate;
@@ -39,8 +41,9 @@ export async function searchMaxRate(
       rate = Math.min(opts.max, rate * 2);
     } else {
       hi = rate;
-      if (lo > 0 || rate <= 1) break;
-      rate = Math.floor(rate / 2);
+      const next = Math.floor(rate / 2);
+      if (lo > 0 || next < (opts.min ?? 1)) break;
+      rate = next;
     }
   }
   while (hi !== undefined && lo > 0 && hi / lo > 1 + tolerance && tried.length < maxSteps) {

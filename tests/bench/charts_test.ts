@@ -34,6 +34,19 @@ describe("bench charts", () => {
     );
   });
 
+  it("draws CPU per push with the saturation reference rate in its labels", () => {
+    const chart = buildCharts({
+      "upstream-durable-deno": {
+        fanout: { cpuMsPerPush: 0.21 },
+        saturation_100x5: { refRate: 8000, cpuMsPerPushAtRef: 0.12 },
+      },
+    }).get("cpu-per-push")!;
+    assert.equal(chart.groups[3], "100 rooms × 5 at 8,000/s");
+    assert.deepEqual(chart.series.map((s) => [s.name, s.values]), [
+      ["upstream · Deno + SQLite file", [0.21, undefined, undefined, 0.12]],
+    ]);
+  });
+
   it("leaves out a chart with no numbers at all", () => {
     const charts = buildCharts(results);
     assert.equal(charts.has("large-room"), false);
@@ -74,5 +87,7 @@ describe("bench charts", () => {
     assert.equal(formatValue(1999.6), "2,000");
     assert.equal(formatValue(25_615), "25,615");
     assert.equal(formatValue(31.5), "31.5");
+    assert.equal(formatValue(0.1849), "0.18");
+    assert.equal(formatValue(0.15000000000000002), "0.15");
   });
 });

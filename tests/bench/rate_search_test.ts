@@ -31,8 +31,9 @@ describe("bench rate search", () => {
   });
 
   it("reports 0 when nothing passes, and never exceeds maxSteps", async () => {
-    const none = await searchMaxRate(upTo(0), { start: 250, max: 1000 });
+    const none = await searchMaxRate(upTo(0), { start: 250, max: 1000, min: 30 });
     assert.equal(none.best, 0);
+    assert.deepEqual(none.tried, [250, 125, 62, 31]);
     const capped = await searchMaxRate(upTo(5000), { start: 250, max: 64_000, maxSteps: 4 });
     assert.deepEqual(capped.tried, [250, 500, 1000, 2000]);
     assert.equal(capped.best, 2000);
