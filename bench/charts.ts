@@ -1,4 +1,5 @@
-// SVG charts from a bench results file: ours next to upstream TLSocketRoom for each runtime.
+// SVG charts from a bench results file: ours next to upstream TLSocketRoom (in memory and
+// durable) for each runtime.
 //
 //   deno run -A bench/charts.ts bench/results/2026-11-28.json
 //
@@ -13,9 +14,9 @@ type Results = Record<string, Record<string, unknown>>;
 const TARGETS: [name: string, label: string, color: string][] = [
   ["ours-deno-kv", "ours · Deno + KV file", "#1d4ed8"],
   ["upstream-deno", "upstream · Deno (memory)", "#ea580c"],
+  ["upstream-durable-deno", "upstream · Deno + SQLite file", "#dc2626"],
   ["ours-bun-kv", "ours · Bun + KV file", "#0e9f6e"],
   ["upstream-bun", "upstream · Bun (memory)", "#a16207"],
-  ["upstream-durable-deno", "upstream · Deno + SQLite file", "#dc2626"],
   ["upstream-durable-bun", "upstream · Bun + SQLite file", "#7c3aed"],
   ["ours-deno-mem", "ours · Deno + KV in memory", "#93c5fd"],
   ["relay-deno", "bare relay · Deno (no sync)", "#9ca3af"],

@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildCharts } from "../../bench/charts.ts";
-import { axisDivisions, formatValue, niceMax, renderBarChart } from "../../bench/svg_bar_chart.ts";
+import {
+  axisDivisions,
+  formatValue,
+  labelFontSize,
+  niceMax,
+  renderBarChart,
+} from "../../bench/svg_bar_chart.ts";
 
 const results = {
   "ours-deno-kv": { fanout: { ackP50: 31.5, fanP99: 70.5 }, memory: { perRoomKiB: 157 } },
@@ -88,6 +94,9 @@ describe("bench charts", () => {
     assert.equal(formatValue(25_615), "25,615");
     assert.equal(formatValue(31.5), "31.5");
     assert.equal(formatValue(0.1849), "0.18");
+    assert.equal(labelFontSize("31.5", 60), 10);
+    assert.ok(labelFontSize("1,000", 24) < 10);
+    assert.equal(labelFontSize("1,000,000", 4), 7);
     assert.equal(formatValue(0.15000000000000002), "0.15");
   });
 });
