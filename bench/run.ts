@@ -21,7 +21,7 @@ const size = quick
 /** Saturation search: doubling from 250/s, then bisection to within 10%; CPU reported at refRate. */
 const search = quick
   ? { drainMs: 250, search: { start: 500, min: 60, max: 1000, maxSteps: 3 }, refRate: 1000 }
-  : { drainMs: 500, search: { start: 250, min: 30, max: 64_000, maxSteps: 14 }, refRate: 8000 };
+  : { drainMs: 500, search: { start: 250, min: 30, max: 64_000, maxSteps: 14 }, refRate: 2000 };
 const sat = (schedule: Schedule): SaturationOptions => ({
   stepSeconds: size.stepSeconds,
   schedule,

@@ -18,13 +18,8 @@ export async function fanout(t: Target, seconds: number, schedule: Schedule, hz 
   const before = procStats(t.pid);
   const start = performance.now();
   let x = 1;
-  const sent = await runOpenLoop(
-    schedule,
-    clients.length,
-    1000 / hz,
-    seconds * 1000,
-    (i) => clients[i]!.drag(x++, true),
-  );
+  const plan = { schedule, clients: clients.length, periodMs: 1000 / hz };
+  const sent = await runOpenLoop(plan, seconds * 1000, (i) => clients[i]!.drag(x++, true));
   await sleep(300);
   const after = procStats(t.pid);
   const elapsed = (performance.now() - start) / 1000;

@@ -30,11 +30,13 @@ describe("bench schedule", () => {
 
   it("sends every burst client at the start of the period", () => {
     assert.deepEqual(phaseOffsets("burst", 3, 50), [0, 0, 0]);
-    assert.deepEqual([0, 1, 2, 3].map((j) => nthSend("burst", 3, 50, j).atMs), [0, 0, 0, 50]);
+    const plan = { schedule: "burst", clients: 3, periodMs: 50 } as const;
+    assert.deepEqual([0, 1, 2, 3].map((j) => nthSend(plan, j).atMs), [0, 0, 0, 50]);
   });
 
   it("numbers sends client by client, period by period", () => {
-    const sends = [0, 1, 2, 3, 4].map((j) => nthSend("staggered", 2, 100, j));
+    const plan = { schedule: "staggered", clients: 2, periodMs: 100 } as const;
+    const sends = [0, 1, 2, 3, 4].map((j) => nthSend(plan, j));
     assert.deepEqual(sends, [
       { client: 0, atMs: 0 },
       { client: 1, atMs: 50 },
@@ -48,28 +50,40 @@ describe("bench schedule", () => {
     const clock = fakeClock();
     const start = clock.now();
     const log: [number, number][] = [];
-    const sent = await runOpenLoop(
-      "staggered",
-      4,
-      20,
-      100,
-      (c) => log.push([c, clock.now()]),
-      clock,
-    );
+    const plan = { schedule: "staggered", clients: 4, periodMs: 20 } as const;
+    const sent = await runOpenLoop(plan, 100, (c) => log.push([c, clock.now()]), clock);
     assert.equal(sent, 20);
     assert.equal(log.length, 20);
     assert.ok(clock.now() - start >= 100, "returns at the end of the duration");
     for (let c = 0; c < 4; c++) assert.equal(log.filter(([k]) => k === c).length, 5);
     log.forEach(([c, at], j) => {
       assert.equal(c, j % 4);
-      assert.ok(at - start >= nthSend("staggered", 4, 20, j).atMs);
+      assert.ok(at - start >= nthSend(plan, j).atMs);
     });
+  });
+
+  it("sends a rate as ticks of rate × tick sends: even when staggered, at once in bursts", () => {
+    // 1,000/s in 50 ms ticks over 500 clients: 50 sends a tick, clients in turn.
+    const tick = { clients: 500, periodMs: 50, perPeriod: 50 };
+    const staggered = [0, 1, 49, 50].map((j) => nthSend({ ...tick, schedule: "staggered" }, j));
+    assert.deepEqual(staggered.map((s) => s.atMs), [0, 1, 49, 50]);
+    const burst = [0, 1, 49, 50, 99, 100].map((j) => nthSend({ ...tick, schedule: "burst" }, j));
+    assert.deepEqual(burst.map((s) => s.atMs), [0, 0, 0, 50, 50, 100]);
+    assert.deepEqual(burst.map((s) => s.client), [0, 1, 49, 50, 99, 100]);
+    assert.equal(nthSend({ ...tick, schedule: "burst" }, 500).client, 0);
+    // A fractional count per tick (250/s: 12.5): bursts of 13 and 12 alternate.
+    const frac = { schedule: "burst", clients: 500, periodMs: 50, perPeriod: 12.5 } as const;
+    const perTick = [0, 50, 100].map((t) =>
+      Array.from({ length: 60 }, (_, j) => nthSend(frac, j).atMs).filter((a) => a === t).length
+    );
+    assert.deepEqual(perTick, [13, 12, 13]);
   });
 
   it("waits out the duration after the last send", async () => {
     const clock = fakeClock();
     const start = clock.now();
-    const sent = await runOpenLoop("burst", 5, 500, 300, () => {}, clock);
+    const plan = { schedule: "burst", clients: 5, periodMs: 500 } as const;
+    const sent = await runOpenLoop(plan, 300, () => {}, clock);
     assert.equal(sent, 5);
     assert.equal(clock.now() - start, 300);
   });
@@ -78,7 +92,9 @@ describe("bench schedule", () => {
     const clock = fakeClock();
     let calls = 0;
     const slow: Clock = { now: clock.now, sleep: (ms) => clock.sleep(ms + 45) };
-    const sent = await runOpenLoop("burst", 3, 10, 60, () => calls++, slow);
+    const sent = await runOpenLoop({ schedule: "burst", clients: 3, periodMs: 10 }, 60, () => {
+      calls++;
+    }, slow);
     assert.equal(sent, 18);
     assert.equal(calls, 18);
   });
