@@ -1,7 +1,8 @@
 /**
  * tldraw multiplayer sync for the edge: a tldraw sync server for Deno and Bun.
  *
- * Run it: `deno serve --allow-all mod.ts` or `bun run mod.ts`. Importing this module has no side
+ * Run it: `deno serve --allow-all mod.ts` or `bun run mod.ts`; on every core:
+ * `deno serve --parallel --allow-all mod.ts` or `bun run src/runtime/bun/bun_cluster.ts`. Importing this module has no side
  * effects; the default export creates its server on the first request.
  *
  * @example Embed in a Deno app
@@ -23,7 +24,7 @@
  */
 // First: lets `deno serve mod.ts` start without --allow-env (see the module).
 import "./src/runtime/env_guard.ts";
-import { createDefaultServer } from "./src/runtime/default_server.ts";
+import { createDefaultServer, reusePortFromEnv } from "./src/runtime/default_server.ts";
 import type { SyncHandler } from "./src/runtime/create_sync_handler.ts";
 import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun/bun_types.ts";
 
@@ -153,10 +154,13 @@ if (import.meta.main) defaultServer();
 /** The default export serves under `deno serve mod.ts` and `bun run mod.ts`. */
 const serve: {
   hostname: string;
+  reusePort: boolean;
   fetch(req: Request, bunServer?: unknown): Promise<Response | undefined>;
   websocket: BunWebSocketHandlers;
 } = {
   hostname: "127.0.0.1",
+  // Bun only (`bun run src/runtime/bun/bun_cluster.ts`); Deno's `--parallel` shares the port itself.
+  reusePort: reusePortFromEnv(),
   fetch: (req: Request, bunServer?: unknown): Promise<Response | undefined> =>
     defaultServer().fetch(req, bunServer),
   websocket: {

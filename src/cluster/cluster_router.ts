@@ -3,7 +3,10 @@
  * server → this process follows (a {@linkcode RemoteRoom}); otherwise it loads the real `Room`
  * through the registry, taking the lease (if another server wins that race, it follows). One
  * poll loop per process feeds every local room from its followers (a {@linkcode WriterInbox})
- * and delivers every followed room's frames to its clients.
+ * and delivers every followed room's frames to its clients. The loop runs only while there is
+ * bus traffic to move: this process follows a room, or one of its rooms has a live follower
+ * channel, or frames moved within the last second. Otherwise a process holding rooms reads one
+ * wake key every `wakeCheckMs` (followers ring it), and a process holding none reads nothing.
  * @module
  */
 import type { Room } from "../room/room.ts";
@@ -11,9 +14,10 @@ import type { RoomEndpoint, RoomRouter } from "../server/room_router.ts";
 import type { RoomRegistry } from "../server/room_registry.ts";
 import { RoomKeys } from "../storage/kv/kv_keys.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
-import { BusKeys } from "./bus_keys.ts";
+import { BusKeys, wakeKey } from "./bus_keys.ts";
 import { heldByOther, readLease } from "./lease_probe.ts";
 import { RemoteRoom, ROOM_MOVED_CODE } from "./remote_room.ts";
+import { WakeWatcher } from "./wake_signal.ts";
 import { type BusTiming, WriterInbox } from "./writer_inbox.ts";
 
 /** How long after the last bus activity the loop keeps polling at `hotPollMs`. */
@@ -31,6 +35,8 @@ export interface ClusterRouterOptions {
   pollMs: number;
   /** Poll interval while the bus is busy (frames moved in the last second). */
   hotPollMs: number;
+  /** How often an idle writer reads its wake key. */
+  wakeCheckMs: number;
   /** How long a followed room with no client stays open for a reconnect. */
   followerGraceMs: number;
   /** Bus timing and logs. */
@@ -49,6 +55,7 @@ export class ClusterRouter implements RoomRouter {
   #timing: BusTiming;
   #lastActivity = 0;
   #retired = new Set<Promise<void>>();
+  #wake: WakeWatcher;
 
   /** A router over `registry`'s local rooms. */
   constructor(registry: RoomRegistry, options: ClusterRouterOptions) {
@@ -60,16 +67,41 @@ export class ClusterRouter implements RoomRouter {
         this.#lastActivity = options.timing.now();
       },
     };
+    this.#wake = new WakeWatcher({
+      kv: options.kv,
+      key: wakeKey(options.prefix, options.ownerId),
+      intervalMs: options.wakeCheckMs,
+      wanted: () => !this.#stopped && !this.#loop && registry.rooms().length > 0,
+      onWake: () => this.#start(),
+      onError: (error) =>
+        options.timing.logger.warn("cluster_wake_failed", { error: String(error) }),
+    });
+  }
+
+  /** Wake-key reads so far (an idle process's whole KV cost). */
+  get wakeReads(): number {
+    return this.#wake.reads;
+  }
+
+  /** True while the bus poll loop runs. */
+  get polling(): boolean {
+    return this.#loop !== null;
   }
 
   /** The local room, or a proxy of the room served elsewhere. */
   async acquire(roomId: string): Promise<RoomEndpoint> {
     if (this.#stopped) throw new Error("Server shutting down");
-    this.#loop ??= this.#run();
     const remote = this.#remotes.get(roomId);
     if (remote && !remote.closed) return remote;
     const local = this.#registry.rooms().find((r) => r.roomId === roomId);
     if (local) return local;
+    const endpoint = await this.#acquireFresh(roomId);
+    if (endpoint instanceof RemoteRoom) this.#start();
+    else this.#wake.arm();
+    return endpoint;
+  }
+
+  async #acquireFresh(roomId: string): Promise<RoomEndpoint> {
     const key = new RoomKeys(this.#o.prefix, roomId).lease();
     const lease = await readLease(this.#o.kv, key);
     if (heldByOther(lease, this.#o.ownerId, this.#o.timing.now())) {
@@ -95,6 +127,7 @@ export class ClusterRouter implements RoomRouter {
   /** Stop: followed rooms' clients get 1001; everything queued for the bus is committed. */
   async close(): Promise<void> {
     this.#stopped = true;
+    this.#wake.disarm();
     await this.#loop;
     for (const remote of this.#remotes.values()) remote.close(1001, "Server shutting down");
     await Promise.allSettled([
@@ -126,15 +159,34 @@ export class ClusterRouter implements RoomRouter {
     return remote;
   }
 
+  /** Start the poll loop (hot: a wake usually means frames are waiting). */
+  #start(): void {
+    if (this.#loop || this.#stopped) return;
+    this.#wake.disarm();
+    this.#lastActivity = this.#o.timing.now();
+    this.#loop = this.#run().finally(() => {
+      this.#loop = null;
+      this.#wake.arm();
+    });
+  }
+
   async #run(): Promise<void> {
     while (!this.#stopped) {
       const started = this.#o.timing.now();
       await this.#tick();
       const hot = started - this.#lastActivity < HOT_WINDOW_MS;
+      if (!hot && !this.#hasTraffic()) return;
       const interval = hot ? this.#o.hotPollMs : this.#o.pollMs;
       const wait = Math.max(1, interval - (this.#o.timing.now() - started));
       await new Promise((r) => setTimeout(r, wait));
     }
+  }
+
+  /** A followed room or a live follower channel: frames may arrive any time. */
+  #hasTraffic(): boolean {
+    if (this.#remotes.size > 0) return true;
+    for (const inbox of this.#inboxes.values()) if (inbox.hasLiveChannels()) return true;
+    return false;
   }
 
   async #tick(): Promise<void> {

@@ -17,6 +17,7 @@ import { BusWriter } from "./bus_writer.ts";
 import { collectFrames } from "./collect_frames.ts";
 import { readLease } from "./lease_probe.ts";
 import type { BusTiming } from "./writer_inbox.ts";
+import { ringWake } from "./wake_signal.ts";
 
 /** Close code sent to clients when their room moved to another writer. */
 export const ROOM_MOVED_CODE = 1012;
@@ -104,6 +105,7 @@ export class RemoteRoom implements RoomEndpoint {
       ...(options.meta !== undefined ? { m: portable(options.meta) } : {}),
       ...(options.identity ? { id: options.identity } : {}),
     });
+    this.#ring();
   }
 
   /** A client frame. */
@@ -137,6 +139,7 @@ export class RemoteRoom implements RoomEndpoint {
     if (got.broken) this.close(ROOM_MOVED_CODE, "Room moved", "outbox entries expired");
     if (!this.#closed && this.#timing.now() - this.#lastSent > this.#timing.channelTimeoutMs / 4) {
       this.#send({ k: "beat" });
+      this.#ring();
     }
     this.#trimmer.trim(got.consumed.map((tail) => [...prefix, ...tail]));
     await this.#checkLease();
@@ -202,6 +205,14 @@ export class RemoteRoom implements RoomEndpoint {
       case "reset":
         return this.close(ROOM_MOVED_CODE, "Room moved", `writer reset: ${frame.r}`);
     }
+  }
+
+  /** Wake the writer's bus loop once what was sent so far is in its inbox. */
+  #ring(): void {
+    this.#in.flush().then(
+      () => ringWake(this.#kv, this.#keys.wake(), this.#timing.expireInMs),
+      () => {},
+    );
   }
 
   #send(frame: BusFrame): void {

@@ -96,6 +96,12 @@ export class WriterInbox {
     await Promise.all([...this.#channels.values()].map((c) => c.out.flush()));
   }
 
+  /** True while some follower channel is alive (the bus loop must keep running). */
+  hasLiveChannels(): boolean {
+    for (const c of this.#channels.values()) if (!c.dead) return true;
+    return false;
+  }
+
   /** Number of follower channels with sockets in the room. */
   channelCount(): number {
     return [...this.#channels.values()].filter((c) => !c.dead && c.sockets.size > 0).length;
