@@ -13,6 +13,7 @@ import { changesToNetworkDiff } from "../schema/migrate_diff.ts";
 import { migrateDown } from "../schema/migrate_record.ts";
 import { applyRecordOp } from "./apply_ops.ts";
 import { applyPresence } from "./apply_presence.ts";
+import { logEnabled } from "./logger.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import type { Session } from "./session.ts";
 import {
@@ -28,7 +29,7 @@ import { StoreTransaction } from "./store_transaction.ts";
 /** Handle a `push` message from `session`. */
 export function handlePush(core: RoomCore, session: Session, message: TLPushRequest): void {
   if (!session.isConnected) return; // pushes before the handshake get no reply
-  session.lastInteractionTime = core.time.now();
+  const started = (session.lastInteractionTime = core.time.now());
   assertPushShape(message);
   let staged: StagedPush;
   try {
@@ -58,8 +59,22 @@ export function handlePush(core: RoomCore, session: Session, message: TLPushRequ
     if (isCurrent(core, session) && session.isConnected) session.outbox.sendData(result);
   });
 
+  const changed = docChanges.size;
   if (presence) docChanges.set(session.presenceId!, presence);
   broadcastAndReject(core, docChanges, clock, session);
+  if (logEnabled(core.logger, "debug")) {
+    core.logger.debug("push", {
+      roomId: core.roomId,
+      sessionId: session.sessionId,
+      clientClock: message.clientClock,
+      clock,
+      ops: message.diff ? Object.keys(message.diff).length : 0,
+      changed,
+      presence: !!presence,
+      action: typeof action === "string" ? action : "rebase",
+      ms: core.time.now() - started,
+    });
+  }
 }
 
 interface StagedPush {

@@ -7,6 +7,8 @@ import type { AnyStoreSchema } from "../schema/schema_compat.ts";
 import type { CommitScheduler } from "./commit_scheduler.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
+import type { EventChannel } from "./event_channel.ts";
+import type { RoomEventMap } from "./room_events.ts";
 import type { Logger } from "./logger.ts";
 import type { ResolvedRoomLimits } from "./room_limits.ts";
 import type { RoomSize } from "./room_size.ts";
@@ -30,6 +32,8 @@ export interface RoomCore {
   readonly sessions: Map<string, Session>;
   readonly time: TimeSource;
   readonly logger: Logger;
+  /** The room's events (`Room.events`), forwarded to the host's sink. */
+  readonly events: EventChannel<RoomEventMap>;
   readonly gate: DurabilityGate;
   readonly commits: CommitScheduler;
   readonly clientTimeout: number;
