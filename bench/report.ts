@@ -25,6 +25,12 @@ const ROWS: [string, string, string, "higher" | "lower"][] = [
   ["saturation_1x10", "cpuPctAt8000", "server CPU at 8,000 pushes/s, 1 room × 10 (%)", "lower"],
   ["saturation_100x5", "maxPushesPerSec", "max pushes/s, p99<100 ms, 100 rooms × 5", "higher"],
   ["saturation_100x5", "cpuPctAt8000", "server CPU at 8,000 pushes/s, 100 rooms × 5 (%)", "lower"],
+  [
+    "saturation_100x5",
+    "cpuUsPerPush",
+    "server CPU per push at max rate, 100 rooms × 5 (µs)",
+    "lower",
+  ],
   ["large_room", "oneMs", "large room: 1 fresh client full load (ms)", "lower"],
   ["large_room", "twentyMs", "large room: 20 concurrent fresh clients (ms)", "lower"],
   ["large_room", "twentyCpuMs", "large room: server CPU for those 20 loads (ms)", "lower"],

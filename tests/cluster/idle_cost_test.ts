@@ -10,6 +10,8 @@ import type { SocketLike } from "../../src/room/socket_like.ts";
 import { systemTime } from "../../src/room/time_source.ts";
 import { openKv } from "../../src/runtime/open_kv.ts";
 import { RoomRegistry } from "../../src/server/room_registry.ts";
+import type { ServerEventMap } from "../../src/server/server_events.ts";
+import { loggedChannel } from "../../src/room/event_channel.ts";
 import type { KvLike } from "../../src/storage/kv/kv_like.ts";
 import { serverSchema } from "../helpers/records.ts";
 import { sleep } from "./_cluster_client.ts";
@@ -36,6 +38,7 @@ function server(kv: KvLike, ownerId: string): { router: ClusterRouter; registry:
     time: systemTime,
     logger: silentLogger,
     graceMs: 60_000,
+    events: loggedChannel<ServerEventMap>(silentLogger, {}).emitter,
   });
   return { router: cluster.roomRouter(registry) as ClusterRouter, registry };
 }
