@@ -17,6 +17,8 @@ export interface BusWriterOptions {
   onBroken(reason: string): void;
   /** Called on every push (the cluster polls faster while the bus is busy). */
   onPush?(): void;
+  /** Rewritten in every append's atomic: the reader's ring key (see `bus_keys.ts`). */
+  ring?: KvKey;
 }
 
 interface Part {
@@ -24,7 +26,10 @@ interface Part {
   value: Uint8Array;
 }
 
-// Per atomic: under KV's 1000 mutations and 819,200 bytes.
+/** The ring key's value (only its versionstamp matters). */
+const RING = new Uint8Array([1]);
+
+// Per atomic (plus the ring key): under KV's 1000 mutations and 819,200 bytes.
 const MAX_PARTS_PER_COMMIT = 500;
 const MAX_BYTES_PER_COMMIT = 600_000;
 
@@ -81,6 +86,9 @@ export class BusWriter {
         const op = this.#kv.atomic();
         for (const part of batch) {
           op.set(part.key, part.value, { expireIn: this.#options.expireInMs });
+        }
+        if (this.#options.ring) {
+          op.set(this.#options.ring, RING, { expireIn: this.#options.expireInMs });
         }
         const result = await op.commit();
         if (!result.ok) throw new Error("append refused");

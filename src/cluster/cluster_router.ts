@@ -5,8 +5,9 @@
  * poll loop per process feeds every local room from its followers (a {@linkcode WriterInbox})
  * and delivers every followed room's frames to its clients. The loop runs only while there is
  * bus traffic to move: this process follows a room, or one of its rooms has a live follower
- * channel, or frames moved within the last second. Otherwise a process holding rooms reads one
- * wake key every `wakeCheckMs` (followers ring it), and a process holding none reads nothing.
+ * channel, or frames moved within the last second; each tick reads only the streams whose ring
+ * key moved ({@linkcode RingTracker}). Otherwise a process holding rooms lists its ring keys
+ * every `wakeCheckMs`, and a process holding none reads nothing.
  * @module
  */
 import type { Room } from "../room/room.ts";
@@ -14,7 +15,8 @@ import type { RoomEndpoint, RoomRouter } from "../server/room_router.ts";
 import type { RoomRegistry } from "../server/room_registry.ts";
 import { RoomKeys } from "../storage/kv/kv_keys.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
-import { BusKeys, wakeKey } from "./bus_keys.ts";
+import { BusKeys, ringsOf } from "./bus_keys.ts";
+import { RingTracker } from "./ring_tracker.ts";
 import { heldByOther, readLease } from "./lease_probe.ts";
 import { RemoteRoom, ROOM_MOVED_CODE } from "./remote_room.ts";
 import { WakeWatcher } from "./wake_signal.ts";
@@ -22,6 +24,8 @@ import { type BusTiming, WriterInbox } from "./writer_inbox.ts";
 
 /** How long after the last bus activity the loop keeps polling at `hotPollMs`. */
 const HOT_WINDOW_MS = 1000;
+/** Every stream is read at least this often, ring or not. */
+const FULL_READ_MS = 1000;
 
 /** Options of {@linkcode ClusterRouter}. */
 export interface ClusterRouterOptions {
@@ -35,7 +39,7 @@ export interface ClusterRouterOptions {
   pollMs: number;
   /** Poll interval while the bus is busy (frames moved in the last second). */
   hotPollMs: number;
-  /** How often an idle writer reads its wake key. */
+  /** How often an idle process lists its ring keys. */
   wakeCheckMs: number;
   /** How long a followed room with no client stays open for a reconnect. */
   followerGraceMs: number;
@@ -56,6 +60,7 @@ export class ClusterRouter implements RoomRouter {
   #lastActivity = 0;
   #retired = new Set<Promise<void>>();
   #wake: WakeWatcher;
+  #rings: RingTracker;
 
   /** A router over `registry`'s local rooms. */
   constructor(registry: RoomRegistry, options: ClusterRouterOptions) {
@@ -67,9 +72,10 @@ export class ClusterRouter implements RoomRouter {
         this.#lastActivity = options.timing.now();
       },
     };
+    const rings = ringsOf(options.prefix, options.ownerId);
+    this.#rings = new RingTracker(options.kv, rings, FULL_READ_MS, options.timing.now);
     this.#wake = new WakeWatcher({
-      kv: options.kv,
-      key: wakeKey(options.prefix, options.ownerId),
+      probe: () => this.#rings.moved(),
       intervalMs: options.wakeCheckMs,
       wanted: () => !this.#stopped && !this.#loop && registry.rooms().length > 0,
       onWake: () => this.#start(),
@@ -78,7 +84,7 @@ export class ClusterRouter implements RoomRouter {
     });
   }
 
-  /** Wake-key reads so far (an idle process's whole KV cost). */
+  /** Ring-key probes so far while idle (an idle process's whole KV cost). */
   get wakeReads(): number {
     return this.#wake.reads;
   }
@@ -190,17 +196,19 @@ export class ClusterRouter implements RoomRouter {
   }
 
   async #tick(): Promise<void> {
+    const due = await this.#rings.due();
     const polls: Promise<void>[] = [];
     const live = new Set<Room>();
     for (const room of this.#registry.rooms()) {
       if (room.isClosed()) continue;
       live.add(room);
       let inbox = this.#inboxes.get(room.roomId);
-      if (!inbox || inbox.room !== room) {
+      const fresh = !inbox || inbox.room !== room;
+      if (fresh) {
         inbox = new WriterInbox(room, this.#o.kv, this.#busKeys(room.roomId), this.#timing);
         this.#inboxes.set(room.roomId, inbox);
       }
-      polls.push(inbox.poll());
+      polls.push(inbox!.poll(fresh || due(room.roomId)));
     }
     for (const [id, inbox] of this.#inboxes) {
       if (live.has(inbox.room)) continue;
@@ -213,7 +221,7 @@ export class ClusterRouter implements RoomRouter {
         remote.close(ROOM_MOVED_CODE, "Room moved", "no clients left");
       }
       if (!remote.closed) {
-        polls.push(remote.poll());
+        polls.push(remote.poll(due(id)));
         continue;
       }
       this.#remotes.delete(id);

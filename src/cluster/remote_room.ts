@@ -17,7 +17,6 @@ import { BusWriter } from "./bus_writer.ts";
 import { collectFrames } from "./collect_frames.ts";
 import { readLease } from "./lease_probe.ts";
 import type { BusTiming } from "./writer_inbox.ts";
-import { ringWake } from "./wake_signal.ts";
 
 /** Close code sent to clients when their room moved to another writer. */
 export const ROOM_MOVED_CODE = 1012;
@@ -73,6 +72,7 @@ export class RemoteRoom implements RoomEndpoint {
       maxQueuedBytes: timing.maxQueuedBytes,
       onBroken: (reason) => this.close(ROOM_MOVED_CODE, "Room moved", `inbox: ${reason}`),
       onPush: timing.touch,
+      ring: keys.ringOf(writerId),
     });
   }
 
@@ -105,7 +105,6 @@ export class RemoteRoom implements RoomEndpoint {
       ...(options.meta !== undefined ? { m: portable(options.meta) } : {}),
       ...(options.identity ? { id: options.identity } : {}),
     });
-    this.#ring();
   }
 
   /** A client frame. */
@@ -128,21 +127,24 @@ export class RemoteRoom implements RoomEndpoint {
     if (!this.#closed) this.#send({ k: "close", sid });
   }
 
-  /** Deliver the writer's frames; heartbeat when idle. */
-  async poll(): Promise<void> {
+  /** Deliver the writer's frames (when `read`: its ring moved); heartbeat when idle. */
+  async poll(read = true): Promise<void> {
     if (this.#closed) return;
+    if (read) await this.#read();
+    if (!this.#closed && this.#timing.now() - this.#lastSent > this.#timing.channelTimeoutMs / 4) {
+      this.#send({ k: "beat" });
+    }
+    await this.#checkLease();
+  }
+
+  async #read(): Promise<void> {
     const prefix = this.#keys.outboxOf(this.#channelId);
     const got = collectFrames(await readEntries(this.#kv, prefix), this.#nextSeq);
     this.#nextSeq = got.nextSeq;
     if (got.frames.length) this.#timing.touch();
     for (const frame of got.frames) this.#deliver(frame);
     if (got.broken) this.close(ROOM_MOVED_CODE, "Room moved", "outbox entries expired");
-    if (!this.#closed && this.#timing.now() - this.#lastSent > this.#timing.channelTimeoutMs / 4) {
-      this.#send({ k: "beat" });
-      this.#ring();
-    }
     this.#trimmer.trim(got.consumed.map((tail) => [...prefix, ...tail]));
-    await this.#checkLease();
   }
 
   /** Close every client socket (they reconnect) and stop. */
@@ -205,14 +207,6 @@ export class RemoteRoom implements RoomEndpoint {
       case "reset":
         return this.close(ROOM_MOVED_CODE, "Room moved", `writer reset: ${frame.r}`);
     }
-  }
-
-  /** Wake the writer's bus loop once what was sent so far is in its inbox. */
-  #ring(): void {
-    this.#in.flush().then(
-      () => ringWake(this.#kv, this.#keys.wake(), this.#timing.expireInMs),
-      () => {},
-    );
   }
 
   #send(frame: BusFrame): void {

@@ -1,40 +1,30 @@
 /**
- * How an idle writer learns that a follower appeared, without polling its bus: the follower
- * rings the writer's wake key (one write), the writer reads that single key every
- * `wakeCheckMs` while it holds rooms and its bus loop is stopped. `kv.watch` would be free, but
- * Deno's SQLite KV does not report other processes' writes to watchers (measured with Deno
- * 2.9.6), so a point read it is.
+ * How an idle process learns that a follower appeared, without polling its bus: every append to
+ * a stream rewrites the reader's ring key in the same atomic (`bus_keys.ts`), and a process whose
+ * bus loop is stopped lists its ring keys (one small read) every `intervalMs` while it holds
+ * rooms. `kv.watch` would be free, but Deno's SQLite KV does not report other processes' writes
+ * to watchers (checked with Deno 2.9.6), so a timed read it is.
  * @module
  */
-import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
-import { retryLocked } from "./lock_retry_kv.ts";
-
-/** Ring `key` (any new versionstamp wakes the writer); failures are ignored (heartbeats retry). */
-export function ringWake(kv: KvLike, key: KvKey, expireInMs: number): void {
-  kv.atomic().set(key, new Uint8Array([1]), { expireIn: expireInMs }).commit().catch(() => {});
-}
 
 /** Options of a {@linkcode WakeWatcher}. */
 export interface WakeWatcherOptions {
-  /** The KV. */
-  kv: KvLike;
-  /** This writer's wake key. */
-  key: KvKey;
   /** Read interval in ms. */
   intervalMs: number;
   /** True while the watcher should keep reading (the process holds rooms, the loop is off). */
   wanted(): boolean;
-  /** The key changed since the last read. */
+  /** One read: true when something moved since the loop last looked. */
+  probe(): Promise<boolean>;
+  /** Something moved. */
   onWake(): void;
   /** A read failed. */
   onError(error: unknown): void;
 }
 
-/** Reads the wake key on a timer while {@linkcode WakeWatcherOptions.wanted}. */
+/** Probes on a timer while {@linkcode WakeWatcherOptions.wanted}. */
 export class WakeWatcher {
   #o: WakeWatcherOptions;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #stamp: string | null | undefined = undefined;
   #reads = 0;
 
   /** A watcher; call {@linkcode arm} to start reading. */
@@ -42,18 +32,18 @@ export class WakeWatcher {
     this.#o = options;
   }
 
-  /** Reads made so far (for tests and measurements). */
+  /** Probes made so far (for tests and measurements). */
   get reads(): number {
     return this.#reads;
   }
 
-  /** Schedule the next read unless one is scheduled or it is not wanted. */
+  /** Schedule the next probe unless one is scheduled or it is not wanted. */
   arm(): void {
     if (this.#timer !== undefined || !this.#o.wanted()) return;
     this.#timer = setTimeout(() => void this.#check(), this.#o.intervalMs);
   }
 
-  /** Cancel the scheduled read. */
+  /** Cancel the scheduled probe. */
   disarm(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -64,12 +54,7 @@ export class WakeWatcher {
     if (!this.#o.wanted()) return;
     this.#reads++;
     try {
-      const entry = await retryLocked(() => this.#o.kv.get(this.#o.key));
-      const first = this.#stamp === undefined;
-      const changed = entry.versionstamp !== this.#stamp;
-      this.#stamp = entry.versionstamp;
-      // The first read wakes too when a ring is stored: it may predate this watcher.
-      if (changed && (!first || entry.versionstamp !== null)) return this.#o.onWake();
+      if (await this.#o.probe()) return this.#o.onWake();
     } catch (error) {
       this.#o.onError(error);
     }
