@@ -3,11 +3,12 @@
 // per second of the cluster router alone (a counting KV wrapper).
 //   deno run -A bench/micro/cluster_idle.ts proc <source root> <deno|bun> [ENV=value ...]
 //   deno run -A bench/micro/cluster_idle.ts kv <source root>
-//   deno run -A bench/micro/cluster_idle.ts hop <source root>   (two `deno serve` processes, one
+//   deno run -A bench/micro/cluster_idle.ts hop <source root> deno [K=V ...]   (two `deno serve` processes, one
 //   KV: push→patch latency between clients on the writer vs across the KV bus)
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { BUN, DENO } from "../targets.ts";
+import { geoShape, serverSchema as schema } from "../../tests/helpers/records.ts";
 
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 30);
 const [mode, root, runtime, ...envPairs] = Deno.args;
@@ -21,7 +22,6 @@ function procTicks(pid: number): number {
 async function openClient(port: number, session = "idle"): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/connect/idle?sessionId=${session}`);
   await new Promise((r, j) => (ws.onopen = r, ws.onerror = j));
-  const { serverSchema: schema } = await import(`${root}/tests/helpers/records.ts`);
   ws.send(JSON.stringify({
     type: "connect",
     connectRequestId: "c",
@@ -104,7 +104,6 @@ async function kv(): Promise<void> {
 
 /** p50/p90 of push→patch latency from `from` to `to` over `n` pushes. */
 async function latency(from: WebSocket, to: WebSocket, n: number, tag: string): Promise<string> {
-  const { geoShape } = await import(`${root}/tests/helpers/records.ts`);
   const sentAt = new Map<string, number>();
   const got: number[] = [];
   to.onmessage = (e) => {
@@ -134,7 +133,8 @@ async function hop(): Promise<void> {
     21000 + Math.floor(Math.random() * 9000),
     31000 + Math.floor(Math.random() * 9000),
   ];
-  const children = ports.map((p) => startServer(p, dir, {}));
+  const env = Object.fromEntries(envPairs.map((p) => p.split("=", 2) as [string, string]));
+  const children = ports.map((p) => startServer(p, dir, env));
   try {
     for (const p of ports) await healthy(p);
     const w1 = await openClient(ports[0]!, "w1"); // first: its process becomes the writer
