@@ -74,7 +74,7 @@ const specs: TargetSpec[] = [
     cpus: "0,1",
     optIn: true,
   })),
-].filter((s) => only ? only.includes(s.name) : !s.optIn);
+].filter((s: TargetSpec) => only ? only.includes(s.name) : !s.optIn);
 
 if (hasTaskset) {
   await new Deno.Command("taskset", { args: ["-cp", "1", String(Deno.pid)], stdout: "null" })
