@@ -77,11 +77,13 @@ export class ClusterRouter implements RoomRouter {
     this.#wake = new WakeWatcher({
       probe: () => this.#rings.moved(),
       intervalMs: options.wakeCheckMs,
-      wanted: () => !this.#stopped && !this.#loop && registry.rooms().length > 0,
+      active: () => !this.#stopped && !this.#loop,
+      wanted: () => registry.rooms().length > 0,
       onWake: () => this.#start(),
       onError: (error) =>
         options.timing.logger.warn("cluster_wake_failed", { error: String(error) }),
     });
+    this.#wake.arm();
   }
 
   /** Ring-key probes so far while idle (an idle process's whole KV cost). */
@@ -103,7 +105,6 @@ export class ClusterRouter implements RoomRouter {
     if (local) return local;
     const endpoint = await this.#acquireFresh(roomId);
     if (endpoint instanceof RemoteRoom) this.#start();
-    else this.#wake.arm();
     return endpoint;
   }
 

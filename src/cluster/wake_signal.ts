@@ -2,7 +2,7 @@
  * How an idle process learns that a follower appeared, without polling its bus: every append to
  * a stream rewrites the reader's ring key in the same atomic (`bus_keys.ts`), and a process whose
  * bus loop is stopped lists its ring keys (one small read) every `intervalMs` while it holds
- * rooms. `kv.watch` would be free, but Deno's SQLite KV does not report other processes' writes
+ * rooms (however they were loaded: a connect, the admin API). `kv.watch` would be free, but Deno's SQLite KV does not report other processes' writes
  * to watchers (checked with Deno 2.9.6), so a timed read it is.
  * @module
  */
@@ -11,7 +11,9 @@
 export interface WakeWatcherOptions {
   /** Read interval in ms. */
   intervalMs: number;
-  /** True while the watcher should keep reading (the process holds rooms, the loop is off). */
+  /** True while the timer should run (the bus loop is off and the router open). */
+  active(): boolean;
+  /** True when a tick should read (the process holds rooms: someone may follow them). */
   wanted(): boolean;
   /** One read: true when something moved since the loop last looked. */
   probe(): Promise<boolean>;
@@ -21,7 +23,10 @@ export interface WakeWatcherOptions {
   onError(error: unknown): void;
 }
 
-/** Probes on a timer while {@linkcode WakeWatcherOptions.wanted}. */
+/**
+ * A timer running while {@linkcode WakeWatcherOptions.active}; each tick probes only if
+ * {@linkcode WakeWatcherOptions.wanted} (a tick without rooms reads nothing).
+ */
 export class WakeWatcher {
   #o: WakeWatcherOptions;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,9 +42,9 @@ export class WakeWatcher {
     return this.#reads;
   }
 
-  /** Schedule the next probe unless one is scheduled or it is not wanted. */
+  /** Schedule the next tick unless one is scheduled or the watcher is not active. */
   arm(): void {
-    if (this.#timer !== undefined || !this.#o.wanted()) return;
+    if (this.#timer !== undefined || !this.#o.active()) return;
     this.#timer = setTimeout(() => void this.#check(), this.#o.intervalMs);
   }
 
@@ -51,12 +56,14 @@ export class WakeWatcher {
 
   async #check(): Promise<void> {
     this.#timer = undefined;
-    if (!this.#o.wanted()) return;
-    this.#reads++;
-    try {
-      if (await this.#o.probe()) return this.#o.onWake();
-    } catch (error) {
-      this.#o.onError(error);
+    if (!this.#o.active()) return;
+    if (this.#o.wanted()) {
+      this.#reads++;
+      try {
+        if (await this.#o.probe()) return this.#o.onWake();
+      } catch (error) {
+        this.#o.onError(error);
+      }
     }
     this.arm();
   }
