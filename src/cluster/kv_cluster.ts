@@ -24,7 +24,7 @@ export interface KvClusterOptions {
    */
   pollMs?: number;
   /**
-   * How often a writer whose bus loop is idle reads its wake key, in ms (default 250). This is
+   * How often a writer whose bus loop is idle lists its ring keys, in ms (default 250). This is
    * the whole KV cost of a process that serves rooms nobody follows; a follower's first
    * frames wait at most this long for an idle writer to notice them.
    */

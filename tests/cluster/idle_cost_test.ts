@@ -1,5 +1,5 @@
 // Cluster routing is on by default, so it must cost nothing while one process is alone: a
-// writer whose rooms nobody follows never lists its bus (it reads one wake key), and its bus
+// writer whose rooms nobody follows never lists its bus streams (it lists its ring keys), and its bus
 // loop starts when a follower rings and stops once the follower is gone.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -53,7 +53,7 @@ async function until(cond: () => boolean, what: string, ms = 20_000): Promise<vo
 }
 
 describe("cluster routing while alone", () => {
-  it("a lone writer reads only its wake key; a follower wakes its bus loop, which stops after", {
+  it("a lone writer reads only its ring keys; a follower wakes its bus loop, which stops after", {
     timeout: 60_000,
   }, async () => {
     const base = await openKv(":memory:");
@@ -63,7 +63,7 @@ describe("cluster routing while alone", () => {
     try {
       // Loaded past the router (as the admin API does): A still notices a follower.
       await a.registry.acquire("r");
-      await until(() => a.router.wakeReads >= 5, "five wake-key reads");
+      await until(() => a.router.wakeReads >= 5, "five ring probes");
       assert.equal(counted.busLists(), 0, "a lone writer listed its bus");
       assert.equal(a.router.polling, false);
 
@@ -92,7 +92,7 @@ describe("cluster routing while alone", () => {
       await until(() => !a.router.polling && !b.router.polling, "both loops stopped");
       const lists = counted.busLists();
       const reads = a.router.wakeReads;
-      await until(() => a.router.wakeReads >= reads + 5, "five more wake-key reads");
+      await until(() => a.router.wakeReads >= reads + 5, "five more ring probes");
       assert.equal(counted.busLists(), lists, "an idle writer listed its bus again");
     } finally {
       await b.registry.closeAll();
