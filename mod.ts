@@ -2,7 +2,8 @@
  * tldraw multiplayer sync for the edge: a tldraw sync server for Deno and Bun.
  *
  * Run it: `deno task start` or `deno serve -P --host 127.0.0.1 mod.ts` (permission set in deno.json),
- * or `bun run mod.ts` (`HOST`/`PORT`, default 127.0.0.1:8787). Importing this module has no side
+ * or `bun run mod.ts` (`HOST`/`PORT`, default 127.0.0.1:8787). On every core: add `--parallel`
+ * to `deno serve`, or `bun run src/runtime/bun/bun_cluster.ts`. Importing this module has no side
  * effects; the default export creates its server on the first request.
  *
  * @example Embed in a Deno app
@@ -34,7 +35,7 @@
 // First: lets `deno serve mod.ts` start without --allow-env (see the module).
 import "./src/runtime/env_guard.ts";
 import "./src/runtime/deno/permission_hint.ts";
-import { createDefaultServer } from "./src/runtime/default_server.ts";
+import { createDefaultServer, reusePortFromEnv } from "./src/runtime/default_server.ts";
 import type { SyncHandler } from "./src/runtime/create_sync_handler.ts";
 import { listenAddress } from "./src/runtime/listen_address.ts";
 import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun/bun_types.ts";
@@ -187,6 +188,7 @@ if (import.meta.main) defaultServer();
 const serve: {
   readonly hostname: string;
   readonly port: number;
+  readonly reusePort: boolean;
   fetch(req: Request, bunServer?: unknown): Promise<Response | undefined>;
   websocket: BunWebSocketHandlers;
 } = {
@@ -196,6 +198,10 @@ const serve: {
   },
   get port(): number {
     return listenAddress().port;
+  },
+  // Bun only (`bun run src/runtime/bun/bun_cluster.ts`); Deno's `--parallel` shares the port itself.
+  get reusePort(): boolean {
+    return reusePortFromEnv();
   },
   fetch: (req: Request, bunServer?: unknown): Promise<Response | undefined> =>
     defaultServer().fetch(req, bunServer),

@@ -91,7 +91,28 @@ const specs: TargetSpec[] = [
     name: "relay-deno",
     cmd: (p: number) => [...DENO, "run", "-A", "bench/servers/relay_server.ts", String(p)],
   },
-].filter((s) => !only || only.includes(s.name));
+  // Every core (opt-in): `deno serve --parallel`, 1 vs 2 workers, both on cores 0 and 1 (the load
+  // generator shares core 1: compare server CPU per push too).
+  ...[1, 2].map((workers) => ({
+    name: `ours-deno-kv-${workers}w`,
+    cmd: (
+      p: number,
+    ) => [
+      ...DENO,
+      "serve",
+      "--parallel",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(p),
+      "--allow-all",
+      "mod.ts",
+    ],
+    env: { ...ours, TLSYNC_DATA: `${dataDir}/deno-${workers}w.kv`, DENO_JOBS: String(workers) },
+    cpus: "0,1",
+    optIn: true,
+  })),
+].filter((s: TargetSpec) => only ? only.includes(s.name) : !s.optIn);
 
 if (hasTaskset) {
   await new Deno.Command("taskset", { args: ["-cp", "1", String(Deno.pid)], stdout: "null" })

@@ -17,6 +17,10 @@ export interface TargetSpec {
   name: string;
   cmd: (port: number) => string[];
   env?: Record<string, string>;
+  /** Cores the server may use (taskset list; default "0"). */
+  cpus?: string;
+  /** Run only when named in BENCH_ONLY. */
+  optIn?: boolean;
 }
 
 const root = new URL("../", import.meta.url).pathname;
@@ -84,7 +88,7 @@ async function freePort(): Promise<number> {
 
 export async function startTarget(spec: TargetSpec): Promise<Target> {
   const port = await freePort();
-  const argv = [...(hasTaskset ? ["taskset", "-c", "0"] : []), ...spec.cmd(port)];
+  const argv = [...(hasTaskset ? ["taskset", "-c", spec.cpus ?? "0"] : []), ...spec.cmd(port)];
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: root,
     detached: true, // its own process group

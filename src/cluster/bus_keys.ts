@@ -3,6 +3,7 @@
  * `[...prefix, "bus", roomId, writerId, "in", channelId, seq, part, parts]` (followers → writer)
  * and `[...prefix, "bus", roomId, writerId, "out", channelId, seq, part, parts]` (writer → one
  * follower channel). A channel is one follower's proxy of the room; `seq` counts its frames.
+ * Ring keys (`[...prefix, "bus_ring", readerId, roomId]`) tell a reader which streams moved.
  * @module
  */
 import type { KvKey } from "../storage/kv/kv_like.ts";
@@ -11,10 +12,19 @@ import type { KvKey } from "../storage/kv/kv_like.ts";
 export class BusKeys {
   /** `[...prefix, "bus", roomId, writerId]`. */
   readonly root: KvKey;
+  #prefix: KvKey;
+  #roomId: string;
 
   /** Keys of `roomId` while `writerId` holds its lease. */
   constructor(prefix: KvKey, roomId: string, writerId: string) {
     this.root = [...prefix, "bus", roomId, writerId];
+    this.#prefix = prefix;
+    this.#roomId = roomId;
+  }
+
+  /** The ring key telling process `ownerId` that this room has frames for it. */
+  ringOf(ownerId: string): KvKey {
+    return [...ringsOf(this.#prefix, ownerId), this.#roomId];
   }
 
   /** Every follower's frames for the writer. */
@@ -31,4 +41,20 @@ export class BusKeys {
   outboxOf(channelId: string): KvKey {
     return [...this.root, "out", channelId];
   }
+}
+
+/**
+ * `[...prefix, "bus_ring", ownerId]`: one key per room under it, rewritten in the same atomic as
+ * every append to a stream process `ownerId` reads. One list of this prefix tells the process
+ * which rooms' streams changed (their versionstamps moved), so it lists only those streams, and
+ * an idle process reads nothing else.
+ */
+export function ringsOf(prefix: KvKey, ownerId: string): KvKey {
+  return [...prefix, "bus_ring", ownerId];
+}
+
+/** The lease owner id of the process behind follower channel `channelId` (`<owner>.<n>`). */
+export function ownerOfChannel(channelId: string): string {
+  const dot = channelId.lastIndexOf(".");
+  return dot < 0 ? channelId : channelId.slice(0, dot);
 }

@@ -18,12 +18,17 @@ export interface BusWriterOptions {
   onBroken(reason: string): void;
   /** Called on every push (the cluster polls faster while the bus is busy). */
   onPush?(): void;
+  /** Rewritten in every append's atomic: the reader's ring key (see `bus_keys.ts`). */
+  ring?: KvKey;
 }
 
 interface Part {
   key: KvKey;
   value: Uint8Array;
 }
+
+/** The ring key's value (only its versionstamp matters). */
+const RING = new Uint8Array([1]);
 
 /** Appends frames to one stream, in order. */
 export class BusWriter {
@@ -79,6 +84,9 @@ export class BusWriter {
         for (const part of batch) {
           op.set(part.key, part.value, { expireIn: this.#options.expireInMs });
         }
+        if (this.#options.ring) {
+          op.set(this.#options.ring, RING, { expireIn: this.#options.expireInMs });
+        }
         const result = await op.commit();
         if (!result.ok) throw new Error("append refused");
       }
@@ -91,6 +99,8 @@ export class BusWriter {
 
   #take(): Part[] {
     const packer = new AtomicPacker();
+    const ring = this.#options.ring;
+    if (ring) packer.add(costOf([{ key: ring, value: RING }])); // rewritten in every atomic
     let n = 0;
     for (; n < this.#queue.length; n++) {
       const cost = costOf([this.#queue[n]!]);

@@ -3,7 +3,11 @@
  * server → this process follows (a {@linkcode RemoteRoom}); otherwise it loads the real `Room`
  * through the registry, taking the lease (if another server wins that race, it follows). One
  * poll loop per process feeds every local room from its followers (a {@linkcode WriterInbox})
- * and delivers every followed room's frames to its clients.
+ * and delivers every followed room's frames to its clients. The loop runs only while there is
+ * bus traffic to move: this process follows a room, or one of its rooms has a live follower
+ * channel, or frames moved within the last second; each tick reads only the streams whose ring
+ * key moved ({@linkcode RingTracker}). Otherwise a process holding rooms lists its ring keys
+ * every `wakeCheckMs`, and a process holding none reads nothing.
  * @module
  */
 import { CloseCode, CloseText } from "../protocol/close_reason.ts";
@@ -12,13 +16,17 @@ import type { RoomEndpoint, RoomRouter } from "../server/room_router.ts";
 import type { RoomRegistry } from "../server/room_registry.ts";
 import { RoomKeys } from "../storage/kv/kv_keys.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
-import { BusKeys } from "./bus_keys.ts";
+import { BusKeys, ringsOf } from "./bus_keys.ts";
+import { RingTracker } from "./ring_tracker.ts";
 import { heldByOther, readLease } from "./lease_probe.ts";
 import { RemoteRoom } from "./remote_room.ts";
+import { WakeWatcher } from "./wake_signal.ts";
 import { type BusTiming, WriterInbox } from "./writer_inbox.ts";
 
 /** How long after the last bus activity the loop keeps polling at `hotPollMs`. */
 const HOT_WINDOW_MS = 1000;
+/** Every stream is read at least this often, ring or not. */
+const FULL_READ_MS = 1000;
 
 /** Options of {@linkcode ClusterRouter}. */
 export interface ClusterRouterOptions {
@@ -32,6 +40,8 @@ export interface ClusterRouterOptions {
   pollMs: number;
   /** Poll interval while the bus is busy (frames moved in the last second). */
   hotPollMs: number;
+  /** How often an idle process lists its ring keys. */
+  wakeCheckMs: number;
   /** How long a followed room with no client stays open for a reconnect. */
   followerGraceMs: number;
   /** Bus timing and logs. */
@@ -50,6 +60,8 @@ export class ClusterRouter implements RoomRouter {
   #timing: BusTiming;
   #lastActivity = 0;
   #retired = new Set<Promise<void>>();
+  #wake: WakeWatcher;
+  #rings: RingTracker;
 
   /** A router over `registry`'s local rooms. */
   constructor(registry: RoomRegistry, options: ClusterRouterOptions) {
@@ -61,16 +73,43 @@ export class ClusterRouter implements RoomRouter {
         this.#lastActivity = options.timing.now();
       },
     };
+    const rings = ringsOf(options.prefix, options.ownerId);
+    this.#rings = new RingTracker(options.kv, rings, FULL_READ_MS, options.timing.now);
+    this.#wake = new WakeWatcher({
+      probe: () => this.#rings.moved(),
+      intervalMs: options.wakeCheckMs,
+      active: () => !this.#stopped && !this.#loop,
+      wanted: () => registry.rooms().length > 0,
+      onWake: () => this.#start(),
+      onError: (error) =>
+        options.timing.logger.warn("cluster_wake_failed", { error: String(error) }),
+    });
+    this.#wake.arm();
+  }
+
+  /** Ring-key probes so far while idle (an idle process's whole KV cost). */
+  get wakeReads(): number {
+    return this.#wake.reads;
+  }
+
+  /** True while the bus poll loop runs. */
+  get polling(): boolean {
+    return this.#loop !== null;
   }
 
   /** The local room, or a proxy of the room served elsewhere. */
   async acquire(roomId: string): Promise<RoomEndpoint> {
     if (this.#stopped) throw new Error("Server shutting down");
-    this.#loop ??= this.#run();
     const remote = this.#remotes.get(roomId);
     if (remote && !remote.closed) return remote;
     const local = this.#registry.rooms().find((r) => r.roomId === roomId);
     if (local) return local;
+    const endpoint = await this.#acquireFresh(roomId);
+    if (endpoint instanceof RemoteRoom) this.#start();
+    return endpoint;
+  }
+
+  async #acquireFresh(roomId: string): Promise<RoomEndpoint> {
     const key = new RoomKeys(this.#o.prefix, roomId).lease();
     const lease = await readLease(this.#o.kv, key);
     if (heldByOther(lease, this.#o.ownerId, this.#o.timing.now())) {
@@ -96,6 +135,7 @@ export class ClusterRouter implements RoomRouter {
   /** Stop: followed rooms' clients get 1001; everything queued for the bus is committed. */
   async close(): Promise<void> {
     this.#stopped = true;
+    this.#wake.disarm();
     await this.#loop;
     for (const remote of this.#remotes.values()) {
       remote.close(CloseCode.GOING_AWAY, CloseText.SERVER_SHUTTING_DOWN);
@@ -129,29 +169,50 @@ export class ClusterRouter implements RoomRouter {
     return remote;
   }
 
+  /** Start the poll loop (hot: a wake usually means frames are waiting). */
+  #start(): void {
+    if (this.#loop || this.#stopped) return;
+    this.#wake.disarm();
+    this.#lastActivity = this.#o.timing.now();
+    this.#loop = this.#run().finally(() => {
+      this.#loop = null;
+      this.#wake.arm();
+    });
+  }
+
   async #run(): Promise<void> {
     while (!this.#stopped) {
       const started = this.#o.timing.now();
       await this.#tick();
       const hot = started - this.#lastActivity < HOT_WINDOW_MS;
+      if (!hot && !this.#hasTraffic()) return;
       const interval = hot ? this.#o.hotPollMs : this.#o.pollMs;
       const wait = Math.max(1, interval - (this.#o.timing.now() - started));
       await new Promise((r) => setTimeout(r, wait));
     }
   }
 
+  /** A followed room or a live follower channel: frames may arrive any time. */
+  #hasTraffic(): boolean {
+    if (this.#remotes.size > 0) return true;
+    for (const inbox of this.#inboxes.values()) if (inbox.hasLiveChannels()) return true;
+    return false;
+  }
+
   async #tick(): Promise<void> {
+    const due = await this.#rings.due();
     const polls: Promise<void>[] = [];
     const live = new Set<Room>();
     for (const room of this.#registry.rooms()) {
       if (room.isClosed()) continue;
       live.add(room);
       let inbox = this.#inboxes.get(room.roomId);
-      if (!inbox || inbox.room !== room) {
+      const fresh = !inbox || inbox.room !== room;
+      if (fresh) {
         inbox = new WriterInbox(room, this.#o.kv, this.#busKeys(room.roomId), this.#timing);
         this.#inboxes.set(room.roomId, inbox);
       }
-      polls.push(inbox.poll());
+      polls.push(inbox!.poll(fresh || due(room.roomId)));
     }
     for (const [id, inbox] of this.#inboxes) {
       if (live.has(inbox.room)) continue;
@@ -164,7 +225,7 @@ export class ClusterRouter implements RoomRouter {
         remote.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, "no clients left");
       }
       if (!remote.closed) {
-        polls.push(remote.poll());
+        polls.push(remote.poll(due(id)));
         continue;
       }
       this.#remotes.delete(id);

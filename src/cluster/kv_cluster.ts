@@ -23,12 +23,20 @@ export interface KvClusterOptions {
    * second) the loop polls every `pollMs / 5` ms (at least 2), so a hop waits ~2.5 ms on average.
    */
   pollMs?: number;
+  /**
+   * How often a writer whose bus loop is idle lists its ring keys, in ms (default 250). This is
+   * the whole KV cost of a process that serves rooms nobody follows; a follower's first
+   * frames wait at most this long for an idle writer to notice them.
+   */
+  wakeCheckMs?: number;
   /** A follower silent this long loses its sessions on the writer (default 15000). */
   channelTimeoutMs?: number;
   /** Identifies this server in leases (default a random id). */
   ownerId?: string;
   /** Checks per atomic (Deno: 100, `@deno/kv`: 10; default 10). */
   maxChecksPerAtomic?: number;
+  /** Atomics in flight at once, for different rooms (native Deno KV: 4; default 1). */
+  maxCommitsInFlight?: number;
   /** Structured logs. */
   logger?: Logger;
   /** Wall time (default `Date.now`). */
@@ -73,6 +81,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
     leaseWaitMs: 0,
     now,
     ...(options.maxChecksPerAtomic ? { maxChecksPerAtomic: options.maxChecksPerAtomic } : {}),
+    ...(options.maxCommitsInFlight ? { maxCommitsInFlight: options.maxCommitsInFlight } : {}),
     ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
   });
   const timing = {
@@ -91,6 +100,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
       ownerId,
       pollMs,
       hotPollMs: Math.max(2, Math.round(pollMs / 5)),
+      wakeCheckMs: options.wakeCheckMs ?? 250,
       followerGraceMs: 2_000,
       timing,
     });

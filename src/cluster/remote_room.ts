@@ -71,6 +71,7 @@ export class RemoteRoom implements RoomEndpoint {
       onBroken: (reason) =>
         this.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, `inbox: ${reason}`),
       onPush: timing.touch,
+      ring: keys.ringOf(writerId),
     });
   }
 
@@ -125,9 +126,17 @@ export class RemoteRoom implements RoomEndpoint {
     if (!this.#closed) this.#send({ k: "close", sid });
   }
 
-  /** Deliver the writer's frames; heartbeat when idle. */
-  async poll(): Promise<void> {
+  /** Deliver the writer's frames (when `read`: its ring moved); heartbeat when idle. */
+  async poll(read = true): Promise<void> {
     if (this.#closed) return;
+    if (read) await this.#read();
+    if (!this.#closed && this.#timing.now() - this.#lastSent > this.#timing.channelTimeoutMs / 4) {
+      this.#send({ k: "beat" });
+    }
+    await this.#checkLease();
+  }
+
+  async #read(): Promise<void> {
     const prefix = this.#keys.outboxOf(this.#channelId);
     const got = collectFrames(await readEntries(this.#kv, prefix), this.#nextSeq);
     this.#nextSeq = got.nextSeq;
@@ -136,11 +145,7 @@ export class RemoteRoom implements RoomEndpoint {
     if (got.broken) {
       this.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, "outbox entries expired");
     }
-    if (!this.#closed && this.#timing.now() - this.#lastSent > this.#timing.channelTimeoutMs / 4) {
-      this.#send({ k: "beat" });
-    }
     this.#trimmer.trim(got.consumed.map((tail) => [...prefix, ...tail]));
-    await this.#checkLease();
   }
 
   /** Close every client socket (they reconnect) and stop. */

@@ -10,7 +10,7 @@ import type { Room } from "../room/room.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import type { BusFrame } from "./bus_frame.ts";
 import { readEntries, Trimmer } from "./bus_io.ts";
-import type { BusKeys } from "./bus_keys.ts";
+import { type BusKeys, ownerOfChannel } from "./bus_keys.ts";
 import { BusWriter } from "./bus_writer.ts";
 import { collectFrames, type StreamEntry } from "./collect_frames.ts";
 import { RemoteSocket } from "./remote_socket.ts";
@@ -61,8 +61,13 @@ export class WriterInbox {
     this.#trimmer = new Trimmer(kv);
   }
 
-  /** Consume what followers appended since the last poll. */
-  async poll(): Promise<void> {
+  /** Consume what followers appended (when `read`: the ring moved); drop silent channels. */
+  async poll(read = true): Promise<void> {
+    if (read) await this.#read();
+    this.#expire();
+  }
+
+  async #read(): Promise<void> {
     const prefix = this.#keys.inbox();
     const byChannel = new Map<string, StreamEntry[]>();
     for (const e of await readEntries(this.#kv, prefix)) {
@@ -88,13 +93,18 @@ export class WriterInbox {
       consumed.push(...got.consumed.map((tail) => [...prefix, id, ...tail]));
       if (got.broken) this.#drop(channel, "inbox entries expired");
     }
-    this.#expire();
     this.#trimmer.trim(consumed);
   }
 
   /** Wait until every frame for followers is committed. */
   async flush(): Promise<void> {
     await Promise.all([...this.#channels.values()].map((c) => c.out.flush()));
+  }
+
+  /** True while some follower channel is alive (the bus loop must keep running). */
+  hasLiveChannels(): boolean {
+    for (const c of this.#channels.values()) if (!c.dead) return true;
+    return false;
   }
 
   /** Number of follower channels with sockets in the room. */
@@ -110,6 +120,7 @@ export class WriterInbox {
       maxQueuedBytes: this.#timing.maxQueuedBytes,
       onBroken: (reason) => this.#drop(channel!, `outbox: ${reason}`),
       onPush: this.#timing.touch,
+      ring: this.#keys.ringOf(ownerOfChannel(id)),
     });
     channel = {
       id,

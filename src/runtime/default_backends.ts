@@ -97,7 +97,9 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
       logger: o.logger,
+      // The same packing as a lone process (default_storage.ts): following costs nothing then.
       maxChecksPerAtomic: native ? 100 : 10,
+      maxCommitsInFlight: native ? 4 : 1,
       ...lease,
       ...onSkipped,
     });

@@ -6,7 +6,8 @@
  * lease lifetime (TLSYNC_LEASE_MS, default 6000), limits (TLSYNC_MAX_SESSIONS per room,
  * TLSYNC_MAX_MPS messages per second per session, and the others read by `env_limits.ts`),
  * Origin allow-list (TLSYNC_ALLOWED_ORIGINS), TLSYNC_TRUST_PROXY, multi-instance serving of one
- * KV file (TLSYNC_CLUSTER=1), graceful shutdown. Storage fails closed (`default_store.ts`): a KV
+ * KV (on unless TLSYNC_CLUSTER=0 or TLSYNC_DATA=:memory:; `deno serve --parallel` workers and
+ * several Bun processes follow each room's lease holder), graceful shutdown. Storage fails closed (`default_store.ts`): a KV
  * that cannot be opened is never replaced by memory. On Deno Deploy (DENO_DEPLOYMENT_ID) without
  * TLSYNC_DATA, rooms go to the managed KV. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
  * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
@@ -43,9 +44,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   const logger = jsonLogger((readEnv("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
   const managed = !readEnv("TLSYNC_DATA") && !!readEnv("DENO_DEPLOYMENT_ID");
   const path = managed ? undefined : readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
-  // Deploy may run several isolates at once: follow a room's lease holder there unless told not to.
-  const cluster = readEnv("TLSYNC_CLUSTER") === "1" ||
-    (managed && readEnv("TLSYNC_CLUSTER") !== "0");
+  const cluster = clusterDefault(path, readEnv("TLSYNC_CLUSTER"));
   const store = openDefaultStore({
     path,
     cluster,
@@ -80,6 +79,30 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   });
   return handler;
 }
+
+/**
+ * Whether rooms are served by one lease-holding process among all those sharing the KV, the
+ * others following it: on for every store other processes can open (a file, a KV Connect URL,
+ * Deploy's managed KV), so `deno serve --parallel` workers and several processes just work; it
+ * costs nothing while alone (see `cluster_router.ts`). `TLSYNC_CLUSTER=0` turns it off; an
+ * in-memory KV is private to its isolate, so never.
+ */
+export function clusterDefault(path: string | undefined, env: string | undefined): boolean {
+  if (path === ":memory:") return false;
+  return !OFF.has((env ?? "").trim().toLowerCase());
+}
+
+/**
+ * Bun's `reusePort` for the default export (TLSYNC_REUSE_PORT=1, set by `bun_cluster.ts`):
+ * several `bun run mod.ts` processes then listen on one port and the kernel spreads connections.
+ * Off by default, so a second server started by mistake still fails with EADDRINUSE.
+ */
+export function reusePortFromEnv(): boolean {
+  return readEnv("TLSYNC_REUSE_PORT") === "1";
+}
+
+/** TLSYNC_CLUSTER values that turn cluster mode off (anything else leaves it on). */
+const OFF = new Set(["0", "false", "off", "no"]);
 
 /** Largest TLSYNC_LEASE_MS accepted (1 hour). */
 const ENV_CEILINGS: Record<string, number> = { TLSYNC_LEASE_MS: 3_600_000 };

@@ -2,10 +2,22 @@
 // every edit it acknowledged must still be there.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { connectRaw } from "../helpers/raw_client.ts";
+import { connectRaw, type RawClient } from "../helpers/raw_client.ts";
 import { geoShape } from "../helpers/records.ts";
 import { startServerProcess } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
+
+async function connectRetrying(url: string): Promise<RawClient> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await connectRaw(url);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 
 describe("kill -9 durability", () => {
   it("every acknowledged edit survives SIGKILL and restart", { timeout: 90_000 }, async () => {
@@ -42,7 +54,11 @@ describe("kill -9 durability", () => {
 
     const second = await startServerProcess(env);
     try {
-      const reader = await connectRaw(`ws://127.0.0.1:${second.port}/connect/durable?sessionId=r`);
+      // The dead process's lease binds until it expires: meanwhile the new process follows it
+      // and closes its clients with 1012 once the lease lapses; they reconnect, as clients do.
+      const reader = await connectRetrying(
+        `ws://127.0.0.1:${second.port}/connect/durable?sessionId=r`,
+      );
       const connect = reader.messages.find((m) => m["type"] === "connect")!;
       const stored = new Set(Object.keys(connect["diff"] as object));
       const missing = acked.filter((id) => !stored.has(id));

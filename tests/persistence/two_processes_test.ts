@@ -1,6 +1,7 @@
-// Single writer per room across processes: two real servers on one Deno KV file. The one that
-// holds the room's lease serves it; the other refuses (1011, the client retries) until the
-// lease is released, then serves every edit the first one acknowledged.
+// Single writer per room across processes, cluster routing turned off (TLSYNC_CLUSTER=0): two
+// real servers on one Deno KV file. The one that holds the room's lease serves it; the other
+// refuses (1011, the client retries) until the lease is released, then serves every edit the
+// first one acknowledged. (By default the other follows instead: tests/cluster/.)
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { openRaw } from "../helpers/raw_client.ts";
@@ -21,7 +22,11 @@ describe("two server processes on one room", () => {
     timeout: 90_000,
   }, async () => {
     const dir = tempDir();
-    const env = { TLSYNC_DATA: dir.file("kv.sqlite3"), TLSYNC_LEASE_MS: "1500" };
+    const env = {
+      TLSYNC_DATA: dir.file("kv.sqlite3"),
+      TLSYNC_LEASE_MS: "1500",
+      TLSYNC_CLUSTER: "0",
+    };
     const a = await startServerProcess(env);
     const b = await startServerProcess(env);
     try {

@@ -74,7 +74,14 @@ describe("stored state that cannot be replayed", () => {
       const dir = tempDir();
       const path = dir.file("kv.sqlite3");
       await seed(path);
-      const env = { TLSYNC_DATA: path, TLSYNC_ADMIN_TOKEN: TOKEN, TLSYNC_LEASE_MS: "1000" };
+      // One process restarted in place: it waits out its predecessor's lease instead of
+      // following it (kill9_test.ts covers the default, cluster-routed restart).
+      const env = {
+        TLSYNC_DATA: path,
+        TLSYNC_ADMIN_TOKEN: TOKEN,
+        TLSYNC_LEASE_MS: "1000",
+        TLSYNC_CLUSTER: "0",
+      };
       let server = await startServerProcess(env);
       const clients: RawClient[] = [];
       try {
