@@ -16,6 +16,7 @@ const BUN = { pkg: "bun@1.4.5", probe: ["-e", "console.log(process.execPath)"] }
 const RUNTIMES = {
   deno: { ...DENO, args: ["run", "-P", "src/runtime/deno/serve_main.ts"] },
   bun: { ...BUN, args: ["run", "mod.ts"] },
+  "bun-cluster": { ...BUN, args: ["run", "src/runtime/bun/bun_cluster.ts"] },
   example: {
     ...DENO,
     args: ["run", "--allow-all", "--config", "deno.json", "examples/tldraw-app/serve.ts"],
