@@ -21,12 +21,16 @@ import type { RoomCore } from "./room_core.ts";
 import { type RoomEvents, RoomLifecycle } from "./room_lifecycle.ts";
 import { resolveRoomLimits, type RoomLimits } from "./room_limits.ts";
 import { RoomSize } from "./room_size.ts";
-import type { Session, SessionIdentity } from "./session.ts";
-import { cancelSession, rejectSession } from "./session_lifecycle.ts";
+import { type Session, SessionPhase } from "./session.ts";
+import { expireSession, parkSession, refuseSession } from "./session_exits.ts";
 import type { SocketLike } from "./socket_like.ts";
 import { systemTime, type TimeSource } from "./time_source.ts";
 import { replaceDocuments, type StoreUpdater, updateDocuments } from "./update_store.ts";
-import { SESSION_IDLE_TIMEOUT } from "../protocol/version.ts";
+import { admitSocket, type SocketConnectOptions } from "./admit_socket.ts";
+import { livenessPolicy } from "./liveness_policy.ts";
+import { LivenessScheduler } from "./liveness_scheduler.ts";
+
+export type { SocketConnectOptions };
 
 /** Options for {@linkcode Room.load}. */
 export interface RoomOptions extends RoomEvents {
@@ -40,27 +44,10 @@ export interface RoomOptions extends RoomEvents {
   time?: TimeSource;
   /** Structured logs. Default: silent. */
   logger?: Logger;
-  /** Idle ms before a silent session is cancelled; 0 or Infinity disables. Default 20000. */
+  /** Idle ms before a silent session is parked; 0 or Infinity disables. Default 20000. */
   clientTimeout?: number;
   /** Record, room and message caps (see {@linkcode RoomLimits} for the defaults). */
   limits?: RoomLimits;
-}
-
-/** Options for {@linkcode Room.handleSocketConnect}. */
-export interface SocketConnectOptions {
-  /** The client's session id (`sessionId` query parameter). */
-  sessionId: string;
-  /** The open socket. */
-  socket: SocketLike;
-  /** Skip this session's document writes. */
-  isReadonly?: boolean;
-  /** Host data kept with the session. */
-  meta?: unknown;
-  /**
-   * The authorized user: written into the session's presence (`userId`, `userName`), and only
-   * the same user may take the session id over. Without it, any socket may.
-   */
-  identity?: SessionIdentity;
 }
 
 /** Public information about a session. */
@@ -101,6 +88,13 @@ export class Room {
     let life!: RoomLifecycle;
     const commits = new CommitScheduler(storage, store, gate, (error) => life.fail(error));
     const presenceType = Object.values(schema.types).find((t) => t.scope === "presence") ?? null;
+    const sessions = new Map<string, Session>();
+    const liveness = new LivenessScheduler(
+      time,
+      livenessPolicy(options.clientTimeout),
+      sessions,
+      (session) => expireSession(core, session),
+    );
     const core: RoomCore = {
       roomId: options.roomId,
       schema,
@@ -109,18 +103,17 @@ export class Room {
       store,
       presence: new Map(),
       presenceType: presenceType as RecordType<UnknownRecord, never> | null,
-      sessions: new Map(),
+      sessions,
       time,
       logger,
       gate,
       commits,
-      clientTimeout: options.clientTimeout ?? SESSION_IDLE_TIMEOUT,
+      liveness,
       limits: resolveRoomLimits(options.limits),
       size: RoomSize.of(store),
       hydrationCache: { clock: -1, bodies: new Map() },
       onSessionRemoved: (info) => life.sessionRemoved(info),
       onPushRejected: (sessionId, reason) => life.pushRejected(sessionId, reason),
-      scheduleFollowUpPrune: () => life.scheduleFollowUpPrune(),
     };
     life = new RoomLifecycle(core, storage, options);
     const room = new Room(core, life);
@@ -132,7 +125,8 @@ export class Room {
 
   /** Attach a newly opened socket. A live session under the same id is superseded. */
   handleSocketConnect(options: SocketConnectOptions): void {
-    this.#life.attach(options);
+    this.#life.assertOpen();
+    admitSocket(this.#core, options);
   }
 
   /** Feed one frame received on a session's socket. */
@@ -143,7 +137,7 @@ export class Room {
   ): void {
     const session = this.#core.sessions.get(sessionId);
     if (!session || (socket && session.socket !== socket) || this.#life.closed) return;
-    if (session.state === "awaiting_removal") return; // its socket was closed by us
+    if (session.phase === SessionPhase.Parked) return; // its socket was closed by us
     const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     let message: unknown;
     try {
@@ -156,23 +150,22 @@ export class Room {
           error: result.error,
         });
         if (result.tooLarge) {
-          return rejectSession(this.#core, session, CloseReason.MESSAGE_TOO_LARGE);
+          return refuseSession(this.#core, session, CloseReason.MESSAGE_TOO_LARGE);
         }
-        return cancelSession(this.#core, session);
+        return parkSession(this.#core, session);
       }
       message = result.message;
       this.#dispatch(session, message);
     } catch (error) {
       this.#handleError(session, error);
     }
-    this.#life.pruneSoon();
   }
 
   /** The session's socket closed (or errored). Ignored for a superseded socket. */
   handleSocketClose(sessionId: string, socket?: SocketLike): void {
     const session = this.#core.sessions.get(sessionId);
     if (!session || (socket && session.socket !== socket)) return;
-    cancelSession(this.#core, session);
+    parkSession(this.#core, session);
   }
 
   /** Remove a session; with `fatalReason` the client gets close 4099 and stops reconnecting. */
@@ -193,20 +186,20 @@ export class Room {
   /** Number of sessions that completed their `connect` (the ones that take a seat). */
   getConnectedSessionCount(): number {
     let count = 0;
-    for (const session of this.#core.sessions.values()) if (session.isConnected) count++;
+    for (const session of this.#core.sessions.values()) if (session.isLive) count++;
     return count;
   }
 
-  /** True once `sessionId` completed its `connect` (until it is cancelled). */
+  /** True once `sessionId` completed its `connect` (until it is parked). */
   isSessionConnected(sessionId: string): boolean {
-    return this.#core.sessions.get(sessionId)?.isConnected ?? false;
+    return this.#core.sessions.get(sessionId)?.isLive ?? false;
   }
 
   /** Every session. */
   getSessions(): SessionInfo[] {
     return [...this.#core.sessions.values()].map((s) => ({
       sessionId: s.sessionId,
-      isConnected: s.isConnected,
+      isConnected: s.isLive,
       isReadonly: s.isReadonly,
       meta: s.meta,
     }));
@@ -265,8 +258,8 @@ export class Room {
       case "push":
         return handlePush(this.#core, session, msg as Extract<typeof msg, { type: "push" }>);
       case "ping":
-        if (!session.isConnected) return;
-        session.lastInteractionTime = this.#core.time.now();
+        if (!session.isLive) return;
+        session.markSeen(this.#core.time.now());
         return session.outbox.sendImmediately('{"type":"pong"}');
       default:
         throw new SyncError(CloseReason.UNKNOWN_ERROR, "Unknown message type");
@@ -283,6 +276,6 @@ export class Room {
         error: error instanceof Error ? error.message : String(error),
       });
     }
-    rejectSession(this.#core, session, reason);
+    refuseSession(this.#core, session, reason);
   }
 }

@@ -7,6 +7,7 @@ import type { AnyStoreSchema } from "../schema/schema_compat.ts";
 import type { CommitScheduler } from "./commit_scheduler.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
+import type { LivenessAlarm } from "./liveness_policy.ts";
 import type { Logger } from "./logger.ts";
 import type { ResolvedRoomLimits } from "./room_limits.ts";
 import type { RoomSize } from "./room_size.ts";
@@ -32,7 +33,8 @@ export interface RoomCore {
   readonly logger: Logger;
   readonly gate: DurabilityGate;
   readonly commits: CommitScheduler;
-  readonly clientTimeout: number;
+  /** Session deadlines: handlers tell it when one moves closer. */
+  readonly liveness: LivenessAlarm;
   /** Record and room caps. */
   readonly limits: ResolvedRoomLimits;
   /** Running serialized size of the documents. */
@@ -42,7 +44,6 @@ export interface RoomCore {
   onSessionRemoved: SessionRemovedHandler;
   /** A push was refused for a cap (`reason` from `LimitExceeded`). */
   onPushRejected(sessionId: string, reason: string): void;
-  scheduleFollowUpPrune(): void;
 }
 
 /** True when `session` is still the room's session for its id. */

@@ -1,18 +1,12 @@
 /**
- * Session attachment, prune timers, host-initiated closes, and the room's own end (close or
- * storage failure).
+ * Host-initiated session closes and custom messages, and the room's own end (close or storage
+ * failure). Session deadlines live in the liveness scheduler, not here.
  * @module
  */
 import type { RoomStorage } from "../storage/storage.ts";
 import type { Room } from "./room.ts";
 import type { RoomCore } from "./room_core.ts";
-import { pruneSessions } from "./prune_sessions.ts";
-import { Session, type SessionIdentity, SessionState } from "./session.ts";
-import { cancelSession, rejectSession, removeSession } from "./session_lifecycle.ts";
-import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
-import type { SocketConnectOptions } from "./room.ts";
-import type { TimerHandle } from "./time_source.ts";
-import { SESSION_REMOVAL_WAIT_TIME } from "../protocol/version.ts";
+import { evictSession, refuseSession } from "./session_exits.ts";
 
 /** Hooks a host passes to a room. */
 export interface RoomEvents {
@@ -27,26 +21,7 @@ export interface RoomEvents {
   onFailed?(room: Room, error: unknown): void;
 }
 
-const PRUNE_INTERVAL = 2000;
-
-/** Both anonymous, or the same authorized user. */
-function sameOwner(a: SessionIdentity | undefined, b: SessionIdentity | undefined): boolean {
-  return a === undefined ? b === undefined : b !== undefined && a.userId === b.userId;
-}
-
-function refuseTakeover(core: RoomCore, options: SocketConnectOptions): void {
-  core.logger.warn("session_takeover_refused", {
-    roomId: core.roomId,
-    sessionId: options.sessionId,
-  });
-  try {
-    options.socket.close(SYNC_ERROR_CLOSE_CODE, CloseReason.FORBIDDEN);
-  } catch {
-    // The refused socket may already be closing; the live session is untouched either way.
-  }
-}
-
-/** Owns the room's timers and its closing. */
+/** Owns the room's closing and host-initiated session actions. */
 export class RoomLifecycle {
   /** Set right after construction. */
   room!: Room;
@@ -55,9 +30,6 @@ export class RoomLifecycle {
   #core: RoomCore;
   #storage: RoomStorage;
   #events: RoomEvents;
-  #interval: TimerHandle | undefined;
-  #followUp: TimerHandle | undefined;
-  #lastPrune = 0;
 
   /** Lifecycle of the room behind `core`. */
   constructor(core: RoomCore, storage: RoomStorage, events: RoomEvents) {
@@ -66,59 +38,19 @@ export class RoomLifecycle {
     this.#events = events;
   }
 
-  /**
-   * Register a socket as a session awaiting `connect`. A live session under the same id is
-   * superseded, unless it belongs to another authorized user: then the new socket is refused
-   * (4099 FORBIDDEN) and the live session is untouched.
-   */
-  attach(options: SocketConnectOptions): void {
-    this.assertOpen();
-    const core = this.#core;
-    const previous = core.sessions.get(options.sessionId);
-    if (previous && !sameOwner(previous.identity, options.identity)) {
-      return refuseTakeover(core, options);
-    }
-    const presenceId = previous?.presenceId ?? core.presenceType?.createId() ?? null;
-    if (previous) {
-      previous.outbox.dispose();
-      if (previous.socket !== options.socket) {
-        try {
-          previous.socket.close();
-        } catch {
-          // The superseded socket may already be closing; nothing else to do with it.
-        }
-      }
-    }
-    const session: Session = new Session({
-      sessionId: options.sessionId,
-      socket: options.socket,
-      presenceId,
-      isReadonly: options.isReadonly ?? false,
-      meta: options.meta,
-      identity: options.identity,
-      maxMessageBytes: core.limits.maxMessageBytes,
-      time: core.time,
-      onDead: () => {
-        if (core.sessions.get(session.sessionId) === session) cancelSession(core, session);
-      },
-    });
-    core.sessions.set(options.sessionId, session);
-    this.#armInterval();
-  }
-
   /** Host-initiated removal of a session. */
   closeSession(sessionId: string, fatalReason?: string): void {
     const session = this.#core.sessions.get(sessionId);
     if (!session) return;
-    if (fatalReason) rejectSession(this.#core, session, fatalReason);
-    else removeSession(this.#core, session);
+    if (fatalReason) refuseSession(this.#core, session, fatalReason);
+    else evictSession(this.#core, session);
   }
 
   /** Send a `custom` message to a connected session (after anything it is owed). */
   sendCustom(sessionId: string, data: unknown): void {
     const core = this.#core;
     const session = core.sessions.get(sessionId);
-    if (!session || session.state !== SessionState.Connected) {
+    if (!session?.isLive) {
       core.logger.warn("custom_message_dropped", { roomId: core.roomId, sessionId });
       return;
     }
@@ -128,24 +60,7 @@ export class RoomLifecycle {
     });
   }
 
-  /** Prune after a message, at most once a second. */
-  pruneSoon(): void {
-    const now = this.#core.time.now();
-    if (now - this.#lastPrune < 1000) return;
-    this.#lastPrune = now;
-    pruneSessions(this.#core);
-  }
-
-  /** Check again when the current grace periods end. */
-  scheduleFollowUpPrune(): void {
-    if (this.#followUp !== undefined || this.closed) return;
-    this.#followUp = this.#core.time.setTimeout(() => {
-      this.#followUp = undefined;
-      pruneSessions(this.#core);
-    }, SESSION_REMOVAL_WAIT_TIME + 100);
-  }
-
-  /** Called by `removeSession`. */
+  /** Called by `evictSession`. */
   sessionRemoved(info: { sessionId: string; numSessionsRemaining: number; meta: unknown }): void {
     if (this.closed) return;
     try {
@@ -200,9 +115,7 @@ export class RoomLifecycle {
   #shutdown(code: number, reason: string): void {
     this.closed = true;
     const core = this.#core;
-    if (this.#interval !== undefined) core.time.clearTimeout(this.#interval);
-    if (this.#followUp !== undefined) core.time.clearTimeout(this.#followUp);
-    this.#interval = this.#followUp = undefined;
+    core.liveness.stop();
     for (const session of core.sessions.values()) {
       session.outbox.flush();
       session.outbox.dispose();
@@ -214,15 +127,5 @@ export class RoomLifecycle {
     }
     core.sessions.clear();
     core.presence.clear();
-  }
-
-  #armInterval(): void {
-    if (this.#interval !== undefined || this.closed) return;
-    const tick = (): void => {
-      this.#interval = undefined;
-      pruneSessions(this.#core);
-      if (this.#core.sessions.size > 0) this.#armInterval();
-    };
-    this.#interval = this.#core.time.setTimeout(tick, PRUNE_INTERVAL);
   }
 }
