@@ -6,7 +6,7 @@
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import type { RoomSnapshot, StoredDocument } from "../storage/storage.ts";
 import type { AnyStoreSchema } from "../schema/schema_compat.ts";
-import { DocumentStore } from "./document_store.ts";
+import { DocumentStore, type DocumentStoreOptions } from "./document_store.ts";
 import { type CommittedChanges, StoreTransaction } from "./store_transaction.ts";
 
 /** A tldraw store snapshot (`store.getStoreSnapshot()`), accepted wherever a RoomSnapshot is. */
@@ -38,6 +38,7 @@ export function defaultDocuments(schema: AnyStoreSchema): UnknownRecord[] {
 export function loadStore(
   schema: AnyStoreSchema,
   input: RoomSnapshot | TLStoreSnapshotLike | undefined,
+  options: DocumentStoreOptions = {},
 ): LoadedStore {
   const serverSchema = schema.serialize();
   if (!input) {
@@ -48,10 +49,10 @@ export function loadStore(
       documents,
       tombstones: {},
       schema: serverSchema,
-    });
+    }, options);
     return { store, migrated: null, isNew: true };
   }
-  const store = new DocumentStore(normalizeSnapshot(schema, input));
+  const store = new DocumentStore(normalizeSnapshot(schema, input), options);
   return { store, migrated: migrateStore(schema, store), isNew: false };
 }
 

@@ -29,6 +29,7 @@ import { replaceDocuments, type StoreUpdater, updateDocuments } from "./update_s
 import { admitSocket, type SocketConnectOptions } from "./admit_socket.ts";
 import { livenessPolicy } from "./liveness_policy.ts";
 import { LivenessScheduler } from "./liveness_scheduler.ts";
+import { retentionFromLimits } from "./tombstone_retention.ts";
 
 export type { SocketConnectOptions };
 
@@ -77,7 +78,9 @@ export class Room {
     const storage = options.storage ?? new MemoryRoomStorage();
     const time = options.time ?? systemTime;
     const logger = options.logger ?? silentLogger;
-    const loaded = loadStore(schema, await storage.load());
+    const limits = resolveRoomLimits(options.limits);
+    const retention = retentionFromLimits(limits);
+    const loaded = loadStore(schema, await storage.load(), { retention, time });
     const store = loaded.store;
     const gate = new DurabilityGate(
       loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
@@ -109,7 +112,7 @@ export class Room {
       gate,
       commits,
       liveness,
-      limits: resolveRoomLimits(options.limits),
+      limits,
       size: RoomSize.of(store),
       hydrationCache: { clock: -1, bodies: new Map() },
       onSessionRemoved: (info) => life.sessionRemoved(info),
