@@ -19,6 +19,9 @@ import {
 import type { DiffTarget } from "../schema/migrate_diff.ts";
 import { type AnyStoreSchema, checkSchemaCompatibility } from "../schema/schema_compat.ts";
 
+/** Clients up to this protocol version expect `incompatibility_error` instead of a 4099 close. */
+const LEGACY_REFUSAL_MAX_VERSION = 6;
+
 /** How a session is told it is being refused. */
 export const Farewell = {
   /** Close 4099 with the reason (protocol 7 and 8). */
@@ -66,7 +69,9 @@ export function profileClient(
   if (protocolVersion > PROTOCOL_VERSION) {
     return { accepted: false, farewell: Farewell.Close4099, reason: CloseReason.SERVER_TOO_OLD };
   }
-  const farewell = protocolVersion <= 6 ? Farewell.LegacyMessage : Farewell.Close4099;
+  const farewell = protocolVersion <= LEGACY_REFUSAL_MAX_VERSION
+    ? Farewell.LegacyMessage
+    : Farewell.Close4099;
   const compat = checkSchemaCompatibility(server.schema, server.serverSchema, clientSchema);
   if (!compat.ok) return { accepted: false, farewell, reason: compat.reason };
   const schema = compat.requiresMigrations ? compat.sessionSchema : null;

@@ -26,12 +26,12 @@ export class LivenessScheduler implements LivenessAlarm {
     time: TimeSource,
     policy: LivenessPolicy,
     sessions: ReadonlyMap<string, Session>,
-    expire: (session: Session) => void,
+    actions: { expire: (session: Session) => void },
   ) {
     this.#time = time;
     this.policy = policy;
     this.#sessions = sessions;
-    this.#expire = expire;
+    this.#expire = actions.expire;
   }
 
   /** Wake no later than `deadline`. */

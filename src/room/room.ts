@@ -92,12 +92,6 @@ export class Room {
     const commits = new CommitScheduler(storage, store, gate, (error) => life.fail(error));
     const presenceType = Object.values(schema.types).find((t) => t.scope === "presence") ?? null;
     const sessions = new Map<string, Session>();
-    const liveness = new LivenessScheduler(
-      time,
-      livenessPolicy(options.clientTimeout),
-      sessions,
-      (session) => expireSession(core, session),
-    );
     const core: RoomCore = {
       roomId: options.roomId,
       schema,
@@ -111,7 +105,9 @@ export class Room {
       logger,
       gate,
       commits,
-      liveness,
+      liveness: new LivenessScheduler(time, livenessPolicy(options.clientTimeout), sessions, {
+        expire: (session) => expireSession(core, session),
+      }),
       limits,
       size: RoomSize.of(store),
       hydrationCache: { clock: -1, bodies: new Map() },
