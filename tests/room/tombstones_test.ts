@@ -11,6 +11,13 @@ import { FakeTime } from "../../src/testing/fake_time.ts";
 import { makeHarness } from "../helpers/room_harness.ts";
 import { geoShape, serverSchema } from "../helpers/records.ts";
 import { MemoryRoomStorage } from "../../src/storage/memory_storage.ts";
+import {
+  DEFAULT_ROOM_LIMITS,
+  resolveRoomLimits,
+  ROOM_LIMIT_CEILINGS,
+} from "../../src/room/room_limits.ts";
+import { silentLogger } from "../../src/room/logger.ts";
+import { limitsFromEnv } from "../../src/runtime/env_limits.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -208,5 +215,39 @@ describe("Room tombstone history", () => {
       ["remove"],
     );
     assert.equal(before.ofType("connect")[0]!["hydrationType"], "wipe_all");
+  });
+});
+
+describe("tombstone limits", () => {
+  it("are RoomLimits: defaults filled, values outside 1..ceiling refused", () => {
+    const resolved = resolveRoomLimits({ maxTombstones: 10 });
+
+    assert.equal(resolved.maxTombstones, 10);
+    assert.equal(resolved.maxTombstoneBytes, DEFAULT_ROOM_LIMITS.maxTombstoneBytes);
+    assert.equal(resolved.tombstoneMaxAgeMs, DEFAULT_ROOM_LIMITS.tombstoneMaxAgeMs);
+    for (const key of ["maxTombstones", "maxTombstoneBytes", "tombstoneMaxAgeMs"] as const) {
+      for (const bad of [0, 1.5, ROOM_LIMIT_CEILINGS[key] + 1]) {
+        assert.throws(() => resolveRoomLimits({ [key]: bad }), RangeError, `${key} ${bad}`);
+      }
+    }
+  });
+
+  it("come from TLSYNC_* env vars; values above the ceiling are clamped with a warning", () => {
+    const env: Record<string, string> = {
+      TLSYNC_MAX_TOMBSTONES: "20000",
+      TLSYNC_MAX_TOMBSTONE_BYTES: "99999999999999",
+      TLSYNC_TOMBSTONE_MAX_AGE_MS: "3600000",
+    };
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (event: string) => void warnings.push(event) };
+
+    const limits = limitsFromEnv(logger, (name) => env[name]);
+
+    assert.deepEqual(limits, {
+      maxTombstones: 20_000,
+      maxTombstoneBytes: ROOM_LIMIT_CEILINGS.maxTombstoneBytes,
+      tombstoneMaxAgeMs: 3_600_000,
+    });
+    assert.deepEqual(warnings, ["env_invalid"]);
   });
 });
