@@ -1,7 +1,8 @@
 /**
  * tldraw multiplayer sync for the edge: a tldraw sync server for Deno and Bun.
  *
- * Run it: `deno serve --allow-all mod.ts` or `bun run mod.ts`. Importing this module has no side
+ * Run it: `deno task start` or `deno serve -P --host 127.0.0.1 mod.ts` (permission set in deno.json),
+ * or `bun run mod.ts` (`HOST`/`PORT`, default 127.0.0.1:8787). Importing this module has no side
  * effects; the default export creates its server on the first request.
  *
  * @example Embed in a Deno app
@@ -19,12 +20,23 @@
  * const sync = createSyncHandler();
  * Bun.serve({ hostname: "127.0.0.1", port: 8787, fetch: sync.fetch, websocket: sync.websocket });
  * ```
+ *
+ * @example Subscribe to events (typed by `ServerEventMap`; a throwing listener is only logged)
+ * ```ts ignore
+ * import { createSyncHandler } from "@tlsync/edge";
+ *
+ * const sync = createSyncHandler();
+ * sync.events.on("session_joined", (e) => console.log(`${e.sessionId} joined ${e.roomId}`));
+ * sync.events.on("room_closed", (e) => console.log(`${e.roomId} closed: ${e.reason}`));
+ * ```
  * @module
  */
 // First: lets `deno serve mod.ts` start without --allow-env (see the module).
 import "./src/runtime/env_guard.ts";
+import "./src/runtime/deno/permission_hint.ts";
 import { createDefaultServer } from "./src/runtime/default_server.ts";
 import type { SyncHandler } from "./src/runtime/create_sync_handler.ts";
+import { listenAddress } from "./src/runtime/listen_address.ts";
 import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun/bun_types.ts";
 
 export { createSyncHandler, type SyncHandler } from "./src/runtime/create_sync_handler.ts";
@@ -42,6 +54,13 @@ export {
   type SessionInfo,
   type SocketConnectOptions,
 } from "./src/room/room.ts";
+export type { RoomEmitter, RoomEventMap } from "./src/room/room_events.ts";
+export type { RoomCallbacks } from "./src/room/room_callbacks.ts";
+export type {
+  ConnectionFields,
+  ServerEmitter,
+  ServerEventMap,
+} from "./src/server/server_events.ts";
 export type { StoreUpdateContext, StoreUpdater } from "./src/room/update_store.ts";
 export {
   DEFAULT_ROOM_LIMITS,
@@ -49,6 +68,12 @@ export {
   ROOM_LIMIT_CEILINGS,
   type RoomLimits,
 } from "./src/room/room_limits.ts";
+export {
+  LoadSkipReason,
+  type RoomSkippedRecord,
+  type SkippedRecord,
+} from "./src/room/load_skip.ts";
+export { StoredSchemaTooNewError } from "./src/room/stored_schema.ts";
 export type { SessionIdentity } from "./src/room/session.ts";
 export type { SocketLike } from "./src/room/socket_like.ts";
 export type { Logger } from "./src/room/logger.ts";
@@ -150,13 +175,23 @@ function defaultServer(): SyncHandler {
 // cannot be opened stops the process at startup. An `import` starts nothing.
 if (import.meta.main) defaultServer();
 
-/** The default export serves under `deno serve mod.ts` and `bun run mod.ts`. */
+/**
+ * The default export serves under `deno serve mod.ts` and `bun run mod.ts`. Bun listens on `HOST`
+ * and `PORT` (default 127.0.0.1:8787); `deno serve` uses its `--host`/`--port` flags instead.
+ */
 const serve: {
-  hostname: string;
+  readonly hostname: string;
+  readonly port: number;
   fetch(req: Request, bunServer?: unknown): Promise<Response | undefined>;
   websocket: BunWebSocketHandlers;
 } = {
-  hostname: "127.0.0.1",
+  // Getters: read only when Bun starts serving, never at import (no env prompt under Deno).
+  get hostname(): string {
+    return listenAddress().hostname;
+  },
+  get port(): number {
+    return listenAddress().port;
+  },
   fetch: (req: Request, bunServer?: unknown): Promise<Response | undefined> =>
     defaultServer().fetch(req, bunServer),
   websocket: {

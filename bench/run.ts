@@ -1,13 +1,21 @@
 // `deno task bench`: this server (Deno and Bun, durable Deno KV), upstream TLSocketRoom and a bare
-// relay, measured in one run on this machine. BENCH_QUICK=1 for a short run; BENCH_ONLY=name,…
-// to pick targets, BENCH_STEPS=fanout,… to pick workloads. Servers run on core 0 and this load
-// generator on core 1 (when taskset exists).
-import { BUN, DENO, hasTaskset, startTarget, type TargetSpec } from "./targets.ts";
-import { connections, fanout, largeRoom, memory, saturation } from "./load/workloads.ts";
+// relay, measured in one run on this machine. BENCH_QUICK=1 for a smoke run (every target and
+// workload, small and short: under two minutes; its numbers only show that everything runs);
+// BENCH_ONLY=name,… to pick targets, BENCH_STEPS=fanout,… to pick workloads. Servers run on core 0
+// and this load generator on core 1 (when taskset exists). Every server started is stopped at the
+// end, on failure, and on SIGINT/SIGTERM. Progress shows on a terminal only.
+import { BUN, DENO, hasTaskset, startTarget, stopAllTargets, type TargetSpec } from "./targets.ts";
+import { connections, fanout, largeRoom, memory, RATES, saturation } from "./load/workloads.ts";
 import { renderReport, saveResults } from "./report.ts";
+import { startProgress } from "./progress.ts";
 
 const quick = Deno.env.get("BENCH_QUICK") === "1";
-const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? (quick ? 3 : 5));
+const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? (quick ? 1 : 5));
+/** Workload sizes: full run, and the smoke run of BENCH_QUICK=1. */
+const size = quick
+  ? { stepSeconds: 0.5, rates: RATES.slice(0, 3), shapes: 500, conns: 100, memRooms: 30, settle: 0 }
+  : { stepSeconds: 2, rates: RATES, shapes: 10_000, conns: 1000, memRooms: 1000, settle: 5 };
+const ackWaitMs = quick ? 5000 : 60_000;
 const only = Deno.env.get("BENCH_ONLY")?.split(",");
 const onlySteps = Deno.env.get("BENCH_STEPS")?.split(",");
 const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-bench-" });
@@ -53,8 +61,20 @@ if (hasTaskset) {
   console.log("pinning: servers on core 0 (taskset -c 0), load generator on core 1");
 }
 
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    stopAllTargets().finally(() => Deno.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+
 const results: Record<string, Record<string, unknown>> = {};
-for (const spec of specs) {
+try {
+  for (const spec of specs) await runTarget(spec);
+} finally {
+  await stopAllTargets();
+}
+
+async function runTarget(spec: TargetSpec): Promise<void> {
   console.log(`\n== ${spec.name}`);
   const r: Record<string, unknown> = (results[spec.name] = {});
   let target;
@@ -63,29 +83,32 @@ for (const spec of specs) {
   } catch (error) {
     r["error"] = String(error);
     console.log(`  failed to start: ${error}`);
-    continue;
+    return;
   }
   // Memory and connection counts are RSS deltas: each gets a fresh server process so garbage
   // from earlier workloads (collected at unpredictable times) does not blur them.
   const steps: [string, boolean, () => Promise<unknown>][] = [
     ["fanout", false, () => fanout(target!, seconds)],
-    ["saturation_1x10", false, () => saturation(target!, 1, 10, quick ? 1 : 2)],
-    ["saturation_100x5", false, () => saturation(target!, 100, 5, quick ? 1 : 2)],
-    ["large_room", false, () => largeRoom(target!, quick ? 2000 : 10_000)],
-    ["connections", true, () => connections(target!, quick ? 300 : 1000)],
-    ["memory", true, () => memory(target!, quick ? 200 : 1000, 50, 5)],
+    ["saturation_1x10", false, () => saturation(target!, 1, 10, size.stepSeconds, size.rates)],
+    ["saturation_100x5", false, () => saturation(target!, 100, 5, size.stepSeconds, size.rates)],
+    ["large_room", false, () => largeRoom(target!, size.shapes)],
+    ["connections", true, () => connections(target!, size.conns)],
+    ["memory", true, () => memory(target!, size.memRooms, 50, size.settle, ackWaitMs)],
   ];
-  for (const [name, fresh, run] of steps) {
-    if (onlySteps && !onlySteps.includes(name)) continue;
+  const chosen = steps.filter(([name]) => !onlySteps || onlySteps.includes(name));
+  for (const [i, [name, fresh, run]] of chosen.entries()) {
+    const progress = startProgress(`${spec.name} ${name} (${i + 1}/${chosen.length})`);
     try {
       if (fresh) {
         await target.stop();
         target = await startTarget(spec);
-        await new Promise((r) => setTimeout(r, 1000));
+        await new Promise((r) => setTimeout(r, quick ? 200 : 1000));
       }
       r[name] = spec.name.startsWith("relay") && name === "large_room" ? "n/a" : await run();
     } catch (error) {
       r[name] = { error: String(error) };
+    } finally {
+      progress.done();
     }
     console.log(`  ${name}: ${JSON.stringify(r[name])}`);
   }

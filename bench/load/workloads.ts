@@ -61,12 +61,21 @@ export async function fanout(t: Target, seconds: number, hz = 20) {
   };
 }
 
+/** The push rates the saturation ramp tries, in order. */
+export const RATES = [250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 24000, 32000, 48000, 64000];
+
 /**
  * Highest total push rate (ramped) whose p99 push→ack latency stays under 100 ms with at least
  * 90% of pushes acknowledged. A rate gets a second try before the ramp stops, so one GC pause on
  * either side does not decide the result.
  */
-export async function saturation(t: Target, rooms: number, perRoom: number, stepSeconds: number) {
+export async function saturation(
+  t: Target,
+  rooms: number,
+  perRoom: number,
+  stepSeconds: number,
+  rates: number[] = RATES,
+) {
   const lat: Latencies = { ack: [], fanout: [] };
   const clients = (await openClients(t, rooms, perRoom, lat, true)).flat();
   for (const c of clients) c.create();
@@ -98,7 +107,7 @@ export async function saturation(t: Target, rooms: number, perRoom: number, step
     steps.push(`${rate}:p99=${Math.round(p99)},got=${got}%,cpu=${cpuPct}%`);
     return p99 < 100 && samples.length >= expected * 0.9;
   };
-  for (const rate of [250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 24000, 32000, 48000, 64000]) {
+  for (const rate of rates) {
     if (!(await attempt(rate)) && !(await attempt(rate))) break;
     best = rate;
   }
@@ -147,8 +156,17 @@ export async function largeRoom(t: Target, shapes: number) {
   return { oneMs: Math.round(one), twentyMs: Math.round(twenty), twentyCpuMs };
 }
 
-/** `rooms` rooms with `shapes` shapes each, one client each: RSS loaded and after they empty. */
-export async function memory(t: Target, rooms: number, shapes: number, settleSeconds: number) {
+/**
+ * `rooms` rooms with `shapes` shapes each, one client each: RSS loaded and, unless `settleSeconds`
+ * is 0 (a smoke run), after the server has evicted them and settled.
+ */
+export async function memory(
+  t: Target,
+  rooms: number,
+  shapes: number,
+  settleSeconds: number,
+  ackWaitMs = 60_000,
+) {
   const lat: Latencies = { ack: [], fanout: [] };
   const base = procStats(t.pid).rssMiB;
   const clients: BenchClient[] = [];
@@ -164,11 +182,19 @@ export async function memory(t: Target, rooms: number, shapes: number, settleSec
     clients.push(c);
     if (r % 50 === 49) await sleep(50);
   }
-  const deadline = performance.now() + 60_000;
+  // A relay never acknowledges: its wait always runs to the deadline.
+  const deadline = performance.now() + ackWaitMs;
   while (clients.some((c) => c.pending.size > 0) && performance.now() < deadline) await sleep(100);
   await sleep(500);
   const loaded = procStats(t.pid).rssMiB;
   for (const c of clients) c.close();
+  if (settleSeconds === 0) {
+    return {
+      baseMiB: Math.round(base),
+      loadedMiB: Math.round(loaded),
+      perRoomKiB: Math.round(((loaded - base) * 1024) / rooms),
+    };
+  }
   // Wait for the server to evict the rooms (it reports them on /health), then let it settle.
   const evictDeadline = performance.now() + 60_000;
   while (performance.now() < evictDeadline && (await liveRooms(t)) > 0) await sleep(500);

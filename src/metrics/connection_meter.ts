@@ -1,6 +1,8 @@
 /**
  * Counts one connection's traffic and times its pushes: from a push frame arriving to the
- * frame carrying its `push_result` being sent (durability wait and batching included).
+ * frame carrying its `push_result` being sent (durability wait and batching included). Called
+ * on the frame path directly; what follows events (opens, 4099 closes) is counted by the
+ * server's metrics listener instead.
  * @module
  */
 import type { SyncMetrics } from "./sync_metrics.ts";
@@ -24,11 +26,6 @@ export class ConnectionMeter {
   /** A meter reporting to `metrics`. */
   constructor(metrics: SyncMetrics) {
     this.#metrics = metrics;
-  }
-
-  /** The socket opened. */
-  opened(): void {
-    this.#metrics.connections.inc();
   }
 
   /** A frame arrived. */
@@ -57,11 +54,6 @@ export class ConnectionMeter {
       this.#pending.delete(clock);
       m.pushDuration.observe((m.now() - start) / 1000);
     }
-  }
-
-  /** The socket is being closed with 4099 and `reason`. */
-  rejected(reason: string): void {
-    this.#metrics.rejected.inc({ reason });
   }
 
   #byteLength(text: string): number {

@@ -3,6 +3,7 @@
  * @module
  */
 import { CloseReason } from "../protocol/close_reason.ts";
+import { LoadSkipReason } from "../room/load_skip.ts";
 import { LimitExceeded } from "../room/room_limits.ts";
 import type { Counter } from "./counter.ts";
 import type { Gauge } from "./gauge.ts";
@@ -50,6 +51,8 @@ export class SyncMetrics {
   readonly pushesRejected: Counter;
   /** `tlsync_storage_skipped_entries_total`. */
   readonly storageSkipped: Counter;
+  /** `tlsync_room_load_skipped_records_total{reason}`. */
+  readonly loadSkippedRecords: Counter;
   #servers = new Set<ServerStats>();
 
   /** Register the `tlsync_*` families. */
@@ -93,6 +96,12 @@ export class SyncMetrics {
       { labelNames: ["reason"] },
     );
     for (const reason of Object.values(LimitExceeded)) this.pushesRejected.inc({ reason }, 0);
+    this.loadSkippedRecords = r.counter(
+      "tlsync_room_load_skipped_records_total",
+      "Stored records left out of rooms while loading them (kept in storage), by reason",
+      { labelNames: ["reason"] },
+    );
+    for (const reason of Object.values(LoadSkipReason)) this.loadSkippedRecords.inc({ reason }, 0);
   }
 
   /** Report a server's rooms and sessions in the gauges; returns the undo. */

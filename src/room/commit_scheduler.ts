@@ -6,6 +6,16 @@
 import type { RoomCommit, RoomStorage } from "../storage/storage.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
+import type { EventChannel } from "./event_channel.ts";
+import type { RoomEventMap } from "./room_events.ts";
+import type { TimeSource } from "./time_source.ts";
+
+/** Where durable commits are reported (the room's `commit` event). */
+export interface CommitReport {
+  events: EventChannel<RoomEventMap>;
+  roomId: string;
+  time: TimeSource;
+}
 
 /** Tracks which ids changed and commits them in clock order. */
 export class CommitScheduler {
@@ -13,6 +23,7 @@ export class CommitScheduler {
   #store: DocumentStore;
   #gate: DurabilityGate;
   #onError: (error: unknown) => void;
+  #report: CommitReport | undefined;
   #dirty = new Set<string>();
   #pruned = new Set<string>();
   #replace = false;
@@ -22,17 +33,22 @@ export class CommitScheduler {
   #failed = false;
   #waiters: { clock: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
-  /** Commit `store`'s changes to `storage`, releasing `gate` as commits become durable. */
+  /**
+   * Commit `store`'s changes to `storage`, releasing `gate` as commits become durable (and
+   * telling `report`, when given and someone listens).
+   */
   constructor(
     storage: RoomStorage,
     store: DocumentStore,
     gate: DurabilityGate,
     onError: (error: unknown) => void,
+    report?: CommitReport,
   ) {
     this.#storage = storage;
     this.#store = store;
     this.#gate = gate;
     this.#onError = onError;
+    this.#report = report;
   }
 
   /** Record that `ids` changed (their current state is read when the commit is built). */
@@ -85,18 +101,20 @@ export class CommitScheduler {
     if (this.#inFlight || this.#failed) return;
     if (!this.#hasWork()) return this.#settle();
     const commit = this.#build();
+    // Nobody listening: no clock read and no payload (this runs once per group commit).
+    const start = this.#report?.events.wants("commit") ? this.#report.time.now() : -1;
     let result: Promise<void> | void;
     try {
       result = this.#storage.commit(commit);
     } catch (error) {
       return this.#fail(error);
     }
-    if (!result) return this.#done(commit.documentClock);
+    if (!result) return this.#done(commit, start);
     this.#inFlight = true;
     result.then(
       () => {
         this.#inFlight = false;
-        this.#done(commit.documentClock);
+        this.#done(commit, start);
       },
       (error) => {
         this.#inFlight = false;
@@ -132,10 +150,22 @@ export class CommitScheduler {
     return commit;
   }
 
-  #done(clock: number): void {
-    this.#gate.advance(clock);
+  #done(commit: RoomCommit, start: number): void {
+    this.#gate.advance(commit.documentClock);
+    if (start >= 0) this.#reportCommit(commit, start);
     this.#settle();
     if (this.#hasWork()) this.#commitNext();
+  }
+
+  #reportCommit(commit: RoomCommit, start: number): void {
+    const report = this.#report!;
+    report.events.emit("commit", {
+      roomId: report.roomId,
+      clock: commit.documentClock,
+      records: commit.puts.length + Object.keys(commit.deletes).length +
+        commit.prunedTombstones.length,
+      ms: report.time.now() - start,
+    });
   }
 
   #settle(): void {

@@ -13,6 +13,7 @@ import { changesToNetworkDiff } from "../schema/migrate_diff.ts";
 import { migrateDown } from "../schema/migrate_record.ts";
 import { applyRecordOp } from "./apply_ops.ts";
 import { applyPresence } from "./apply_presence.ts";
+import { logEnabled } from "./logger.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import type { Session } from "./session.ts";
 import {
@@ -28,7 +29,8 @@ import { StoreTransaction } from "./store_transaction.ts";
 /** Handle a `push` message from `session`. */
 export function handlePush(core: RoomCore, session: Session, message: TLPushRequest): void {
   if (!session.isLive) return; // pushes before the handshake get no reply
-  session.markSeen(core.time.now());
+  const started = core.time.now();
+  session.markSeen(started);
   assertPushShape(message);
   let staged: StagedPush;
   try {
@@ -58,8 +60,22 @@ export function handlePush(core: RoomCore, session: Session, message: TLPushRequ
     if (isCurrent(core, session) && session.isLive) session.outbox.sendData(result);
   });
 
+  const changed = docChanges.size;
   if (presence) docChanges.set(session.presenceId!, presence);
   broadcastOrRefuse(core, docChanges, clock, session);
+  if (logEnabled(core.logger, "debug")) {
+    core.logger.debug("push", {
+      roomId: core.roomId,
+      sessionId: session.sessionId,
+      clientClock: message.clientClock,
+      clock,
+      ops: message.diff ? Object.keys(message.diff).length : 0,
+      changed,
+      presence: !!presence,
+      action: typeof action === "string" ? action : "rebase",
+      ms: core.time.now() - started,
+    });
+  }
 }
 
 interface StagedPush {

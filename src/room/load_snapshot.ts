@@ -1,25 +1,45 @@
 /**
  * Turn whatever storage (or an import) hands us into a clean, migrated document store:
  * legacy `clock` fields, plain `TLStoreSnapshot`s, old schemas and stray session records.
+ *
+ * Loading a room is lenient: a stored record that is not a record, is over a cap, fails its
+ * migration, has an unknown type or fails validation is skipped and listed in `skipped`; the
+ * room loads without it. An import (`lenient` false) is strict: the first such record fails it
+ * with a `SyncError`. Either way a stored schema newer than the server's fails the load with
+ * {@linkcode StoredSchemaTooNewError} (a version problem, not damage).
  * @module
  */
-import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
-import type { RoomSnapshot, StoredDocument } from "../storage/storage.ts";
+import type { UnknownRecord } from "@tldraw/store";
+import isEqual from "fast-deep-equal";
+import { CloseReason } from "../protocol/close_reason.ts";
+import { SyncError } from "../protocol/sync_error.ts";
+import type { RoomSnapshot } from "../storage/storage.ts";
 import type { AnyStoreSchema } from "../schema/schema_compat.ts";
 import { DocumentStore, type DocumentStoreOptions } from "./document_store.ts";
+import { type LoadedRecords, loadRecords } from "./load_records.ts";
+import { LoadSkipReason, type SkippedRecord } from "./load_skip.ts";
+import { normalizeSnapshot, type TLStoreSnapshotLike } from "./normalize_snapshot.ts";
+import { DEFAULT_ROOM_LIMITS, type ResolvedRoomLimits } from "./room_limits.ts";
 import { type CommittedChanges, StoreTransaction } from "./store_transaction.ts";
+import { planMigrations, type SchemaPlan } from "./stored_schema.ts";
 
-/** A tldraw store snapshot (`store.getStoreSnapshot()`), accepted wherever a RoomSnapshot is. */
-export interface TLStoreSnapshotLike {
-  store: Record<string, UnknownRecord>;
-  schema: SerializedSchema;
-}
+export { normalizeSnapshot, type TLStoreSnapshotLike } from "./normalize_snapshot.ts";
 
 /** A loaded store plus what loading changed (migrations), if anything. */
 export interface LoadedStore {
   store: DocumentStore;
   migrated: CommittedChanges | null;
   isNew: boolean;
+  /** Stored records left out of the room (lenient loads only). */
+  skipped: SkippedRecord[];
+}
+
+/** Options of {@linkcode loadStore} (plus the store's tombstone retention and time). */
+export interface LoadStoreOptions extends DocumentStoreOptions {
+  /** The caps stored records are screened against. Default: the defaults. */
+  limits?: ResolvedRoomLimits;
+  /** Skip bad records (room load) instead of throwing on the first one (import). */
+  lenient?: boolean;
 }
 
 /** The initial documents of a new tldraw room: the document record and one page. */
@@ -38,9 +58,8 @@ export function defaultDocuments(schema: AnyStoreSchema): UnknownRecord[] {
 export function loadStore(
   schema: AnyStoreSchema,
   input: RoomSnapshot | TLStoreSnapshotLike | undefined,
-  options: DocumentStoreOptions = {},
+  options: LoadStoreOptions = {},
 ): LoadedStore {
-  const serverSchema = schema.serialize();
   if (!input) {
     const documents = defaultDocuments(schema).map((state) => ({ state, lastChangedClock: 0 }));
     const store = new DocumentStore({
@@ -48,68 +67,61 @@ export function loadStore(
       tombstoneHistoryStartsAtClock: 0,
       documents,
       tombstones: {},
-      schema: serverSchema,
+      schema: schema.serialize(),
     }, options);
-    return { store, migrated: null, isNew: true };
+    return { store, migrated: null, isNew: true, skipped: [] };
   }
-  const store = new DocumentStore(normalizeSnapshot(schema, input), options);
-  return { store, migrated: migrateStore(schema, store), isNew: false };
-}
-
-/** Fill in defaults and legacy fields; clamp clocks so they are never behind the data. */
-export function normalizeSnapshot(
-  schema: AnyStoreSchema,
-  input: RoomSnapshot | TLStoreSnapshotLike,
-): Required<Omit<RoomSnapshot, "clock">> {
-  if (!("documents" in input) && "store" in input) {
-    const documents: StoredDocument[] = Object.values(input.store).map((state) => ({
-      state,
-      lastChangedClock: 0,
-    }));
-    return {
-      documentClock: 0,
-      tombstoneHistoryStartsAtClock: 0,
-      documents,
-      tombstones: {},
-      schema: input.schema,
-    };
-  }
-  const snapshot = input as RoomSnapshot;
-  if (!Array.isArray(snapshot.documents)) throw new TypeError("Snapshot has no documents array");
-  let clock = snapshot.documentClock ?? snapshot.clock ?? 0;
-  for (const doc of snapshot.documents) clock = Math.max(clock, doc.lastChangedClock ?? 0);
-  const tombstones = snapshot.tombstones ?? {};
-  for (const c of Object.values(tombstones)) clock = Math.max(clock, c);
-  const historyStart = Math.min(snapshot.tombstoneHistoryStartsAtClock ?? clock, clock);
-  const kept: Record<string, number> = {};
-  for (const [id, c] of Object.entries(tombstones)) if (c >= historyStart) kept[id] = c;
-  return {
-    documentClock: clock,
-    tombstoneHistoryStartsAtClock: historyStart,
-    documents: snapshot.documents.map((d) => ({
-      state: d.state,
-      lastChangedClock: d.lastChangedClock ?? 0,
-    })),
-    tombstones: kept,
-    schema: snapshot.schema ?? earliestSchema(schema),
+  const skipped: SkippedRecord[] = [];
+  const skip = (s: SkippedRecord): void => {
+    if (!options.lenient) throw strictError(s);
+    skipped.push(s);
   };
+  const snapshot = normalizeSnapshot(schema, input);
+  const plan = planMigrations(schema, snapshot.schema, (detail) => {
+    skip({ reason: LoadSkipReason.SCHEMA_UNREADABLE, detail });
+  });
+  const limits = options.limits ?? DEFAULT_ROOM_LIMITS;
+  const records = loadRecords(schema, snapshot.documents, plan, limits, skip);
+  const tombstones = Object.entries(snapshot.tombstones)
+    .filter(([id]) => !records.skippedIds.has(id));
+  const store = new DocumentStore({
+    ...snapshot,
+    documents: records.documents,
+    tombstones: Object.fromEntries(tombstones),
+    schema: plan.rewrite ? schema.serialize() : snapshot.schema as DocumentStore["schema"],
+  }, options);
+  const migrated = applyMigrated(schema, store, records, plan);
+  return { store, migrated, isNew: false, skipped };
 }
 
-/** Migrate stored records up to `schema` and drop non-document records, in one transaction. */
-export function migrateStore(
+/** Write the migrated states (and drop non-documents) in one transaction. */
+function applyMigrated(
   schema: AnyStoreSchema,
   store: DocumentStore,
+  records: LoadedRecords,
+  plan: SchemaPlan,
 ): CommittedChanges | null {
   const txn = new StoreTransaction(store);
-  schema.migrateStorage(txn);
-  for (const [id, record] of txn.entries()) {
+  for (const id of store.documents.keys()) if (!records.migrated.has(id)) txn.delete(id);
+  for (const [id, record] of records.migrated) {
     if (schema.types[record.typeName]?.scope !== "document") txn.delete(id);
+    else {
+      const before = store.get(id);
+      if (record !== before && !isEqual(record, before)) txn.set(id, record);
+    }
   }
+  if (plan.rewrite) txn.setSchema(schema.serialize());
   return txn.hasChanges() ? txn.commit() : null;
 }
 
-function earliestSchema(schema: AnyStoreSchema): SerializedSchema {
-  // `serializeEarliestVersion` exists at run time but is not in the published types.
-  const s = schema as unknown as { serializeEarliestVersion?: () => SerializedSchema };
-  return s.serializeEarliestVersion ? s.serializeEarliestVersion() : schema.serialize();
+function strictError(s: SkippedRecord): SyncError {
+  const what = s.recordId !== undefined
+    ? `record "${s.recordId}"`
+    : s.reason === LoadSkipReason.SCHEMA_UNREADABLE
+    ? "the schema"
+    : "a record without an id";
+  return new SyncError(
+    CloseReason.INVALID_RECORD,
+    `Cannot load ${what}: ${s.reason} (${s.detail})`,
+  );
 }

@@ -13,6 +13,16 @@ export interface Logger {
   warn(event: string, fields?: Record<string, unknown>): void;
   /** Something failed. */
   error(event: string, fields?: Record<string, unknown>): void;
+  /**
+   * False when lines at `level` are dropped, so callers can skip building them (per-push debug
+   * lines). Loggers without it get every line.
+   */
+  enabled?(level: "debug" | "info" | "warn" | "error"): boolean;
+}
+
+/** True unless `logger` says lines at `level` are dropped. */
+export function logEnabled(logger: Logger, level: "debug" | "info" | "warn" | "error"): boolean {
+  return logger.enabled?.(level) ?? true;
 }
 
 /** A logger that drops everything. */
@@ -21,4 +31,5 @@ export const silentLogger: Logger = {
   info(): void {},
   warn(): void {},
   error(): void {},
+  enabled: (): boolean => false,
 };

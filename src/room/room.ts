@@ -15,10 +15,14 @@ import { CommitScheduler } from "./commit_scheduler.ts";
 import { DurabilityGate } from "./durability_gate.ts";
 import { handleConnect } from "./handle_connect.ts";
 import { handlePush } from "./handle_push.ts";
-import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
+import { type LoadedStore, loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
+import { reportSkipped, type RoomSkippedRecord } from "./load_skip.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import type { RoomCore } from "./room_core.ts";
-import { type RoomEvents, RoomLifecycle } from "./room_lifecycle.ts";
+import { loggedChannel } from "./event_channel.ts";
+import { type RoomCallbacks, subscribeCallbacks } from "./room_callbacks.ts";
+import type { RoomEmitter, RoomEventMap } from "./room_events.ts";
+import { RoomLifecycle } from "./room_lifecycle.ts";
 import { resolveRoomLimits, type RoomLimits } from "./room_limits.ts";
 import { RoomSize } from "./room_size.ts";
 import { type Session, SessionPhase } from "./session.ts";
@@ -34,7 +38,7 @@ import { retentionFromLimits } from "./tombstone_retention.ts";
 export type { SocketConnectOptions };
 
 /** Options for {@linkcode Room.load}. */
-export interface RoomOptions extends RoomEvents {
+export interface RoomOptions extends RoomCallbacks {
   /** The room's id (for logs and hooks). */
   roomId: string;
   /** The record schema; must match the clients'. Default: tldraw's `createTLSchema()`. */
@@ -49,6 +53,18 @@ export interface RoomOptions extends RoomEvents {
   clientTimeout?: number;
   /** Record, room and message caps (see {@linkcode RoomLimits} for the defaults). */
   limits?: RoomLimits;
+  /**
+   * A stored record was left out while loading (malformed, over a cap, failing its migration or
+   * validation, of an unknown type). It is logged (`record_skipped`), emitted as the
+   * `record_skipped` event, and stays in storage.
+   */
+  onRecordSkipped?: (info: RoomSkippedRecord) => void;
+  /**
+   * Also deliver every event (see {@linkcode RoomEventMap}) to this emitter, after the room's own
+   * listeners; a server passes its own. Unlike `Room.events`, it sees `room_loaded` and
+   * `record_skipped`.
+   */
+  eventSink?: RoomEmitter;
 }
 
 /** Public information about a session. */
@@ -59,15 +75,42 @@ export interface SessionInfo {
   meta: unknown;
 }
 
+/**
+ * What loading must store: a new room nothing until its first edit; a migrated one the
+ * migration. A migration commit rewrites the whole room, unless records were skipped: then it
+ * writes only what changed, so the skipped records stay in storage (for export) until an edit
+ * of the same id replaces them. Their stored state is then read under the migrated schema.
+ */
+function recordLoadCommit(commits: CommitScheduler, loaded: LoadedStore): void {
+  if (loaded.isNew) return commits.recordReplace(false);
+  if (!loaded.migrated) return;
+  if (loaded.skipped.length === 0) return commits.recordReplace();
+  commits.record(loaded.migrated.changes.keys(), loaded.migrated.prunedTombstones);
+  commits.recordMetadata();
+}
+
 /** A tldraw sync room. Create with {@linkcode Room.load}. */
 export class Room {
   /** The room's id. */
   readonly roomId: string;
+  /**
+   * The room's events (a mitt emitter): `session_joined`, `session_left`, `push_rejected`,
+   * `commit`, `room_failed`, `room_closed`; see {@linkcode RoomEventMap}.
+   *
+   * @example
+   * ```ts ignore
+   * room.events.on("session_left", (e) => {
+   *   if (e.sessionsRemaining === 0) console.log(`${e.roomId} is empty`);
+   * });
+   * ```
+   */
+  readonly events: RoomEmitter;
   #core: RoomCore;
   #life: RoomLifecycle;
 
   private constructor(core: RoomCore, life: RoomLifecycle) {
     this.roomId = core.roomId;
+    this.events = core.events.emitter;
     this.#core = core;
     this.#life = life;
   }
@@ -78,9 +121,15 @@ export class Room {
     const storage = options.storage ?? new MemoryRoomStorage();
     const time = options.time ?? systemTime;
     const logger = options.logger ?? silentLogger;
+    const startedAt = time.now();
     const limits = resolveRoomLimits(options.limits);
     const retention = retentionFromLimits(limits);
-    const loaded = loadStore(schema, await storage.load(), { retention, time });
+    const loaded = loadStore(schema, await storage.load(), {
+      limits,
+      lenient: true,
+      retention,
+      time,
+    });
     const store = loaded.store;
     const gate = new DurabilityGate(
       loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
@@ -89,7 +138,18 @@ export class Room {
     // Assigned below; the callbacks that read it run only after construction.
     // deno-lint-ignore prefer-const
     let life!: RoomLifecycle;
-    const commits = new CommitScheduler(storage, store, gate, (error) => life.fail(error));
+    const events = loggedChannel<RoomEventMap>(logger, { roomId: options.roomId }, {
+      sink: options.eventSink,
+    });
+    reportSkipped(options.roomId, logger, loaded.skipped, (info) => {
+      options.onRecordSkipped?.(info);
+      events.emit("record_skipped", info);
+    });
+    const commits = new CommitScheduler(storage, store, gate, (error) => life.fail(error), {
+      events,
+      roomId: options.roomId,
+      time,
+    });
     const presenceType = Object.values(schema.types).find((t) => t.scope === "presence") ?? null;
     const sessions = new Map<string, Session>();
     const core: RoomCore = {
@@ -103,6 +163,7 @@ export class Room {
       sessions,
       time,
       logger,
+      events,
       gate,
       commits,
       liveness: new LivenessScheduler(time, livenessPolicy(options.clientTimeout), sessions, {
@@ -114,11 +175,18 @@ export class Room {
       onSessionRemoved: (info) => life.sessionRemoved(info),
       onPushRejected: (sessionId, reason) => life.pushRejected(sessionId, reason),
     };
-    life = new RoomLifecycle(core, storage, options);
+    life = new RoomLifecycle(core, storage);
     const room = new Room(core, life);
-    life.room = room;
-    if (loaded.isNew) commits.recordReplace(false);
-    else if (loaded.migrated) commits.recordReplace();
+    subscribeCallbacks(room, options);
+    recordLoadCommit(commits, loaded);
+    const { roomId } = options;
+    const ms = time.now() - startedAt;
+    events.emit("room_loaded", {
+      roomId,
+      records: store.documents.size,
+      bytes: core.size.total,
+      ms,
+    });
     return room;
   }
 
@@ -252,8 +320,11 @@ export class Room {
   #dispatch(session: Session, message: unknown): void {
     const msg = message as TLSocketClientSentEvent;
     switch (typeof msg === "object" && msg !== null ? msg.type : undefined) {
-      case "connect":
-        return handleConnect(this.#core, session, msg as Extract<typeof msg, { type: "connect" }>);
+      case "connect": {
+        const rejoin = session.isLive;
+        handleConnect(this.#core, session, msg as Extract<typeof msg, { type: "connect" }>);
+        return rejoin ? undefined : this.#joined(session);
+      }
       case "push":
         return handlePush(this.#core, session, msg as Extract<typeof msg, { type: "push" }>);
       case "ping":
@@ -263,6 +334,17 @@ export class Room {
       default:
         throw new SyncError(CloseReason.UNKNOWN_ERROR, "Unknown message type");
     }
+  }
+
+  /** Tell listeners a session completed its handshake. */
+  #joined(session: Session): void {
+    if (!session.isLive || this.#core.sessions.get(session.sessionId) !== session) return;
+    this.#core.events.emit("session_joined", {
+      roomId: this.roomId,
+      sessionId: session.sessionId,
+      isReadonly: session.isReadonly,
+      identity: session.identity,
+    });
   }
 
   /** The one catch site: protocol errors reject with their reason, anything else UNKNOWN_ERROR. */

@@ -8,6 +8,8 @@ import type { CommitScheduler } from "./commit_scheduler.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
 import type { LivenessAlarm } from "./liveness_policy.ts";
+import type { EventChannel } from "./event_channel.ts";
+import type { RoomEventMap } from "./room_events.ts";
 import type { Logger } from "./logger.ts";
 import type { ResolvedRoomLimits } from "./room_limits.ts";
 import type { RoomSize } from "./room_size.ts";
@@ -31,6 +33,8 @@ export interface RoomCore {
   readonly sessions: Map<string, Session>;
   readonly time: TimeSource;
   readonly logger: Logger;
+  /** The room's events (`Room.events`), forwarded to the host's sink. */
+  readonly events: EventChannel<RoomEventMap>;
   readonly gate: DurabilityGate;
   readonly commits: CommitScheduler;
   /** Session deadlines: handlers tell it when one moves closer. */

@@ -1,41 +1,24 @@
 /**
  * Host-initiated session closes and custom messages, and the room's own end (close or storage
- * failure). Session deadlines live in the liveness scheduler, not here.
+ * failure). What happens to sessions and to the room is told through the room's events. Session
+ * deadlines live in the liveness scheduler, not here.
  * @module
  */
 import type { RoomStorage } from "../storage/storage.ts";
-import type { Room } from "./room.ts";
 import type { RoomCore } from "./room_core.ts";
 import { evictSession, refuseSession } from "./session_exits.ts";
 
-/** Hooks a host passes to a room. */
-export interface RoomEvents {
-  /** A session was fully removed (after its grace period). */
-  onSessionRemoved?(
-    room: Room,
-    info: { sessionId: string; numSessionsRemaining: number; meta: unknown },
-  ): void;
-  /** A push was refused for a cap and answered with `discard` (reason from `LimitExceeded`). */
-  onPushRejected?(room: Room, info: { sessionId: string; reason: string }): void;
-  /** Storage failed; the room closed every socket (clients reconnect) and must be evicted. */
-  onFailed?(room: Room, error: unknown): void;
-}
-
 /** Owns the room's closing and host-initiated session actions. */
 export class RoomLifecycle {
-  /** Set right after construction. */
-  room!: Room;
   /** True once closed or failed. */
   closed = false;
   #core: RoomCore;
   #storage: RoomStorage;
-  #events: RoomEvents;
 
   /** Lifecycle of the room behind `core`. */
-  constructor(core: RoomCore, storage: RoomStorage, events: RoomEvents) {
+  constructor(core: RoomCore, storage: RoomStorage) {
     this.#core = core;
     this.#storage = storage;
-    this.#events = events;
   }
 
   /** Host-initiated removal of a session. */
@@ -63,20 +46,17 @@ export class RoomLifecycle {
   /** Called by `evictSession`. */
   sessionRemoved(info: { sessionId: string; numSessionsRemaining: number; meta: unknown }): void {
     if (this.closed) return;
-    try {
-      this.#events.onSessionRemoved?.(this.room, info);
-    } catch (error) {
-      this.#core.logger.error("hook_failed", { hook: "onSessionRemoved", error: String(error) });
-    }
+    this.#core.events.emit("session_left", {
+      roomId: this.#core.roomId,
+      sessionId: info.sessionId,
+      sessionsRemaining: info.numSessionsRemaining,
+      meta: info.meta,
+    });
   }
 
   /** Called when a push was refused for a cap. */
   pushRejected(sessionId: string, reason: string): void {
-    try {
-      this.#events.onPushRejected?.(this.room, { sessionId, reason });
-    } catch (error) {
-      this.#core.logger.error("hook_failed", { hook: "onPushRejected", error: String(error) });
-    }
+    this.#core.events.emit("push_rejected", { roomId: this.#core.roomId, sessionId, reason });
   }
 
   /** Throw if the room can no longer be used. */
@@ -101,18 +81,14 @@ export class RoomLifecycle {
     if (this.closed) return;
     this.#core.logger.error("storage_failed", { roomId: this.#core.roomId, error: String(error) });
     this.#core.gate.clear();
-    this.#shutdown(1011, "Storage failure");
-    try {
-      this.#events.onFailed?.(this.room, error);
-    } catch (hookError) {
-      this.#core.logger.error("hook_failed", { hook: "onFailed", error: String(hookError) });
-    }
+    this.#shutdown(1011, "Storage failure", { error });
     Promise.resolve(this.#storage.close()).catch(() => {
       // Releasing a failed storage can fail too; the room is gone either way.
     });
   }
 
-  #shutdown(code: number, reason: string): void {
+  /** Close every socket; tell listeners (`room_failed` first on a storage `failure`). */
+  #shutdown(code: number, reason: string, failure?: { error: unknown }): void {
     this.closed = true;
     const core = this.#core;
     core.liveness.stop();
@@ -127,5 +103,12 @@ export class RoomLifecycle {
     }
     core.sessions.clear();
     core.presence.clear();
+    if (failure) core.events.emit("room_failed", { roomId: core.roomId, error: failure.error });
+    core.events.emit("room_closed", {
+      roomId: core.roomId,
+      code,
+      reason,
+      records: core.store.documents.size,
+    });
   }
 }

@@ -105,9 +105,9 @@ export class Session {
     return this.#lastSeenAt;
   }
 
-  /** handshaking → live. */
+  /** handshaking → live (a live session that handshakes again takes the new profile). */
   goLive(profile: ClientProfile, now: number): void {
-    if (this.#phase !== SessionPhase.Handshaking) return;
+    if (this.#phase === SessionPhase.Parked) return;
     this.#profile = profile;
     this.#enter(SessionPhase.Live, now);
     this.#lastSeenAt = now;

@@ -63,7 +63,7 @@ export function replaceDocuments(
   core: RoomCore,
   snapshot: RoomSnapshot | TLStoreSnapshotLike,
 ): void {
-  const incoming = loadStore(core.schema, snapshot).store;
+  const incoming = loadStore(core.schema, snapshot, { limits: core.limits }).store;
   const staged = new Map<string, UnknownRecord | null>();
   for (const [id, doc] of incoming.documents) staged.set(id, doc.state);
   for (const id of core.store.documents.keys()) {

@@ -2,6 +2,7 @@
  * `createSyncHandler`: the sync server as a web-standard handler for Deno and Bun.
  * @module
  */
+import type { ServerEmitter } from "../server/server_events.ts";
 import { SyncServer } from "../server/sync_server.ts";
 import { resolveLimits, type SyncServerOptions } from "../server/server_options.ts";
 import { bunUpgrader, bunWebSocketHandlers } from "./bun/bun_upgrader.ts";
@@ -20,6 +21,17 @@ export interface SyncHandler {
   websocket: BunWebSocketHandlers;
   /** The underlying server (rooms, stats). */
   server: SyncServer;
+  /**
+   * The server's events (`server.events`): every room's and the server's own; see
+   * `ServerEventMap`.
+   *
+   * @example
+   * ```ts ignore
+   * const sync = createSyncHandler();
+   * sync.events.on("session_joined", (e) => console.log(`${e.sessionId} joined ${e.roomId}`));
+   * ```
+   */
+  events: ServerEmitter;
   /** Flush every room and close every socket with 1001. */
   close(): Promise<void>;
 }
@@ -38,6 +50,7 @@ export function createSyncHandler(options: SyncServerOptions = {}): SyncHandler 
   const limits = resolveLimits(options.limits);
   return {
     server,
+    events: server.events,
     fetch: (req: Request, second?: unknown): Promise<Response | undefined> => {
       if (isBun()) {
         const bunServer = second as BunServer;

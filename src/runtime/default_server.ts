@@ -65,6 +65,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     storage,
     storageHealth: store.storageHealth,
     metrics: store.metrics,
+    events: store.events,
     logger,
     limits,
     ...originOptionsFromEnv(),

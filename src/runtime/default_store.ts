@@ -1,14 +1,17 @@
 /**
  * The default server's storage wiring: KV opened in the background (requests wait through the
- * `deferred_*` wrappers), its health reported to `/health`, skipped entries logged and counted,
+ * `deferred_*` wrappers), its health reported to `/health`, skipped entries reported as the
+ * server's `storage_entry_skipped` event (the server logs and counts it),
  * expired leases swept at start and every 5 minutes, and a store that cannot be opened either
  * ends the process with one line or leaves `/health` at 503.
  * @module
  */
 import type { AssetStore } from "../assets/asset_store.ts";
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
+import { loggedChannel } from "../room/event_channel.ts";
 import type { Logger } from "../room/logger.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
+import type { ServerEmitter, ServerEventMap } from "../server/server_events.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageHealth } from "../storage/storage_health.ts";
 import {
@@ -46,6 +49,8 @@ export interface DefaultStore {
   roomRouter: RoomRouterFactory | undefined;
   storageHealth: StorageHealth;
   metrics: SyncMetrics;
+  /** The server's emitter (`SyncServerOptions.events`), which storage reports into. */
+  events: ServerEmitter;
   /** Stop the periodic lease sweep. */
   stop(): void;
 }
@@ -53,15 +58,13 @@ export interface DefaultStore {
 /** Start opening the default store; see the module. */
 export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
   const metrics = new SyncMetrics();
+  const events = loggedChannel<ServerEventMap>(o.logger, {});
   const storageHealth = new StorageHealth(kvKindOf(o.path));
   const backends = openDefaultBackends(o.path, {
     leaseTtlMs: o.leaseTtlMs,
     logger: o.logger,
     cluster: o.cluster,
-    onSkipped: (entry) => {
-      o.logger.warn("storage_entry_skipped", { ...entry });
-      metrics.storageSkipped.inc();
-    },
+    onSkipped: (entry) => events.emit("storage_entry_skipped", { ...entry }),
   });
   const stop = watch(backends, storageHealth, o);
   return {
@@ -70,6 +73,7 @@ export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
     roomRouter: o.cluster ? deferRouter(handled(backends.then((b) => b.roomRouter))) : undefined,
     storageHealth,
     metrics,
+    events: events.emitter,
     stop,
   };
 }

@@ -65,14 +65,22 @@ export function limitsFromEnv(
   return limits;
 }
 
-/** `allowedOrigins` (TLSYNC_ALLOWED_ORIGINS, a comma list) and `trustProxy` (TLSYNC_TRUST_PROXY=1). */
-export function originOptionsFromEnv(): Pick<SyncServerOptions, "allowedOrigins" | "trustProxy"> {
+/**
+ * `allowedOrigins` (TLSYNC_ALLOWED_ORIGINS, a comma list), `trustProxy` (TLSYNC_TRUST_PROXY=1)
+ * and `limitLocalhost` (TLSYNC_LIMIT_LOCALHOST=1).
+ */
+export function originOptionsFromEnv(): Pick<
+  SyncServerOptions,
+  "allowedOrigins" | "trustProxy" | "limitLocalhost"
+> {
   const origins = readEnv("TLSYNC_ALLOWED_ORIGINS")?.slice(0, MAX_ORIGINS_ENV_CHARS);
   const list = origins?.split(",").map((o) => o.trim()).filter((o) => o !== "");
   const trust = readEnv("TLSYNC_TRUST_PROXY");
+  const local = readEnv("TLSYNC_LIMIT_LOCALHOST");
   return {
     ...(list && list.length > 0 ? { allowedOrigins: list } : {}),
     ...(trust === "1" || trust === "true" ? { trustProxy: true } : {}),
+    ...(local === "1" || local === "true" ? { limitLocalhost: true } : {}),
   };
 }
 

@@ -24,5 +24,11 @@ export function jsonLogger(level: LogLevel = "info"): Logger {
     // deno-lint-ignore no-console
     else console.log(line);
   };
-  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    enabled: (lvl) => ORDER[lvl] >= min,
+  };
 }

@@ -5,21 +5,24 @@
 import process from "node:process";
 import type { Logger } from "../room/logger.ts";
 
-let installed = false;
+/** Longest a graceful shutdown may take before the process exits with status 1. */
+const FORCE_EXIT_MS = 10_000;
+
+let onSignal: ((signal: string) => void) | undefined;
 
 /** Run `shutdown` once on SIGTERM or SIGINT, then exit. */
 export function installShutdown(shutdown: () => Promise<void>, logger: Logger): void {
-  if (installed) return;
-  installed = true;
+  if (onSignal) return;
   let running = false;
-  const onSignal = (signal: string): void => {
+  onSignal = (signal: string): void => {
     if (running) return;
     running = true;
     logger.info("shutdown", { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), FORCE_EXIT_MS);
     shutdown().then(
       () => {
         clearTimeout(force);
+        logger.info("stopped", { signal });
         process.exit(0);
       },
       (error) => {
@@ -29,8 +32,8 @@ export function installShutdown(shutdown: () => Promise<void>, logger: Logger): 
     );
   };
   try {
-    process.on("SIGTERM", () => onSignal("SIGTERM"));
-    process.on("SIGINT", () => onSignal("SIGINT"));
+    process.on("SIGTERM", () => onSignal?.("SIGTERM"));
+    process.on("SIGINT", () => onSignal?.("SIGINT"));
   } catch (error) {
     logger.warn("signals_unavailable", { error: String(error) });
   }

@@ -11,6 +11,12 @@ import { parseIpv4, parseIpv6 } from "../unfurl/ip_address.ts";
 export const MAX_FORWARDED_FOR_CHARS = 1024;
 /** The address used when none can be read. */
 export const UNKNOWN_ADDRESS = "unknown";
+/**
+ * 127.0.0.1 and ::1 (canonical forms): where a reverse proxy or local tooling on the same host
+ * connects from. Requests from there stand for many clients, so per-address caps skip them
+ * unless told otherwise (`limitLocalhost`); behind a proxy, `trustProxy` names the real client.
+ */
+export const LOCALHOST_ADDRESSES: ReadonlySet<string> = new Set(["127.0.0.1", "0:0:0:0:0:0:0:1"]);
 
 /** The canonical client address for `req`, given the socket peer's address. */
 export function clientAddress(req: Request, peer: string | undefined, trustProxy: boolean): string {
@@ -49,4 +55,14 @@ export function canonicalAddress(text: string): string | null {
 export function addressKey(address: string): string {
   if (!address.includes(":")) return address;
   return `${address.split(":").slice(0, 4).join(":")}::/64`;
+}
+
+/**
+ * The key per-address limits count `address` under, or `null` when it is not limited: unknown
+ * (one shared key would make the caps server-wide) or localhost without `limitLocalhost`.
+ */
+export function limitKeyOf(address: string, limitLocalhost: boolean): string | null {
+  if (address === UNKNOWN_ADDRESS) return null;
+  if (!limitLocalhost && LOCALHOST_ADDRESSES.has(address)) return null;
+  return addressKey(address);
 }

@@ -6,6 +6,7 @@
 import { ConnectionMeter } from "../metrics/connection_meter.ts";
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
+import type { EventChannel } from "../room/event_channel.ts";
 import type { Logger } from "../room/logger.ts";
 import type { SessionIdentity } from "../room/session.ts";
 import type { SocketLike } from "../room/socket_like.ts";
@@ -15,6 +16,7 @@ import { RateLimiter } from "./rate_limiter.ts";
 import type { RawSocket, SocketEvents } from "./raw_socket.ts";
 import type { ResolvedLimits } from "./server_options.ts";
 import type { RoomEndpoint } from "./room_router.ts";
+import type { ServerEventMap } from "./server_events.ts";
 
 /** Close reason for a frame over `maxMessageBytes`. */
 export const MESSAGE_TOO_LARGE = CloseReason.MESSAGE_TOO_LARGE;
@@ -33,6 +35,9 @@ export interface ConnectionInit {
   limits: ResolvedLimits;
   time: TimeSource;
   logger: Logger;
+  /** The server's events: opened, closed, refused. */
+  events: EventChannel<ServerEventMap>;
+  /** Per-frame traffic and push timing. */
   metrics?: SyncMetrics | undefined;
   /** The client's address (for logs). */
   clientAddress: string;
@@ -42,6 +47,12 @@ export interface ConnectionInit {
   releaseIfEmpty(roomId: string): void;
   onClosed(connection: Connection): void;
 }
+
+type LimitField =
+  | "maxMessageBytes"
+  | "maxMessagesPerSecond"
+  | "messageBurst"
+  | "maxSessionsPerRoom";
 
 /** A socket's life from open to close. */
 export class Connection implements SocketEvents {
@@ -83,14 +94,9 @@ export class Connection implements SocketEvents {
   /** The socket opened: load the room, then attach. */
   open(raw: RawSocket): void {
     this.#raw = raw;
-    this.#meter?.opened();
     const init = this.#init;
     this.#openedAt = init.time.now();
-    init.logger.info("connection_opened", {
-      roomId: init.roomId,
-      sessionId: init.sessionId,
-      address: init.clientAddress,
-    });
+    init.events.emit("connection_opened", this.#where());
     init.acquire(init.roomId).then(
       (room) => this.#attach(room),
       (error) => {
@@ -120,10 +126,8 @@ export class Connection implements SocketEvents {
     this.#init.onClosed(this);
     const init = this.#init;
     if (!this.#raw) return; // never opened (failed upgrade): nothing to report
-    init.logger.info("connection_closed", {
-      roomId: init.roomId,
-      sessionId: init.sessionId,
-      address: init.clientAddress,
+    init.events.emit("connection_closed", {
+      ...this.#where(),
       durationMs: init.time.now() - this.#openedAt,
       code: this.#closeCode ?? code ?? null,
       reason: this.#closeReason ?? reason ?? "",
@@ -138,7 +142,8 @@ export class Connection implements SocketEvents {
       this.#pending!.length >= limits.maxPreloadFrames ||
       this.#pendingBytes > limits.maxPreloadBytes
     ) {
-      this.#warn("preload_overflow", {
+      this.#init.events.emit("preload_overflow", {
+        ...this.#where(),
         frames: this.#pending!.length + 1,
         bytes: this.#pendingBytes,
         maxPreloadFrames: limits.maxPreloadFrames,
@@ -216,7 +221,8 @@ export class Connection implements SocketEvents {
     const delivered = backlog <= this.#init.limits.maxBufferedBytes && raw.send(data);
     if (!delivered) {
       // Never lose a message silently: drop the client instead; it reconnects and resyncs.
-      this.#warn("slow_consumer", {
+      this.#init.events.emit("slow_consumer", {
+        ...this.#where(),
         bufferedBytes: backlog,
         maxBufferedBytes: this.#init.limits.maxBufferedBytes,
       });
@@ -227,7 +233,11 @@ export class Connection implements SocketEvents {
   }
 
   #reject(reason: string): void {
-    this.#warn("session_refused", { reason, ...this.#limitsFor(reason) });
+    this.#init.events.emit("session_refused", {
+      ...this.#where(),
+      reason,
+      ...this.#limitsFor(reason),
+    });
     this.#closeRaw(SYNC_ERROR_CLOSE_CODE, reason);
     this.close();
   }
@@ -241,17 +251,12 @@ export class Connection implements SocketEvents {
     return this.#encoder.encode(data).byteLength > max;
   }
 
-  #warn(event: string, fields: Record<string, unknown>): void {
+  #where(): { roomId: string; sessionId: string; address: string } {
     const init = this.#init;
-    init.logger.warn(event, {
-      roomId: init.roomId,
-      sessionId: init.sessionId,
-      address: init.clientAddress,
-      ...fields,
-    });
+    return { roomId: init.roomId, sessionId: init.sessionId, address: init.clientAddress };
   }
 
-  #limitsFor(reason: string): Record<string, number> {
+  #limitsFor(reason: string): Partial<Record<LimitField, number>> {
     const l = this.#init.limits;
     switch (reason) {
       case MESSAGE_TOO_LARGE:
@@ -269,7 +274,10 @@ export class Connection implements SocketEvents {
     if (!this.#raw || this.#raw.readyState >= 2) return; // already closing: keep the first code
     this.#closeCode = code;
     this.#closeReason = reason;
-    if (code === SYNC_ERROR_CLOSE_CODE) this.#meter?.rejected(reason ?? "");
+    if (code === SYNC_ERROR_CLOSE_CODE) {
+      const { roomId, sessionId } = this.#init;
+      this.#init.events.emit("socket_rejected", { roomId, sessionId, reason: reason ?? "" });
+    }
     try {
       this.#raw?.close(code, reason);
     } catch {

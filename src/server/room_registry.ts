@@ -7,9 +7,12 @@
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
 import type { Logger } from "../room/logger.ts";
 import { Room } from "../room/room.ts";
+import type { RoomEmitter } from "../room/room_events.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../room/time_source.ts";
 import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
+import { RoomLoadError } from "./room_load_error.ts";
+import type { ServerEmitter } from "./server_events.ts";
 
 /** Options of the registry. */
 export interface RoomRegistryOptions {
@@ -21,9 +24,12 @@ export interface RoomRegistryOptions {
   clientTimeout?: number | undefined;
   /** Record, room and message caps handed to every room. */
   limits?: RoomLimits | undefined;
-  /** A room refused a push for a cap (for metrics). */
-  onPushRejected?: ((reason: string) => void) | undefined;
+  /** The server's emitter: every room's events are delivered to it too. */
+  events: ServerEmitter;
 }
+
+/** Reason a room closes with when evicted (nobody is left to receive it; logs show it). */
+const IDLE_REASON = "Room idle";
 
 interface Entry {
   loading: Promise<Room>;
@@ -162,7 +168,16 @@ export class RoomRegistry {
     this.#entries.clear();
   }
 
+  /** Load a room; a failure is one {@linkcode RoomLoadError} line (the cause kept). */
   async #load(roomId: string): Promise<Room> {
+    try {
+      return await this.#open(roomId);
+    } catch (error) {
+      throw error instanceof RoomLoadError ? error : new RoomLoadError(roomId, error);
+    }
+  }
+
+  async #open(roomId: string): Promise<Room> {
     const o = this.#options;
     const storage = await o.storage.openRoom(roomId, {
       onLost: (reason) => {
@@ -180,15 +195,13 @@ export class RoomRegistry {
         ...(o.schema ? { schema: o.schema } : {}),
         ...(o.clientTimeout !== undefined ? { clientTimeout: o.clientTimeout } : {}),
         ...(o.limits ? { limits: o.limits } : {}),
-        onPushRejected: (_room, info) => o.onPushRejected?.(info.reason),
+        // The server's emitter takes room events as they are: each carries its roomId.
+        eventSink: o.events as unknown as RoomEmitter,
         onSessionRemoved: (_room, info) => {
           const entry = this.#entries.get(roomId);
           if (entry && info.numSessionsRemaining === 0) this.#scheduleEviction(roomId, entry);
         },
-        onFailed: () => {
-          o.logger.error("room_failed", { roomId });
-          this.#entries.delete(roomId);
-        },
+        onFailed: () => void this.#entries.delete(roomId),
       });
     } catch (error) {
       await Promise.resolve(storage.close()).catch(() => {
@@ -205,8 +218,7 @@ export class RoomRegistry {
       const room = entry.room;
       if (!room || room.getSessionCount() > 0 || entry.pins) return;
       if (this.#entries.get(roomId) !== entry) return;
-      this.#options.logger.info("room_evicted", { roomId });
-      void this.#close(roomId, entry);
+      void this.#close(roomId, entry, 1001, IDLE_REASON);
     }, this.#options.graceMs);
   }
 

@@ -10,6 +10,7 @@ import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import type { StorageHealth } from "../storage/storage_health.ts";
 import type { HttpRoute } from "./http_route.ts";
+import type { ServerEmitter } from "./server_events.ts";
 import type { RoomRouterFactory } from "./room_router.ts";
 
 /**
@@ -56,7 +57,10 @@ export interface SyncLimits extends RoomLimits {
   maxPreloadBytes?: number;
   /** Frames kept while the room loads. Default 1000. Over it: 1013. */
   maxPreloadFrames?: number;
-  /** Sockets of a room awaiting their `connect` message. Default 100. Over it: 1013 after accept. */
+  /**
+   * Sockets of a room awaiting their `connect` message. Default `maxSessionsPerRoom`, at least
+   * 100 (a whole room may reconnect at once). Over it: 1013 after accept.
+   */
   maxPendingPerRoom?: number;
   /** Sockets of one client address awaiting `connect`. Default 50. Over it: HTTP 429. */
   maxPendingPerAddress?: number;
@@ -95,6 +99,11 @@ export interface SyncServerOptions {
   logger?: Logger;
   /** Where the `tlsync_*` metrics go (serve them with `metricsRoute`). Default: a new set per server. */
   metrics?: SyncMetrics;
+  /**
+   * Emit into this emitter (e.g. one made before the server, so storage can report into it).
+   * Default: a new one. Either way it is `SyncServer.events`; use it for one server only.
+   */
+  events?: ServerEmitter;
   /** Extra HTTP routes tried in order before the built-in ones (assets, admin, metrics…). */
   routes?: HttpRoute[];
   /**
@@ -113,6 +122,12 @@ export interface SyncServerOptions {
    * `X-Forwarded-For` entry instead of the socket's peer. Default false.
    */
   trustProxy?: boolean;
+  /**
+   * Apply the per-address caps to 127.0.0.1 and ::1 too. Default false: a reverse proxy on the
+   * same host (without `trustProxy`) or local tooling connects from there on behalf of many
+   * clients, whom one shared cap would refuse together.
+   */
+  limitLocalhost?: boolean;
 }
 
 /** Limits with defaults filled in. */
@@ -120,15 +135,16 @@ export type ResolvedLimits = Required<SyncLimits>;
 
 /** Fill in default limits. */
 export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
+  const maxSessionsPerRoom = limits.maxSessionsPerRoom ?? 100;
   return {
     ...resolveRoomLimits(limits),
-    maxSessionsPerRoom: limits.maxSessionsPerRoom ?? 100,
+    maxSessionsPerRoom,
     maxMessagesPerSecond: limits.maxMessagesPerSecond ?? 100,
     messageBurst: limits.messageBurst ?? 500,
     maxBufferedBytes: limits.maxBufferedBytes ?? 32 * 1024 * 1024,
     maxPreloadBytes: limits.maxPreloadBytes ?? 16 * 1024 * 1024,
     maxPreloadFrames: limits.maxPreloadFrames ?? 1000,
-    maxPendingPerRoom: limits.maxPendingPerRoom ?? 100,
+    maxPendingPerRoom: limits.maxPendingPerRoom ?? Math.max(100, maxSessionsPerRoom),
     maxPendingPerAddress: limits.maxPendingPerAddress ?? 50,
     maxSocketsPerAddress: limits.maxSocketsPerAddress ?? 500,
     newRoomsPerMinute: limits.newRoomsPerMinute ?? 60,

@@ -6,13 +6,16 @@
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { timedStorage } from "../metrics/timed_storage.ts";
 import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
+import { type EventChannel, loggedChannel } from "../room/event_channel.ts";
 import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Admission, type Refusal } from "./admission.ts";
-import { addressKey, clientAddress, UNKNOWN_ADDRESS } from "./client_address.ts";
+import { clientAddress, limitKeyOf } from "./client_address.ts";
 import { Connection, TRY_AGAIN_LATER_CODE } from "./connection.ts";
+import { logEvents } from "./log_subscriber.ts";
+import { meterEvents } from "./metrics_subscriber.ts";
 import { OriginCheck } from "./origin_check.ts";
 import type { SocketEvents, Upgrader } from "./raw_socket.ts";
 import { RoomRegistry } from "./room_registry.ts";
@@ -25,6 +28,7 @@ import {
   type SyncServerOptions,
 } from "./server_options.ts";
 import { type AuthDecision, authorizeRequest } from "./authorize_request.ts";
+import type { ServerEmitter, ServerEventMap } from "./server_events.ts";
 
 type Admitted = Exclude<AuthDecision, { refuse: string }>;
 
@@ -48,6 +52,12 @@ export class SyncServer {
   readonly metrics: SyncMetrics;
   /** Storage's health (`GET /health`). */
   readonly storageHealth: StorageHealth;
+  /**
+   * Every room's events and the server's own (a mitt emitter); see {@linkcode ServerEventMap}.
+   * The metrics and the log lines are listeners on it.
+   */
+  readonly events: ServerEmitter;
+  #channel: EventChannel<ServerEventMap>;
   #untrack: () => void;
   #options: SyncServerOptions;
   #limits: ResolvedLimits;
@@ -68,7 +78,12 @@ export class SyncServer {
     this.#time = options.time ?? systemTime;
     this.#logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new SyncMetrics();
-    this.#untrack = this.metrics.track(() => this.stats());
+    this.#channel = loggedChannel(this.#logger, {}, { emitter: options.events });
+    this.events = this.#channel.emitter;
+    const unmeter = meterEvents(this.events, this.metrics);
+    const unlog = logEvents(this.events, this.#logger);
+    const untrack = this.metrics.track(() => this.stats());
+    this.#untrack = () => (untrack(), unmeter(), unlog());
     this.storageHealth = options.storageHealth ??
       new StorageHealth(options.storage ? StorageKind.custom : StorageKind.memory);
     this.registry = new RoomRegistry({
@@ -83,7 +98,7 @@ export class SyncServer {
       graceMs: options.roomGracePeriodMs ?? 10_000,
       clientTimeout: options.clientTimeout,
       limits: this.#limits,
-      onPushRejected: (reason) => this.metrics.pushesRejected.inc({ reason }),
+      events: this.events,
     });
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
     this.admission = new Admission(this.#limits, this.#time);
@@ -96,7 +111,7 @@ export class SyncServer {
    */
   clientAddressOf(req: Request): string | undefined {
     const address = this.#addresses.get(req);
-    return address === undefined || address === UNKNOWN_ADDRESS ? undefined : addressKey(address);
+    return address === undefined ? undefined : this.#limitKey(address) ?? undefined;
   }
 
   /** The connect auth hook (`SyncServerOptions.authorize`), for routes that reuse it (uploads). */
@@ -147,12 +162,12 @@ export class SyncServer {
       this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });
       return new Response("Origin not allowed\n", { status: 403 });
     }
-    const early = this.admission.checkAddress(limitKey(address));
+    const early = this.admission.checkAddress(this.#limitKey(address));
     if (early) return this.#tooMany(early, address, route.roomId);
-    if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND));
+    if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND, null));
     const roomId = route.roomId;
     const auth = await authorizeRequest(this.#options.authorize, req, roomId, this.#logger);
-    if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse));
+    if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse, roomId));
     return this.#admit(req, upgrade, { roomId, url, auth, address });
   }
 
@@ -165,7 +180,7 @@ export class SyncServer {
     upgrade: Upgrader,
     a: { roomId: string; url: URL; auth: Admitted; address: string },
   ): Response | undefined {
-    const key = limitKey(a.address);
+    const key = this.#limitKey(a.address);
     const byAddress = this.admission.checkAddress(key);
     if (byAddress) return this.#tooMany(byAddress, a.address, a.roomId);
     const byRoom = this.admission.checkRoom(a.roomId);
@@ -184,6 +199,7 @@ export class SyncServer {
       limits: this.#limits,
       time: this.#time,
       logger: this.#logger,
+      events: this.#channel,
       metrics: this.metrics,
       clientAddress: a.address,
       ticket: this.admission.enter(key, a.roomId),
@@ -213,10 +229,13 @@ export class SyncServer {
   /** Stop accepting sessions, flush every room to storage, close sockets with 1001. */
   async shutdown(): Promise<void> {
     this.#draining = true;
-    this.#untrack();
-    await this.registry.closeAll(1001, "Server shutting down");
-    await this.#router.close?.();
-    for (const c of this.#connections) c.close();
+    try {
+      await this.registry.closeAll(1001, "Server shutting down");
+      await this.#router.close?.();
+      for (const c of this.#connections) c.close();
+    } finally {
+      this.#untrack(); // after the rooms and sockets closed: their events are counted and logged
+    }
     await this.#options.storage?.close?.();
   }
 
@@ -229,7 +248,7 @@ export class SyncServer {
   }
 
   #logRefusal(refusal: Refusal, address: string, roomId: string | null): void {
-    this.#logger.warn("upgrade_refused", {
+    this.#channel.emit("upgrade_refused", {
       what: refusal.what,
       limit: refusal.limit,
       address,
@@ -237,8 +256,13 @@ export class SyncServer {
     });
   }
 
-  #refuse(reason: string): SocketEvents {
-    this.metrics.rejected.inc({ reason });
+  /** See {@linkcode limitKeyOf}. */
+  #limitKey(address: string): string | null {
+    return limitKeyOf(address, this.#options.limitLocalhost ?? false);
+  }
+
+  #refuse(reason: string, roomId: string | null): SocketEvents {
+    this.#channel.emit("socket_rejected", { roomId, sessionId: null, reason });
     return closeOnOpen(SYNC_ERROR_CLOSE_CODE, reason);
   }
 }
@@ -249,13 +273,4 @@ function closeOnOpen(code: number, reason: string): SocketEvents {
     message: () => {},
     close: () => {},
   };
-}
-
-/**
- * The key per-address limits count under; `null` (no per-address limits) when the adapter could
- * not tell the address, e.g. a handler wrapped without passing the runtime's second argument:
- * one shared key would make the caps server-wide.
- */
-function limitKey(address: string): string | null {
-  return address === UNKNOWN_ADDRESS ? null : addressKey(address);
 }

@@ -56,6 +56,11 @@ export class MemoryRoomStorage implements RoomStorage {
   /** Nothing to release. */
   close(): void {}
 
+  /** True once a snapshot was given or a commit applied. */
+  hasState(): boolean {
+    return this.#snapshot !== undefined;
+  }
+
   /** The stored state as a snapshot (records are shared, not copied: they are never mutated). */
   snapshot(): RoomSnapshot {
     return {
@@ -93,6 +98,12 @@ export class MemoryStorageProvider implements StorageProvider {
   /** Ids of rooms that have been stored at least once. */
   listRooms(): Promise<string[]> {
     return Promise.resolve([...this.#rooms.keys()]);
+  }
+
+  /** A room's stored state (records loading skips included), without loading it. */
+  salvageRoom(roomId: string): Promise<RoomSnapshot | undefined> {
+    const room = this.#rooms.get(roomId);
+    return Promise.resolve(room?.hasState() ? room.snapshot() : undefined);
   }
 
   /** Forget a room. */

@@ -4,8 +4,8 @@
 //   deno test --allow-all tests/browser/
 //   bun test --timeout 120000 tests/browser/
 //
-// Needs Debian's chromium at /usr/bin/chromium (`.ci/setup-extra` installs it and builds the app);
-// skipped when it is absent. A screenshot goes to test-artifacts/two_tabs.png.
+// Needs a Chromium: CHROMIUM_PATH or Debian's /usr/bin/chromium (`TLSYNC_INSTALL_BROWSER=1 npm test`
+// installs it; `.ci/setup-extra` builds the app); skipped, with a line saying how, when absent. A screenshot goes to test-artifacts/two_tabs.png.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -85,7 +85,8 @@ const PNG_BASE64 = btoa(String.fromCharCode(...makePng()));
 
 const skip = existsSync(CHROMIUM)
   ? false
-  : `chromium not installed: ${CHROMIUM} is missing (apt-get install chromium, or .ci/setup-extra)`;
+  : `no Chromium at ${CHROMIUM}. To run it: set CHROMIUM_PATH to a Chromium binary, or ` +
+    "`TLSYNC_INSTALL_BROWSER=1 npm test` (installs Debian's chromium with apt-get, about 460 MB)";
 // deno-lint-ignore no-console
 if (skip) console.warn(`two_tabs_test: skipped, ${skip}`);
 

@@ -50,12 +50,4 @@ describe("ConnectionMeter", () => {
     assert.equal(metrics.pushDuration.count, 1);
     assert.equal(metrics.pushDuration.sum, 0.01);
   });
-
-  it("rejected() counts by reason", () => {
-    const { metrics, meter } = setup();
-
-    meter.rejected("ROOM_FULL");
-
-    assert.equal(metrics.rejected.get({ reason: "ROOM_FULL" }), 1);
-  });
 });

@@ -32,6 +32,7 @@ describe("metrics route", () => {
         tlsync_rejected_total: "counter",
         tlsync_pushes_rejected_total: "counter",
         tlsync_storage_skipped_entries_total: "counter",
+        tlsync_room_load_skipped_records_total: "counter",
       });
     } finally {
       await server.stop();

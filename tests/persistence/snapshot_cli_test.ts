@@ -1,11 +1,13 @@
 // Backup and restore through the snapshot CLI, against a real KV file.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { geoShape, serverSchema } from "../helpers/records.ts";
+import { connectRaw, type RawClient } from "../helpers/raw_client.ts";
+import { startServerProcess } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -71,5 +73,88 @@ describe("snapshot CLI", () => {
       "shape:backup",
     ]);
     dir.remove();
+  });
+});
+
+function cliAsync(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const runArgs = isBun
+    ? ["run", "src/runtime/snapshot_cli.ts", ...args]
+    : ["run", "--allow-all", "src/runtime/snapshot_cli.ts", ...args];
+  const child = spawn(process.execPath, runArgs, { cwd: root, env: { ...process.env, ...env } });
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) =>
+    child.once("close", (status) => resolve({ status, stdout, stderr }))
+  );
+}
+
+/** One `error:` line and no stack trace. */
+function assertOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split("\n");
+  assert.equal(lines.length, 1, stderr);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(stderr, /^\s+at /m);
+}
+
+describe("snapshot CLI errors", () => {
+  it("usage, unknown room, unreadable import: non-zero status and one line", {
+    timeout: 60_000,
+  }, () => {
+    const dir = tempDir();
+    const data = dir.file("kv.sqlite3");
+    const out = dir.file("out.json");
+    try {
+      const usage = cli(["export"], data);
+      assert.equal(usage.status, 2);
+      assertOneLine(usage.stderr, /^usage: snapshot list/);
+
+      const unknown = cli(["export", "no-such-room", out], data);
+      assert.equal(unknown.status, 1);
+      assertOneLine(unknown.stderr, /^error: no room "no-such-room" in /);
+      assert.equal(existsSync(out), false, "no empty snapshot written");
+
+      const bad = dir.file("bad.json");
+      writeFileSync(bad, "{not json");
+      const notJson = cli(["import", "r", bad], data);
+      assert.equal(notJson.status, 1);
+      assertOneLine(notJson.stderr, /^error: cannot read .*bad\.json as a JSON snapshot/);
+
+      writeFileSync(bad, '{"rooms":[]}');
+      const notSnapshot = cli(["import", "r", bad], data);
+      assert.equal(notSnapshot.status, 1);
+      assertOneLine(notSnapshot.stderr, /is not a room snapshot/);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it("a room held by a running server: status 3 and one line saying what to do", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const data = dir.file("kv.sqlite3");
+    const server = await startServerProcess({ TLSYNC_DATA: data });
+    let client: RawClient | undefined;
+    try {
+      client = await connectRaw(`ws://127.0.0.1:${server.port}/connect/busy?sessionId=a`);
+      client.send({
+        type: "push",
+        clientClock: 1,
+        diff: { "shape:busy": ["put", geoShape("shape:busy")] },
+      });
+      await client.next((m) => m["type"] === "push_result", "push result");
+      const r = await cliAsync(["export", "busy"], { TLSYNC_DATA: data, TLSYNC_LEASE_MS: "1000" });
+      assert.equal(r.status, 3, r.stderr);
+      assertOneLine(r.stderr, /^error: room "busy" is open in a running server.*Stop the server/);
+      assert.equal(r.stdout, "");
+    } finally {
+      client?.close();
+      await server.kill("SIGTERM");
+      dir.remove();
+    }
   });
 });

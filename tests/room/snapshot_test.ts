@@ -55,15 +55,12 @@ describe("Room snapshots", () => {
   it("[RC3] migrates an old snapshot up on load, drops session records, and stores the result", async () => {
     const old = structuredClone(serverSchema);
     old.sequences["com.tldraw.shape.geo"] = 9;
+    // A geo shape as geo v9 stored it (before richText and flip props), valid at that version.
     const oldShape = geoShape("shape:1") as unknown as { props: Record<string, unknown> };
-    delete oldShape.props["scale"];
     delete oldShape.props["flipX"];
     delete oldShape.props["flipY"];
     delete oldShape.props["richText"];
     oldShape.props["text"] = "hi";
-    delete oldShape.props["labelColor"];
-    delete oldShape.props["growY"];
-    oldShape.props["growY"] = 0;
     const storage = new MemoryRoomStorage({
       documentClock: 2,
       documents: [

@@ -78,6 +78,38 @@ describe("fair admission", () => {
     }
   });
 
+  it("127.0.0.1 and ::1 (a same-host proxy) are not capped per address unless limitLocalhost", async () => {
+    for (const limitLocalhost of [false, true]) {
+      const server = await serve({
+        trustProxy: true,
+        limitLocalhost,
+        limits: { maxSocketsPerAddress: 1 },
+      });
+      const open: TcpWsClient[] = [];
+      try {
+        for (const address of ["127.0.0.1", "::1"]) {
+          for (const n of [1, 2]) {
+            open.push(await from(server.port, `/connect/r?sessionId=${address}${n}`, address));
+          }
+        }
+        const other = [
+          await from(server.port, "/connect/r?sessionId=o1", "127.0.0.2"),
+          await from(server.port, "/connect/r?sessionId=o2", "127.0.0.2"),
+        ];
+        open.push(...other);
+        const statuses = open.map((c) => c.status);
+        assert.deepEqual(
+          statuses,
+          limitLocalhost ? [101, 429, 101, 429, 101, 429] : [101, 101, 101, 101, 101, 429],
+          `limitLocalhost: ${limitLocalhost}`,
+        );
+      } finally {
+        for (const c of open) c.destroy();
+        await server.stop();
+      }
+    }
+  });
+
   it("a client address over maxSocketsPerAddress gets HTTP 429 + Retry-After; others get in", async () => {
     const logger = captureLogger();
     const server = await serve({ trustProxy: true, logger, limits: { maxSocketsPerAddress: 2 } });

@@ -26,7 +26,7 @@ export interface UnfurlRouteOptions extends UnfurlOptions {
 }
 
 /** Default {@linkcode UnfurlRouteOptions.rateLimit}: 60 a minute, 20 at once. */
-export const DEFAULT_UNFURL_RATE: AddressRateLimit = { perMinute: 60, burst: 20 };
+export const DEFAULT_UNFURL_RATE: AddressRateLimit = { perMinute: 60, burst: 30 };
 
 /** Default {@linkcode UnfurlRouteOptions.maxConcurrent}. */
 export const DEFAULT_MAX_CONCURRENT_UNFURLS = 16;
