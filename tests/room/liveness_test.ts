@@ -135,6 +135,20 @@ describe("Session phases", () => {
     assert.equal(session.deadline(policy), opened + 2_000 + 5_000);
   });
 
+  it("a live session that handshakes again takes the new profile; a parked one stays parked", () => {
+    const time = new FakeTime();
+    const session = sessionAt(time, "a");
+    session.goLive(profileOf(8), time.now());
+
+    session.goLive(profileOf(7), time.now());
+    const afterRehandshake = session.profile.appendOps;
+    session.park(time.now());
+    session.goLive(profileOf(8), time.now());
+
+    assert.equal(afterRehandshake, false);
+    assert.equal(session.phase, SessionPhase.Parked);
+  });
+
   it("clientTimeout 0 means a live session is never parked for silence", () => {
     assert.equal(livenessPolicy(0).idleMs, Infinity);
     assert.equal(livenessPolicy(Infinity).idleMs, Infinity);
