@@ -41,7 +41,7 @@ import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun
 
 export { createSyncHandler, type SyncHandler } from "./src/runtime/create_sync_handler.ts";
 export { SyncServer } from "./src/server/sync_server.ts";
-export type { HttpRoute } from "./src/server/http_route.ts";
+export type { HttpRoute, RouteContext } from "./src/server/http_route.ts";
 export type {
   Authorize,
   AuthorizeResult,
@@ -143,7 +143,12 @@ export {
 export type { UnfurlMetadata } from "./src/unfurl/parse_metadata.ts";
 export type { ResolveHost, TargetGuardOptions } from "./src/unfurl/target_guard.ts";
 export { systemResolveHost } from "./src/runtime/resolve_host.ts";
-export { CloseReason, SYNC_ERROR_CLOSE_CODE } from "./src/protocol/close_reason.ts";
+export {
+  CloseCode,
+  CloseReason,
+  CloseText,
+  SYNC_ERROR_CLOSE_CODE,
+} from "./src/protocol/close_reason.ts";
 export { adminRoutes, type AdminRoutesOptions } from "./src/server/admin/admin_routes.ts";
 export type { LiveRoomInfo, RoomList } from "./src/server/admin/list_rooms.ts";
 export type { RoomPatch } from "./src/server/admin/patch_room.ts";

@@ -1,4 +1,5 @@
-// SVG charts from a bench results file: ours next to upstream TLSocketRoom for each runtime.
+// SVG charts from a bench results file: ours next to upstream TLSocketRoom (in memory and
+// durable) for each runtime.
 //
 //   deno run -A bench/charts.ts bench/results/2026-11-28.json
 //
@@ -13,8 +14,10 @@ type Results = Record<string, Record<string, unknown>>;
 const TARGETS: [name: string, label: string, color: string][] = [
   ["ours-deno-kv", "ours · Deno + KV file", "#1d4ed8"],
   ["upstream-deno", "upstream · Deno (memory)", "#ea580c"],
+  ["upstream-durable-deno", "upstream · Deno + SQLite file", "#dc2626"],
   ["ours-bun-kv", "ours · Bun + KV file", "#0e9f6e"],
   ["upstream-bun", "upstream · Bun (memory)", "#a16207"],
+  ["upstream-durable-bun", "upstream · Bun + SQLite file", "#7c3aed"],
   ["ours-deno-mem", "ours · Deno + KV in memory", "#93c5fd"],
   ["relay-deno", "bare relay · Deno (no sync)", "#9ca3af"],
 ];
@@ -31,10 +34,30 @@ const CHARTS: ChartSpec[] = [
   {
     file: "fanout-latency",
     title: "Fan-out latency: 10 rooms × 10 clients, each pushing at 20 Hz",
-    subtitle: "milliseconds, lower is better",
+    subtitle: "milliseconds, lower is better; staggered: each client at its own phase of the tick",
     groups: [
       ["fanout", "ackP50", "push → ack, p50"],
       ["fanout", "fanP99", "push → peer patch, p99"],
+    ],
+  },
+  {
+    file: "fanout-burst-latency",
+    title: "Fan-out latency in bursts: all 100 clients push at the same instant, 20 times a second",
+    subtitle: "milliseconds, lower is better",
+    groups: [
+      ["fanout_burst", "ackP50", "push → ack, p50"],
+      ["fanout_burst", "fanP99", "push → peer patch, p99"],
+    ],
+  },
+  {
+    file: "cpu-per-push",
+    title: "Server CPU per acknowledged push",
+    subtitle: "milliseconds of server CPU (user + system), lower is better",
+    groups: [
+      ["fanout", "cpuMsPerPush", "fan-out, staggered"],
+      ["fanout_burst", "cpuMsPerPush", "fan-out, bursts"],
+      ["saturation_1x10", "cpuMsPerPushAtRef", "1 room × 10 at {ref}/s"],
+      ["saturation_100x5", "cpuMsPerPushAtRef", "100 rooms × 5 at {ref}/s"],
     ],
   },
   {
@@ -44,6 +67,7 @@ const CHARTS: ChartSpec[] = [
     groups: [
       ["saturation_1x10", "maxPushesPerSec", "1 room × 10 clients"],
       ["saturation_100x5", "maxPushesPerSec", "100 rooms × 5 clients"],
+      ["saturation_100x5_burst", "maxPushesPerSec", "100 rooms × 5, bursts"],
     ],
   },
   {
@@ -72,9 +96,21 @@ function metric(results: Results, target: string, workload: string, key: string)
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
+/** The saturation reference rate of a run ("8,000"), as printed in labels ("{ref}"). */
+export function refRateOf(results: Results): string {
+  for (const r of Object.values(results)) {
+    for (const w of ["saturation_100x5", "saturation_1x10"]) {
+      const v = metric({ r }, "r", w, "refRate");
+      if (v !== undefined) return v.toLocaleString("en-US");
+    }
+  }
+  return "the reference rate";
+}
+
 /** The charts for `results`, keyed by file stem; targets with no value in a chart are left out. */
 export function buildCharts(results: Results, note = ""): Map<string, BarChart> {
   const charts = new Map<string, BarChart>();
+  const ref = refRateOf(results);
   for (const spec of CHARTS) {
     const series: BarSeries[] = TARGETS.map(([name, label, color]) => ({
       name: label,
@@ -85,7 +121,7 @@ export function buildCharts(results: Results, note = ""): Map<string, BarChart> 
     charts.set(spec.file, {
       title: spec.title,
       subtitle: note ? `${spec.subtitle} · ${note}` : spec.subtitle,
-      groups: spec.groups.map(([, , label]) => label),
+      groups: spec.groups.map(([, , label]) => label.replace("{ref}", ref)),
       series,
     });
   }

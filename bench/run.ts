@@ -1,11 +1,14 @@
-// `deno task bench`: this server (Deno and Bun, durable Deno KV), upstream TLSocketRoom and a bare
-// relay, measured in one run on this machine. BENCH_QUICK=1 for a smoke run (every target and
+// `deno task bench`: this server (Deno and Bun, durable Deno KV), upstream TLSocketRoom (in memory,
+// and durable: one SQLite file per room) and a bare relay, measured in one run on this machine. BENCH_QUICK=1 for a smoke run (every target and
 // workload, small and short: under two minutes; its numbers only show that everything runs);
 // BENCH_ONLY=name,… to pick targets, BENCH_STEPS=fanout,… to pick workloads. Servers run on core 0
 // and this load generator on core 1 (when taskset exists). Every server started is stopped at the
 // end, on failure, and on SIGINT/SIGTERM. Progress shows on a terminal only.
 import { BUN, DENO, hasTaskset, startTarget, stopAllTargets, type TargetSpec } from "./targets.ts";
-import { connections, fanout, largeRoom, memory, RATES, saturation } from "./load/workloads.ts";
+import { connections, largeRoom, memory } from "./load/workloads.ts";
+import { fanout } from "./load/fanout.ts";
+import { saturation, type SaturationOptions } from "./load/saturation.ts";
+import type { Schedule } from "./load/schedule.ts";
 import { renderReport, saveResults } from "./report.ts";
 import { startProgress } from "./progress.ts";
 
@@ -13,13 +16,27 @@ const quick = Deno.env.get("BENCH_QUICK") === "1";
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? (quick ? 1 : 5));
 /** Workload sizes: full run, and the smoke run of BENCH_QUICK=1. */
 const size = quick
-  ? { stepSeconds: 0.5, rates: RATES.slice(0, 3), shapes: 500, conns: 100, memRooms: 30, settle: 0 }
-  : { stepSeconds: 2, rates: RATES, shapes: 10_000, conns: 1000, memRooms: 1000, settle: 5 };
+  ? { stepSeconds: 0.5, shapes: 500, conns: 100, memRooms: 30, settle: 0 }
+  : { stepSeconds: 2, shapes: 10_000, conns: 1000, memRooms: 1000, settle: 5 };
+/** Saturation search: doubling from 250/s, then bisection to within 10%; CPU reported at refRate. */
+const search = quick
+  ? { drainMs: 250, search: { start: 500, min: 60, max: 1000, maxSteps: 3 }, refRate: 1000 }
+  : { drainMs: 500, search: { start: 250, min: 30, max: 64_000, maxSteps: 14 }, refRate: 2000 };
+const sat = (schedule: Schedule): SaturationOptions => ({
+  stepSeconds: size.stepSeconds,
+  schedule,
+  ...search,
+});
 const ackWaitMs = quick ? 5000 : 60_000;
 const only = Deno.env.get("BENCH_ONLY")?.split(",");
 const onlySteps = Deno.env.get("BENCH_STEPS")?.split(",");
 const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-bench-" });
-const ours = { TLSYNC_MAX_SESSIONS: "5000", TLSYNC_MAX_MPS: "100000" };
+// No limit of ours may cut the load (per-address caps already skip 127.0.0.1).
+const ours = {
+  TLSYNC_MAX_SESSIONS: "5000",
+  TLSYNC_MAX_PENDING_PER_ROOM: "5000",
+  TLSYNC_MAX_MPS: "100000",
+};
 
 const specs: TargetSpec[] = [
   {
@@ -48,6 +65,27 @@ const specs: TargetSpec[] = [
   {
     name: "upstream-bun",
     cmd: (p: number) => [...BUN, "run", "bench/servers/upstream_server_bun.ts", String(p)],
+  },
+  {
+    name: "upstream-durable-deno",
+    cmd: (p: number) => [
+      ...DENO,
+      "run",
+      "-A",
+      "bench/servers/upstream_server.ts",
+      String(p),
+      `${dataDir}/upstream-deno-sqlite`,
+    ],
+  },
+  {
+    name: "upstream-durable-bun",
+    cmd: (p: number) => [
+      ...BUN,
+      "run",
+      "bench/servers/upstream_server_bun.ts",
+      String(p),
+      `${dataDir}/upstream-bun-sqlite`,
+    ],
   },
   {
     name: "relay-deno",
@@ -88,9 +126,11 @@ async function runTarget(spec: TargetSpec): Promise<void> {
   // Memory and connection counts are RSS deltas: each gets a fresh server process so garbage
   // from earlier workloads (collected at unpredictable times) does not blur them.
   const steps: [string, boolean, () => Promise<unknown>][] = [
-    ["fanout", false, () => fanout(target!, seconds)],
-    ["saturation_1x10", false, () => saturation(target!, 1, 10, size.stepSeconds, size.rates)],
-    ["saturation_100x5", false, () => saturation(target!, 100, 5, size.stepSeconds, size.rates)],
+    ["fanout", false, () => fanout(target!, seconds, "staggered")],
+    ["fanout_burst", false, () => fanout(target!, seconds, "burst")],
+    ["saturation_1x10", false, () => saturation(target!, 1, 10, sat("staggered"))],
+    ["saturation_100x5", false, () => saturation(target!, 100, 5, sat("staggered"))],
+    ["saturation_100x5_burst", false, () => saturation(target!, 100, 5, sat("burst"))],
     ["large_room", false, () => largeRoom(target!, size.shapes)],
     ["connections", true, () => connections(target!, size.conns)],
     ["memory", true, () => memory(target!, size.memRooms, 50, size.settle, ackWaitMs)],

@@ -87,12 +87,20 @@ function bars(chart: BarChart, max: number): string[] {
         `<rect x="${r(x + 1)}" y="${r(bottom - h)}" width="${r(barWidth - 2)}" height="${r(h)}" ` +
           `fill="${s.color}"><title>${escapeXml(`${s.name}: ${v}`)}</title></rect>`,
       );
-      out.push(text(cx, bottom - h - 4, formatValue(v), 'font-size="10" text-anchor="middle"'));
+      const label = formatValue(v);
+      const size = labelFontSize(label, barWidth);
+      out.push(text(cx, bottom - h - 4, label, `font-size="${size}" text-anchor="middle"`));
     });
     const label = text(x0 + groupWidth * 0.42, bottom + 20, group, 'font-size="12"');
     out.push(label.replace("<text ", '<text text-anchor="middle" '));
   });
   return out;
+}
+
+/** A value label's font size: 10, smaller (down to 7) when it would be wider than its bar. */
+export function labelFontSize(label: string, barWidth: number): number {
+  const fits = (barWidth + 2) / (label.length * 0.58);
+  return r(Math.max(7, Math.min(10, fits)));
 }
 
 function text(x: number, y: number, content: string, attrs: string): string {
@@ -122,6 +130,7 @@ export function axisDivisions(max: number): number {
 
 /** 32000 → "32k", 1994 → "1,994", 31.5 → "31.5". */
 export function formatValue(v: number): string {
+  if (Math.abs(v) < 1) return String(Number(v.toPrecision(2)));
   if (v >= 10_000 && v % 1000 === 0) return `${v / 1000}k`;
   const n = Math.round(v);
   if (n >= 1_000_000) return `${Math.round(n / 100_000) / 10}M`;

@@ -4,6 +4,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import process from "node:process";
+import { cpuSecondsFromStat } from "./load/cpu_per_push.ts";
 
 export interface Target {
   name: string;
@@ -135,11 +136,10 @@ function serverPid(pid: number): number {
 /** CPU seconds used and resident memory (MiB) of a pid. */
 export function procStats(pid: number): { cpu: number; rssMiB: number } {
   try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
-    const ticks = Number(stat[11]) + Number(stat[12]);
+    const cpu = cpuSecondsFromStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    return { cpu: ticks / 100, rssMiB: rss };
+    return { cpu, rssMiB: rss };
   } catch {
     return { cpu: NaN, rssMiB: NaN };
   }

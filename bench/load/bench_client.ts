@@ -1,6 +1,6 @@
 // A raw protocol client for the load generator: measures push→push_result and push→patch.
 import { createTLSchema } from "@tldraw/tlschema";
-import { geoShape, presence } from "../../tests/helpers/records.ts";
+import { geoShape, presence } from "../../fixtures/records.ts";
 
 export const schema = createTLSchema().serialize();
 export { geoShape };

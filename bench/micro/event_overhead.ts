@@ -9,7 +9,7 @@ import process from "node:process";
 import { EventChannel } from "../../src/room/event_channel.ts";
 import { Room } from "../../src/room/room.ts";
 import type { RoomEventMap } from "../../src/room/room_events.ts";
-import { geoShape, serverSchema } from "../../tests/helpers/records.ts";
+import { geoShape, serverSchema } from "../../fixtures/records.ts";
 
 const PUSHES = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 20_000);
 const SESSIONS = Number(process.env.SESSIONS ?? 10);

@@ -11,7 +11,7 @@ import { Room } from "../../src/room/room.ts";
 import { openKvStorage } from "../../src/runtime/default_storage.ts";
 import type { RoomStorage } from "../../src/storage/storage.ts";
 import { MemoryRoomStorage } from "../../src/storage/memory_storage.ts";
-import { geoShape, serverSchema } from "../../tests/helpers/records.ts";
+import { geoShape, serverSchema } from "../../fixtures/records.ts";
 
 const PUSHES = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 50_000);
 const ROOMS = Number(process.env.ROOMS ?? 1);

@@ -8,7 +8,7 @@ import { Room } from "../../src/room/room.ts";
 import { openKvStorage } from "../../src/runtime/default_storage.ts";
 import type { StorageProvider } from "../../src/storage/storage.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
-import { geoShape, serverSchema } from "../../tests/helpers/records.ts";
+import { geoShape, serverSchema } from "../../fixtures/records.ts";
 
 const ROOMS = Number(process.argv[2] ?? Deno?.args?.[0] ?? 1000);
 const SHAPES = Number(process.argv[3] ?? Deno?.args?.[1] ?? 50);

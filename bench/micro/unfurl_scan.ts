@@ -6,7 +6,7 @@
 import process from "node:process";
 import { parseMetadata } from "../../src/unfurl/parse_metadata.ts";
 import { parseMetadata as oldParseMetadata } from "./_old/parse_metadata.ts";
-import { hostilePages } from "../../tests/helpers/hostile_pages.ts";
+import { hostilePages } from "../../fixtures/hostile_pages.ts";
 
 const KIB = 1024;
 const OLD_MAX_MS = Number(process.env.OLD_MAX_MS ?? 3000);

@@ -1,9 +1,16 @@
 // Bench-only baseline: upstream @tldraw/sync-core TLSocketRoom (tldraw licence; never imported
 // from src/) behind Deno.serve, one room per id, evicted when empty like the official template.
-// Usage: deno run -A bench/servers/upstream_server.ts <port>
-import { getRoom, rooms } from "./upstream_rooms.ts";
+// Usage: deno run -A bench/servers/upstream_server.ts <port> [<sqlite dir>]
+// With a directory, rooms are durable: one SQLite file each there, through node:sqlite.
+import { DatabaseSync } from "node:sqlite";
+import { getRoom, rooms, useSqlite } from "./upstream_rooms.ts";
 
 const port = Number(Deno.args[0] ?? 8790);
+const dir = Deno.args[1];
+if (dir) {
+  Deno.mkdirSync(dir, { recursive: true });
+  useSqlite(dir, (path) => new DatabaseSync(path));
+}
 
 Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (req) => {
   const url = new URL(req.url);

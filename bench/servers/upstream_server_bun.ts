@@ -1,13 +1,23 @@
 // Bench-only baseline on Bun: upstream @tldraw/sync-core TLSocketRoom (tldraw licence; never
 // imported from src/) behind Bun.serve, one room per id, evicted when empty.
-// Usage: bun run bench/servers/upstream_server_bun.ts <port>
-import { getRoom, rooms } from "./upstream_rooms.ts";
+// Usage: bun run bench/servers/upstream_server_bun.ts <port> [<sqlite dir>]
+// With a directory, rooms are durable: one SQLite file each there, through bun:sqlite.
+import { mkdirSync } from "node:fs";
+import { getRoom, rooms, useSqlite } from "./upstream_rooms.ts";
 
 // deno-lint-ignore no-explicit-any
 const Bun = (globalThis as any).Bun;
 // deno-lint-ignore no-explicit-any
 const argv: string[] = (globalThis as any).process.argv;
 const port = Number(argv[2] ?? 8791);
+const dir = argv[3];
+if (dir) {
+  mkdirSync(dir, { recursive: true });
+  // A module name Deno's type check does not resolve: bun:sqlite exists on Bun only.
+  const sqliteModule = "bun:sqlite";
+  const { Database } = await import(sqliteModule);
+  useSqlite(dir, (path) => new Database(path));
+}
 
 // Bun's ServerWebSocket has no addEventListener; TLSocketRoom only needs send/close/readyState.
 interface Data {

@@ -51,8 +51,3 @@ export function decodeMeta(value: unknown, id: string): StoredAssetMeta {
   }
   throw new TypeError(`Cannot read asset "${id}": its metadata is not valid`);
 }
-
-/** Estimated size of a key toward an atomic's byte limit (strings counted at 3 bytes/char). */
-export function keyBytes(key: KvKey): number {
-  return key.reduce<number>((n, k) => n + (typeof k === "string" ? k.length * 3 + 2 : 10), 0);
-}

@@ -2,14 +2,15 @@
  * Assets in Deno KV (native on Deno, `@deno/kv` on Bun), beside the rooms.
  *
  * An asset is its parts (≤ 60 KiB each) plus one metadata key. Parts are written first, in as
- * many atomics as KV's limits need; the metadata is written last, in its own atomic that checks
+ * many atomics as KV's limits need (packed by `atomic_packer.ts`); the metadata is written last, in its own atomic that checks
  * the id is still free. Until then the asset does not exist, so a half-written upload is never
  * visible. Parts of an upload that died before its metadata (a crash mid-upload) are unreachable;
  * {@linkcode KvAssetStore.sweepOrphans} deletes those older than an hour (upload ids start with
  * their start time).
  * @module
  */
-import { KV_LIMITS, type KvKey, type KvLike } from "../storage/kv/kv_like.ts";
+import { AtomicPacker, costOf, writeBatches } from "../storage/kv/atomic_packer.ts";
+import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import { discard, readParts } from "./_body_parts.ts";
 import {
   ASSET_PART_BYTES,
@@ -17,7 +18,6 @@ import {
   assetPartKey,
   decodeMeta,
   encodeMeta,
-  keyBytes,
   type StoredAssetMeta,
 } from "./_kv_asset_keys.ts";
 import type {
@@ -93,20 +93,8 @@ export class KvAssetStore implements AssetStore {
       const rest = key.slice(this.#prefix.length);
       return live.get(String(rest[0])) !== String(rest[2]);
     });
-    let op = this.#kv.atomic();
-    let count = 0, bytes = 0;
-    for (const key of orphans) {
-      // Deletes count toward the per-atomic mutation and total key-size limits.
-      if (count === KV_LIMITS.maxMutations || bytes + keyBytes(key) > 60_000) {
-        await op.commit();
-        op = this.#kv.atomic();
-        count = bytes = 0;
-      }
-      op.delete(key);
-      count++;
-      bytes += keyBytes(key);
-    }
-    if (count > 0) await op.commit();
+    const deletes = orphans.map((key) => ({ key, value: null }));
+    await writeBatches(this.#kv, deletes, "Cannot delete orphaned asset parts");
     return orphans.length;
   }
 
@@ -208,44 +196,11 @@ export class KvAssetStore implements AssetStore {
   }
 
   async #deleteParts(id: string, upload: string, parts: number): Promise<void> {
-    for (let i = 0; i < parts; i += KV_LIMITS.maxMutations) {
-      const op = this.#kv.atomic();
-      for (let j = i; j < Math.min(parts, i + KV_LIMITS.maxMutations); j++) {
-        op.delete(assetPartKey(this.#prefix, id, upload, j));
-      }
-      const result = await op.commit();
-      if (!result.ok) throw new Error(`Cannot delete parts of asset "${id}"`);
-    }
-  }
-}
-
-/** Groups part writes into atomics within KV's mutation-count and byte limits. */
-class PartWriter {
-  #kv: KvLike;
-  #batch: { key: KvKey; value: Uint8Array }[] = [];
-  #bytes = 0;
-
-  constructor(kv: KvLike) {
-    this.#kv = kv;
-  }
-
-  async add(key: KvKey, value: Uint8Array): Promise<void> {
-    const size = keyBytes(key) + value.length;
-    const full = this.#batch.length + 1 > KV_LIMITS.maxMutations ||
-      this.#bytes + size > KV_LIMITS.maxTotalMutationBytes;
-    if (full) await this.flush();
-    this.#batch.push({ key, value });
-    this.#bytes += size;
-  }
-
-  async flush(): Promise<void> {
-    if (this.#batch.length === 0) return;
-    const op = this.#kv.atomic();
-    for (const { key, value } of this.#batch) op.set(key, value);
-    const result = await op.commit();
-    if (!result.ok) throw new Error("Cannot write asset parts: KV atomic commit failed");
-    this.#batch = [];
-    this.#bytes = 0;
+    const deletes = Array.from({ length: parts }, (_, i) => ({
+      key: assetPartKey(this.#prefix, id, upload, i),
+      value: null,
+    }));
+    await writeBatches(this.#kv, deletes, `Cannot delete parts of asset "${id}"`);
   }
 }
 
@@ -254,4 +209,30 @@ function uploadStartedAt(upload: string): number {
   const dot = upload.indexOf(".");
   const time = dot > 0 ? parseInt(upload.slice(0, dot), 36) : NaN;
   return Number.isFinite(time) ? time : 0;
+}
+
+/** Writes an upload's parts as they arrive, as many per atomic as KV's limits allow. */
+class PartWriter {
+  #kv: KvLike;
+  #batch: { key: KvKey; value: Uint8Array }[] = [];
+  #packer = new AtomicPacker();
+
+  constructor(kv: KvLike) {
+    this.#kv = kv;
+  }
+
+  async add(key: KvKey, value: Uint8Array): Promise<void> {
+    const part = { key, value };
+    const cost = costOf([part]);
+    if (this.#packer.full(cost)) await this.flush();
+    this.#batch.push(part);
+    this.#packer.add(cost);
+  }
+
+  async flush(): Promise<void> {
+    if (this.#batch.length === 0) return;
+    await writeBatches(this.#kv, this.#batch, "Cannot write asset parts: KV atomic commit failed");
+    this.#batch = [];
+    this.#packer.reset();
+  }
 }

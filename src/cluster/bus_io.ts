@@ -2,9 +2,10 @@
  * Reading and trimming bus streams.
  * @module
  */
+import { writeBatches } from "../storage/kv/atomic_packer.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import type { StreamEntry } from "./collect_frames.ts";
-import { retryLocked } from "./lock_retry_kv.ts";
+import { retryLocked } from "../storage/kv/lock_retry_kv.ts";
 
 /** Every entry under `prefix`, in key order, keys relative to the prefix. */
 export function readEntries(kv: KvLike, prefix: KvKey): Promise<StreamEntry[]> {
@@ -19,11 +20,7 @@ export function readEntries(kv: KvLike, prefix: KvKey): Promise<StreamEntry[]> {
 
 /** Delete keys, many per atomic. */
 export async function deleteKeys(kv: KvLike, keys: KvKey[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 500) {
-    const op = kv.atomic();
-    for (const key of keys.slice(i, i + 500)) op.delete(key);
-    await op.commit();
-  }
+  await writeBatches(kv, keys.map((key) => ({ key, value: null })), "Cannot delete bus entries");
 }
 
 /**

@@ -4,6 +4,7 @@
  * atomic. Sequential commits keep the stream gap-free in key order, which the reader relies on.
  * @module
  */
+import { AtomicPacker, costOf } from "../storage/kv/atomic_packer.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import { type BusFrame, encodeFrame, splitParts } from "./bus_frame.ts";
 
@@ -23,10 +24,6 @@ interface Part {
   key: KvKey;
   value: Uint8Array;
 }
-
-// Per atomic: under KV's 1000 mutations and 819,200 bytes.
-const MAX_PARTS_PER_COMMIT = 500;
-const MAX_BYTES_PER_COMMIT = 600_000;
 
 /** Appends frames to one stream, in order. */
 export class BusWriter {
@@ -93,13 +90,12 @@ export class BusWriter {
   }
 
   #take(): Part[] {
-    let bytes = 0;
+    const packer = new AtomicPacker();
     let n = 0;
-    while (n < this.#queue.length && n < MAX_PARTS_PER_COMMIT) {
-      const next = this.#queue[n]!.value.length + 200;
-      if (n > 0 && bytes + next > MAX_BYTES_PER_COMMIT) break;
-      bytes += next;
-      n++;
+    for (; n < this.#queue.length; n++) {
+      const cost = costOf([this.#queue[n]!]);
+      if (packer.full(cost)) break;
+      packer.add(cost);
     }
     const batch = this.#queue.splice(0, n);
     for (const part of batch) this.#queuedBytes -= part.value.length;

@@ -6,6 +6,7 @@
  * and delivers every followed room's frames to its clients.
  * @module
  */
+import { CloseCode, CloseText } from "../protocol/close_reason.ts";
 import type { Room } from "../room/room.ts";
 import type { RoomEndpoint, RoomRouter } from "../server/room_router.ts";
 import type { RoomRegistry } from "../server/room_registry.ts";
@@ -13,7 +14,7 @@ import { RoomKeys } from "../storage/kv/kv_keys.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import { BusKeys } from "./bus_keys.ts";
 import { heldByOther, readLease } from "./lease_probe.ts";
-import { RemoteRoom, ROOM_MOVED_CODE } from "./remote_room.ts";
+import { RemoteRoom } from "./remote_room.ts";
 import { type BusTiming, WriterInbox } from "./writer_inbox.ts";
 
 /** How long after the last bus activity the loop keeps polling at `hotPollMs`. */
@@ -96,7 +97,9 @@ export class ClusterRouter implements RoomRouter {
   async close(): Promise<void> {
     this.#stopped = true;
     await this.#loop;
-    for (const remote of this.#remotes.values()) remote.close(1001, "Server shutting down");
+    for (const remote of this.#remotes.values()) {
+      remote.close(CloseCode.GOING_AWAY, CloseText.SERVER_SHUTTING_DOWN);
+    }
     await Promise.allSettled([
       ...this.#retired,
       ...[...this.#remotes.values()].map((r) => r.flush()),
@@ -109,7 +112,7 @@ export class ClusterRouter implements RoomRouter {
   #follow(roomId: string, writerId: string, leaseKey: KvKey): RemoteRoom {
     const existing = this.#remotes.get(roomId);
     if (existing && !existing.closed && existing.writerId === writerId) return existing;
-    existing?.close(ROOM_MOVED_CODE, "Room moved", "writer changed");
+    existing?.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, "writer changed");
     const channelId = `${this.#o.ownerId}.${++this.#channels}`;
     const keys = new BusKeys(this.#o.prefix, roomId, writerId);
     const remote = new RemoteRoom(
@@ -158,7 +161,7 @@ export class ClusterRouter implements RoomRouter {
     const now = this.#o.timing.now();
     for (const [id, remote] of this.#remotes) {
       if (!remote.closed && now - remote.emptySince() > this.#o.followerGraceMs) {
-        remote.close(ROOM_MOVED_CODE, "Room moved", "no clients left");
+        remote.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, "no clients left");
       }
       if (!remote.closed) {
         polls.push(remote.poll());

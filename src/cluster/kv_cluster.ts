@@ -10,7 +10,7 @@ import type { RoomRouterFactory } from "../server/room_router.ts";
 import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import { ClusterRouter } from "./cluster_router.ts";
-import { lockRetryKv } from "./lock_retry_kv.ts";
+import { lockRetryKv } from "../storage/kv/lock_retry_kv.ts";
 
 /** Options of {@linkcode createKvCluster}. */
 export interface KvClusterOptions {

@@ -4,7 +4,7 @@
  */
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import { parseLease } from "../storage/kv/kv_lease.ts";
-import { retryLocked } from "./lock_retry_kv.ts";
+import { retryLocked } from "../storage/kv/lock_retry_kv.ts";
 
 /** A lease as stored by `storage/kv/kv_lease.ts`. */
 export interface LeaseState {

@@ -6,7 +6,8 @@
  * client socket is closed with 1012 so the clients reconnect and a new writer is elected.
  * @module
  */
-import type { SocketConnectOptions } from "../room/room.ts";
+import { CloseCode, CloseText } from "../protocol/close_reason.ts";
+import type { SocketConnectOptions } from "../room/socket_connect_options.ts";
 import type { SocketLike } from "../room/socket_like.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import type { RoomEndpoint } from "../server/room_router.ts";
@@ -17,9 +18,6 @@ import { BusWriter } from "./bus_writer.ts";
 import { collectFrames } from "./collect_frames.ts";
 import { readLease } from "./lease_probe.ts";
 import type { BusTiming } from "./writer_inbox.ts";
-
-/** Close code sent to clients when their room moved to another writer. */
-export const ROOM_MOVED_CODE = 1012;
 
 interface ClientSocket {
   sessionId: string;
@@ -70,7 +68,8 @@ export class RemoteRoom implements RoomEndpoint {
     this.#in = new BusWriter(kv, keys.inboxOf(channelId), {
       expireInMs: timing.expireInMs,
       maxQueuedBytes: timing.maxQueuedBytes,
-      onBroken: (reason) => this.close(ROOM_MOVED_CODE, "Room moved", `inbox: ${reason}`),
+      onBroken: (reason) =>
+        this.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, `inbox: ${reason}`),
       onPush: timing.touch,
     });
   }
@@ -92,7 +91,7 @@ export class RemoteRoom implements RoomEndpoint {
 
   /** A client socket opened. */
   handleSocketConnect(options: SocketConnectOptions): void {
-    if (this.#closed) return options.socket.close(ROOM_MOVED_CODE, "Room moved");
+    if (this.#closed) return options.socket.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED);
     const sid = this.#nextSid++;
     this.#clients.set(sid, { sessionId: options.sessionId, socket: options.socket });
     this.#sidOf.set(options.socket, sid);
@@ -134,7 +133,9 @@ export class RemoteRoom implements RoomEndpoint {
     this.#nextSeq = got.nextSeq;
     if (got.frames.length) this.#timing.touch();
     for (const frame of got.frames) this.#deliver(frame);
-    if (got.broken) this.close(ROOM_MOVED_CODE, "Room moved", "outbox entries expired");
+    if (got.broken) {
+      this.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, "outbox entries expired");
+    }
     if (!this.#closed && this.#timing.now() - this.#lastSent > this.#timing.channelTimeoutMs / 4) {
       this.#send({ k: "beat" });
     }
@@ -177,7 +178,7 @@ export class RemoteRoom implements RoomEndpoint {
         : lease.owner !== this.writerId
         ? "lease taken over"
         : "lease expired";
-      this.close(ROOM_MOVED_CODE, "Room moved", why);
+      this.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, why);
     }
   }
 
@@ -200,7 +201,11 @@ export class RemoteRoom implements RoomEndpoint {
         return closeQuietly(client.socket, frame.c, frame.r);
       }
       case "reset":
-        return this.close(ROOM_MOVED_CODE, "Room moved", `writer reset: ${frame.r}`);
+        return this.close(
+          CloseCode.SERVICE_RESTART,
+          CloseText.ROOM_MOVED,
+          `writer reset: ${frame.r}`,
+        );
     }
   }
 

@@ -4,6 +4,7 @@
  * and drops channels whose follower went silent (no frame or heartbeat for `channelTimeoutMs`).
  * @module
  */
+import { CloseCode, CloseText } from "../protocol/close_reason.ts";
 import type { Logger } from "../room/logger.ts";
 import type { Room } from "../room/room.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
@@ -129,7 +130,7 @@ export class WriterInbox {
         case "open": {
           const socket = new RemoteSocket(frame.s, frame.sid, channel.out);
           channel.sockets.set(frame.sid, socket);
-          if (room.isClosed()) return socket.close(1012, "Room moved");
+          if (room.isClosed()) return socket.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED);
           return room.handleSocketConnect({
             sessionId: frame.s,
             socket,

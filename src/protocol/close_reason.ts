@@ -46,3 +46,55 @@ export function toLegacyReason(reason: string): IncompatibilityReason {
       return "invalidOperation";
   }
 }
+
+/**
+ * Every WebSocket close code this server sends. The stock tldraw client stops only on
+ * {@linkcode CloseCode.SYNC_ERROR}; on every other code it reconnects (with backoff) and resyncs.
+ */
+export const CloseCode = {
+  /** 1001: the server or room is going away (shutdown, room closed). Client reconnects. */
+  GOING_AWAY: 1001,
+  /** 1011: the server failed (room could not load, storage failed). Client reconnects. */
+  INTERNAL_ERROR: 1011,
+  /** 1012: the room restarts or moves (admin close, drain, writer changed). Client reconnects. */
+  SERVICE_RESTART: 1012,
+  /** 1013: a transient cap was hit (too busy, too slow, pre-load overflow). Client reconnects. */
+  TRY_AGAIN_LATER: 1013,
+  /** 4099: fatal sync error with a {@linkcode CloseReason}. Client stops and shows the reason. */
+  SYNC_ERROR: SYNC_ERROR_CLOSE_CODE,
+} as const;
+
+/** One of the close codes in {@linkcode CloseCode}. */
+export type CloseCode = typeof CloseCode[keyof typeof CloseCode];
+
+/**
+ * Reason strings sent with the non-fatal codes of {@linkcode CloseCode}. The client only shows or
+ * logs them (it reconnects whatever they say); they tell an operator which cap or event it was.
+ */
+export const CloseText = {
+  /** With 1001: the process is stopping. */
+  SERVER_SHUTTING_DOWN: "Server shutting down",
+  /** With 1001: the room was closed (default of `Room.close`). */
+  ROOM_CLOSED: "Room closed",
+  /** With 1011: the room could not load. */
+  ROOM_UNAVAILABLE: "Room unavailable",
+  /** With 1011: the room's storage failed; it shuts down so clients reload from storage. */
+  STORAGE_FAILURE: "Storage failure",
+  /** With 1012: the server is draining; the client reconnects to another instance. */
+  SERVER_RESTARTING: "Server restarting",
+  /** With 1012: the room closed while the socket was joining it. */
+  ROOM_RESTARTING: "Room restarting",
+  /** With 1012: the room's writer is elsewhere now (cluster). */
+  ROOM_MOVED: "Room moved",
+  /** With 1012: `POST /admin/rooms/:id/close`. */
+  ROOM_CLOSED_BY_ADMIN: "Room closed by an administrator",
+  /** With 1013: a pending-connect, per-address or new-room cap refused the socket. */
+  TRY_AGAIN_LATER: "Try again later",
+  /** With 1013: the client read too slowly (send buffer over its cap); it reconnects to resync. */
+  TOO_SLOW: "Too slow: reconnect to resync",
+  /** With 1013: too much arrived while the room was loading. */
+  PRELOAD_OVERFLOW: "Too much data before the room loaded",
+} as const;
+
+/** One of the reason strings in {@linkcode CloseText}. */
+export type CloseText = typeof CloseText[keyof typeof CloseText];

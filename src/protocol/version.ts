@@ -1,14 +1,26 @@
 /**
- * Protocol versions and timing constants of the tldraw sync wire protocol.
+ * Protocol versions and the timing of the tldraw sync wire protocol, grouped by what they govern.
  * @module
  */
 
-/** The protocol version this server speaks. */
-export const PROTOCOL_VERSION = 8;
-/** Lowest protocol version accepted (5 and 6 are accepted only to be rejected the legacy way). */
-export const MIN_PROTOCOL_VERSION = 5;
-/** First protocol version whose clients understand string `append` ops. */
-export const STRING_APPEND_PROTOCOL_VERSION = 8;
+/**
+ * The protocol versions this server knows. Clients announce theirs in `connect`; anything below
+ * `oldestAccepted` is told its client is too old, anything above `spoken` that the server is.
+ */
+export const ProtocolVersions = {
+  /** The version this server speaks and reports in its `connect` reply. */
+  spoken: 8,
+  /** Oldest version accepted (5 and 6 only to be turned away the legacy way if rejected). */
+  oldestAccepted: 5,
+  /** First version whose clients apply `append` ops to text. */
+  textAppendsFrom: 8,
+} as const;
+
+/** How data messages (`patch`, `push_result`) are batched per session. */
+export const Batching = {
+  /** After a data message goes out at once, later ones wait for this window (ms) to close. */
+  windowMs: 1000 / 60,
+} as const;
 
 /** A session must send `connect` within this many ms of opening its socket. */
 export const SESSION_START_WAIT_TIME = 10_000;
@@ -16,8 +28,6 @@ export const SESSION_START_WAIT_TIME = 10_000;
 export const SESSION_REMOVAL_WAIT_TIME = 5_000;
 /** A connected session that sends nothing for this many ms is cancelled. */
 export const SESSION_IDLE_TIMEOUT = 20_000;
-/** Data messages after the first are batched per this window (ms). */
-export const DATA_MESSAGE_DEBOUNCE_INTERVAL = 1000 / 60;
 
 /** Tombstones kept before the oldest are pruned. */
 export const MAX_TOMBSTONES = 5000;

@@ -8,25 +8,9 @@
 import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
 import type { RoomCore } from "./room_core.ts";
 import { Session, type SessionIdentity } from "./session.ts";
+import type { SocketConnectOptions } from "./socket_connect_options.ts";
 import { parkSession } from "./session_exits.ts";
 import type { SocketLike } from "./socket_like.ts";
-
-/** Options for `Room.handleSocketConnect`. */
-export interface SocketConnectOptions {
-  /** The client's session id (`sessionId` query parameter). */
-  sessionId: string;
-  /** The open socket. */
-  socket: SocketLike;
-  /** Skip this session's document writes. */
-  isReadonly?: boolean;
-  /** Host data kept with the session. */
-  meta?: unknown;
-  /**
-   * The authorized user: written into the session's presence (`userId`, `userName`), and only
-   * the same user may take the session id over. Without it, any socket may.
-   */
-  identity?: SessionIdentity;
-}
 
 /** Register `options.socket` as a handshaking session, superseding or refusing as above. */
 export function admitSocket(core: RoomCore, options: SocketConnectOptions): void {

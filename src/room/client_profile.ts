@@ -11,13 +11,10 @@
  */
 import type { SerializedSchema } from "@tldraw/store";
 import { CloseReason } from "../protocol/close_reason.ts";
-import {
-  MIN_PROTOCOL_VERSION,
-  PROTOCOL_VERSION,
-  STRING_APPEND_PROTOCOL_VERSION,
-} from "../protocol/version.ts";
+import { ProtocolVersions } from "../protocol/version.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
+import { judgeClientSchema } from "../schema/judge_client_schema.ts";
 import type { DiffTarget } from "../schema/migrate_diff.ts";
-import { type AnyStoreSchema, checkSchemaCompatibility } from "../schema/schema_compat.ts";
 
 /** Clients up to this protocol version expect `incompatibility_error` instead of a 4099 close. */
 const LEGACY_REFUSAL_MAX_VERSION = 6;
@@ -63,18 +60,25 @@ export function profileClient(
   protocolVersion: unknown,
   clientSchema: unknown,
 ): ProfileVerdict {
-  if (typeof protocolVersion !== "number" || !(protocolVersion >= MIN_PROTOCOL_VERSION)) {
+  if (
+    typeof protocolVersion !== "number" || !(protocolVersion >= ProtocolVersions.oldestAccepted)
+  ) {
     return { accepted: false, farewell: Farewell.Close4099, reason: CloseReason.CLIENT_TOO_OLD };
   }
-  if (protocolVersion > PROTOCOL_VERSION) {
+  if (protocolVersion > ProtocolVersions.spoken) {
     return { accepted: false, farewell: Farewell.Close4099, reason: CloseReason.SERVER_TOO_OLD };
   }
   const farewell = protocolVersion <= LEGACY_REFUSAL_MAX_VERSION
     ? Farewell.LegacyMessage
     : Farewell.Close4099;
-  const compat = checkSchemaCompatibility(server.schema, server.serverSchema, clientSchema);
-  if (!compat.ok) return { accepted: false, farewell, reason: compat.reason };
-  const schema = compat.requiresMigrations ? compat.sessionSchema : null;
+  const verdict = judgeClientSchema(server.schema, server.serverSchema, clientSchema);
+  if (verdict.kind === "client_too_old" || verdict.kind === "server_too_old") {
+    const reason = verdict.kind === "client_too_old"
+      ? CloseReason.CLIENT_TOO_OLD
+      : CloseReason.SERVER_TOO_OLD;
+    return { accepted: false, farewell, reason };
+  }
+  const schema = verdict.kind === "migratable" ? verdict.clientSchema : null;
   return { accepted: true, farewell, profile: buildProfile(protocolVersion, schema) };
 }
 
@@ -82,7 +86,7 @@ function buildProfile(
   protocolVersion: number,
   clientSchema: SerializedSchema | null,
 ): ClientProfile {
-  const appendOps = protocolVersion >= STRING_APPEND_PROTOCOL_VERSION;
+  const appendOps = protocolVersion >= ProtocolVersions.textAppendsFrom;
   const diffTarget: DiffTarget = clientSchema
     ? { legacyAppend: !appendOps, sessionSchema: clientSchema }
     : { legacyAppend: !appendOps };

@@ -7,7 +7,7 @@ import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../diff/record_change.ts";
 import { CloseReason } from "../protocol/close_reason.ts";
 import type { TLConnectRequest } from "../protocol/messages.ts";
-import { PROTOCOL_VERSION } from "../protocol/version.ts";
+import { ProtocolVersions } from "../protocol/version.ts";
 import { changesToNetworkDiff, type DiffTarget } from "../schema/migrate_diff.ts";
 import { type ClientProfile, profileClient } from "./client_profile.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
@@ -32,7 +32,7 @@ export function handleConnect(core: RoomCore, session: Session, message: TLConne
   const clock = core.store.documentClock;
   const json = `{"type":"connect",${body},"connectRequestId":${
     JSON.stringify(message.connectRequestId ?? null)
-  },"protocolVersion":${PROTOCOL_VERSION},"schema":${core.serverSchemaJson},"serverClock":${clock},"isReadonly":${session.isReadonly},"objectAccess":"write"}`;
+  },"protocolVersion":${ProtocolVersions.spoken},"schema":${core.serverSchemaJson},"serverClock":${clock},"isReadonly":${session.isReadonly},"objectAccess":"write"}`;
   core.gate.run(clock, () => {
     if (isCurrent(core, session) && session.isLive) session.outbox.send(json);
   });

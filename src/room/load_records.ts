@@ -7,7 +7,7 @@
  */
 import type { UnknownRecord } from "@tldraw/store";
 import type { StoredDocument } from "../storage/storage.ts";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import { describeError, LoadSkipReason, skipOf, type SkippedRecord } from "./load_skip.ts";
 import { migrateRecords, type RecordMap } from "./migrate_records.ts";
 import type { RawDocument } from "./normalize_snapshot.ts";

@@ -14,7 +14,7 @@ import isEqual from "fast-deep-equal";
 import { CloseReason } from "../protocol/close_reason.ts";
 import { SyncError } from "../protocol/sync_error.ts";
 import type { RoomSnapshot } from "../storage/storage.ts";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import { DocumentStore, type DocumentStoreOptions } from "./document_store.ts";
 import { type LoadedRecords, loadRecords } from "./load_records.ts";
 import { LoadSkipReason, type SkippedRecord } from "./load_skip.ts";

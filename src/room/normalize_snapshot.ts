@@ -7,7 +7,7 @@
  */
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import type { RoomSnapshot } from "../storage/storage.ts";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 
 /** A tldraw store snapshot (`store.getStoreSnapshot()`), accepted wherever a RoomSnapshot is. */
 export interface TLStoreSnapshotLike {

@@ -6,9 +6,10 @@
 import { serializedSchemaOf, sharedDefaultSchema } from "../schema/shared_schema.ts";
 import type { RecordType, StoreSchema, UnknownRecord } from "@tldraw/store";
 import { CloseReason } from "../protocol/close_reason.ts";
+import { FrameRefusal } from "../protocol/frame_reassembler.ts";
 import type { TLSocketClientSentEvent } from "../protocol/messages.ts";
 import { SyncError } from "../protocol/sync_error.ts";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import { MemoryRoomStorage } from "../storage/memory_storage.ts";
 import type { RoomSnapshot, RoomStorage } from "../storage/storage.ts";
 import { CommitScheduler } from "./commit_scheduler.ts";
@@ -26,19 +27,19 @@ import { RoomLifecycle } from "./room_lifecycle.ts";
 import { resolveRoomLimits, type RoomLimits } from "./room_limits.ts";
 import { RoomSize } from "./room_size.ts";
 import { type Session, SessionPhase } from "./session.ts";
+import type { SocketConnectOptions } from "./socket_connect_options.ts";
+export type { SocketConnectOptions } from "./socket_connect_options.ts";
 import { expireSession, parkSession, refuseSession } from "./session_exits.ts";
 import type { SocketLike } from "./socket_like.ts";
 import { systemTime, type TimeSource } from "./time_source.ts";
 import { replaceDocuments, type StoreUpdater, updateDocuments } from "./update_store.ts";
-import { admitSocket, type SocketConnectOptions } from "./admit_socket.ts";
+import { admitSocket } from "./admit_socket.ts";
 import { livenessPolicy } from "./liveness_policy.ts";
 import { LivenessScheduler } from "./liveness_scheduler.ts";
 import { retentionFromLimits } from "./tombstone_retention.ts";
 
-export type { SocketConnectOptions };
-
 /** Options for {@linkcode Room.load}. */
-export interface RoomOptions extends RoomCallbacks {
+export interface RoomOptions extends RoomCallbacks<Room> {
   /** The room's id (for logs and hooks). */
   roomId: string;
   /** The record schema; must match the clients'. Default: tldraw's `createTLSchema()`. */
@@ -208,20 +209,20 @@ export class Room {
     const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     let message: unknown;
     try {
-      const result = session.assembler.handleMessage(text);
-      if (result === null) return;
-      if ("error" in result) {
+      const outcome = session.assembler.accept(text);
+      if (outcome.kind === "pending") return;
+      if (outcome.kind === "refused") {
         this.#core.logger.warn("bad_frame", {
           roomId: this.roomId,
           sessionId,
-          error: result.error,
+          error: `${outcome.refusal}: ${outcome.detail}`,
         });
-        if (result.tooLarge) {
+        if (outcome.refusal === FrameRefusal.TooLarge) {
           return refuseSession(this.#core, session, CloseReason.MESSAGE_TOO_LARGE);
         }
         return parkSession(this.#core, session);
       }
-      message = result.message;
+      message = outcome.message;
       this.#dispatch(session, message);
     } catch (error) {
       this.#handleError(session, error);

@@ -4,23 +4,29 @@
  * is caught and logged in the same one place.
  * @module
  */
-import type { Room } from "./room.ts";
+import type { RoomEmitter } from "./room_events.ts";
 
-/** Callbacks a host may pass to `Room.load` instead of subscribing to `Room.events`. */
-export interface RoomCallbacks {
+/**
+ * Callbacks a host may pass to `Room.load` instead of subscribing to `Room.events`; `R` is the
+ * room type handed back (`Room`; a parameter so this file need not import the room).
+ */
+export interface RoomCallbacks<R> {
   /** A session was fully removed (after its grace period): the `session_left` event. */
   onSessionRemoved?(
-    room: Room,
+    room: R,
     info: { sessionId: string; numSessionsRemaining: number; meta: unknown },
   ): void;
   /** A push was refused for a cap (reason from `LimitExceeded`): the `push_rejected` event. */
-  onPushRejected?(room: Room, info: { sessionId: string; reason: string }): void;
+  onPushRejected?(room: R, info: { sessionId: string; reason: string }): void;
   /** Storage failed and the room closed every socket: the `room_failed` event. */
-  onFailed?(room: Room, error: unknown): void;
+  onFailed?(room: R, error: unknown): void;
 }
 
 /** Subscribe the callbacks given in `callbacks` to `room.events`. */
-export function subscribeCallbacks(room: Room, callbacks: RoomCallbacks): void {
+export function subscribeCallbacks<R extends { readonly events: RoomEmitter }>(
+  room: R,
+  callbacks: RoomCallbacks<R>,
+): void {
   const events = room.events;
   if (callbacks.onSessionRemoved) {
     events.on("session_left", (e) =>

@@ -3,7 +3,7 @@
  * @module
  */
 import type { RecordType, SerializedSchema, UnknownRecord } from "@tldraw/store";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import type { CommitScheduler } from "./commit_scheduler.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";

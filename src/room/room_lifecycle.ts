@@ -7,6 +7,7 @@
 import type { RoomStorage } from "../storage/storage.ts";
 import type { RoomCore } from "./room_core.ts";
 import { evictSession, refuseSession } from "./session_exits.ts";
+import { CloseCode, CloseText } from "../protocol/close_reason.ts";
 
 /** Owns the room's closing and host-initiated session actions. */
 export class RoomLifecycle {
@@ -65,7 +66,10 @@ export class RoomLifecycle {
   }
 
   /** Flush to storage, close every socket and release storage. */
-  async close(code = 1001, reason = "Room closed"): Promise<void> {
+  async close(
+    code: number = CloseCode.GOING_AWAY,
+    reason: string = CloseText.ROOM_CLOSED,
+  ): Promise<void> {
     if (this.closed) return;
     try {
       await this.#core.commits.flush();
@@ -81,7 +85,7 @@ export class RoomLifecycle {
     if (this.closed) return;
     this.#core.logger.error("storage_failed", { roomId: this.#core.roomId, error: String(error) });
     this.#core.gate.clear();
-    this.#shutdown(1011, "Storage failure", { error });
+    this.#shutdown(CloseCode.INTERNAL_ERROR, CloseText.STORAGE_FAILURE, { error });
     Promise.resolve(this.#storage.close()).catch(() => {
       // Releasing a failed storage can fail too; the room is gone either way.
     });

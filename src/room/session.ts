@@ -6,7 +6,7 @@
  * {@linkcode LivenessPolicy}); the room's liveness scheduler wakes at the earliest one.
  * @module
  */
-import { ChunkAssembler } from "../protocol/chunk_assembler.ts";
+import { FrameReassembler } from "../protocol/frame_reassembler.ts";
 import { type ClientProfile, Farewell } from "./client_profile.ts";
 import type { LivenessPolicy } from "./liveness_policy.ts";
 import { Outbox } from "./outbox.ts";
@@ -61,7 +61,7 @@ export class Session {
   /** The authorized user, when the host gave one. */
   readonly identity: SessionIdentity | undefined;
   /** Reassembles chunked client frames. */
-  readonly assembler: ChunkAssembler;
+  readonly assembler: FrameReassembler;
   /** Batched sending. */
   readonly outbox: Outbox;
   /** How this session is refused; learnt from the protocol version in `connect`. */
@@ -79,7 +79,7 @@ export class Session {
     this.isReadonly = init.isReadonly;
     this.meta = init.meta;
     this.identity = init.identity;
-    this.assembler = new ChunkAssembler({ maxMessageBytes: init.maxMessageBytes });
+    this.assembler = new FrameReassembler({ maxMessageBytes: init.maxMessageBytes });
     this.#phaseSince = this.#lastSeenAt = init.time.now();
     this.outbox = new Outbox(init.socket, init.time, init.onDead);
   }

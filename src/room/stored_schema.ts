@@ -6,7 +6,7 @@
  * @module
  */
 import type { Migration, SerializedSchema } from "@tldraw/store";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import { describeError } from "./load_skip.ts";
 
 /** The stored schema is newer than the server's: the room loads only on a newer server. */

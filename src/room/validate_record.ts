@@ -5,7 +5,7 @@
 import type { UnknownRecord } from "@tldraw/store";
 import { CloseReason } from "../protocol/close_reason.ts";
 import { SyncError } from "../protocol/sync_error.ts";
-import type { AnyStoreSchema } from "../schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 
 /** True for a plain object that looks like a record (string id and typeName). */
 export function isRecordLike(value: unknown): value is UnknownRecord {

@@ -4,7 +4,7 @@
  * session per window (timer creation dominated the send path with many small rooms).
  * @module
  */
-import { DATA_MESSAGE_DEBOUNCE_INTERVAL } from "../protocol/version.ts";
+import { Batching } from "../protocol/version.ts";
 import type { TimerHandle, TimeSource } from "./time_source.ts";
 
 /** A window that is open; `close` runs when it ends unless it was cancelled. */
@@ -17,7 +17,7 @@ export interface Window {
   readonly close: () => void;
 }
 
-/** Windows of `DATA_MESSAGE_DEBOUNCE_INTERVAL` ms on one time source. */
+/** Windows of `Batching.windowMs` ms on one time source. */
 export class WindowScheduler {
   #time: TimeSource;
   #queue: Window[] = [];
@@ -32,7 +32,7 @@ export class WindowScheduler {
 
   /** Open a window now; `close` runs when it ends. */
   open(close: () => void): Window {
-    const endsAt = this.#time.now() + DATA_MESSAGE_DEBOUNCE_INTERVAL;
+    const endsAt = this.#time.now() + Batching.windowMs;
     const window: Window = { endsAt, open: true, close };
     this.#queue.push(window);
     if (this.#timer === undefined) this.#arm(endsAt);

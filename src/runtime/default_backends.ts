@@ -7,7 +7,7 @@
  */
 import type { AssetStore } from "../assets/asset_store.ts";
 import { createKvCluster } from "../cluster/kv_cluster.ts";
-import { lockRetryKv } from "../cluster/lock_retry_kv.ts";
+import { lockRetryKv } from "../storage/kv/lock_retry_kv.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import { KvAssetStore } from "../assets/kv_asset_store.ts";
 import { MemoryAssetStore } from "../assets/memory_asset_store.ts";

@@ -4,11 +4,11 @@
  * @module
  */
 import type { SerializedSchema } from "@tldraw/store";
-import { diffRecord } from "../diff/diff_record.ts";
+import { compareRecords } from "../diff/compare_records.ts";
 import type { NetworkDiff } from "../diff/network_diff.ts";
 import type { RecordChange } from "../diff/record_change.ts";
 import { migrateDown } from "./migrate_record.ts";
-import type { AnyStoreSchema } from "./schema_compat.ts";
+import type { AnyStoreSchema } from "./any_store_schema.ts";
 
 /** Who a diff is for. */
 export interface DiffTarget {
@@ -45,7 +45,7 @@ export function changesToNetworkDiff(
       continue;
     }
     const prev = to ? migrateDown(schema, before, to) : before;
-    const patch = diffRecord(prev, next, target.legacyAppend);
+    const patch = compareRecords(prev, next, { textAppends: !target.legacyAppend });
     if (patch) {
       out[id] = ["patch", patch];
       any = true;

@@ -5,7 +5,7 @@
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import { CloseReason } from "../protocol/close_reason.ts";
 import { SyncError } from "../protocol/sync_error.ts";
-import type { AnyStoreSchema } from "./schema_compat.ts";
+import type { AnyStoreSchema } from "./any_store_schema.ts";
 
 /** Migrate a record written by a client at `from` up to the server schema. */
 export function migrateUp(

@@ -5,7 +5,7 @@
 import { CloseReason } from "../protocol/close_reason.ts";
 import type { Logger } from "../room/logger.ts";
 import type { SessionIdentity } from "../room/session.ts";
-import type { Authorize } from "./server_options.ts";
+import type { Authorize } from "./authorize.ts";
 
 /** The normalised decision. */
 export type AuthDecision =

@@ -5,7 +5,7 @@
  */
 import { ConnectionMeter } from "../metrics/connection_meter.ts";
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
-import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
+import { CloseCode, CloseReason, CloseText } from "../protocol/close_reason.ts";
 import type { EventChannel } from "../room/event_channel.ts";
 import type { Logger } from "../room/logger.ts";
 import type { SessionIdentity } from "../room/session.ts";
@@ -17,13 +17,6 @@ import type { RawSocket, SocketEvents } from "./raw_socket.ts";
 import type { ResolvedLimits } from "./server_options.ts";
 import type { RoomEndpoint } from "./room_router.ts";
 import type { ServerEventMap } from "./server_events.ts";
-
-/** Close reason for a frame over `maxMessageBytes`. */
-export const MESSAGE_TOO_LARGE = CloseReason.MESSAGE_TOO_LARGE;
-/** Close code for transient refusals the client retries (RFC 6455 "Try Again Later"). */
-export const TRY_AGAIN_LATER_CODE = 1013;
-/** Reason sent with 1013 when too much arrived while the room was loading. */
-export const PRELOAD_OVERFLOW_REASON = "Too much data before the room loaded";
 
 /** What a connection needs from the server. */
 export interface ConnectionInit {
@@ -101,7 +94,7 @@ export class Connection implements SocketEvents {
       (room) => this.#attach(room),
       (error) => {
         init.logger.error("room_load_failed", { roomId: init.roomId, error: String(error) });
-        this.#closeRaw(1011, "Room unavailable");
+        this.#closeRaw(CloseCode.INTERNAL_ERROR, CloseText.ROOM_UNAVAILABLE);
       },
     );
   }
@@ -110,7 +103,7 @@ export class Connection implements SocketEvents {
   message(data: string | ArrayBuffer | Uint8Array): void {
     if (this.#closed) return;
     this.#meter?.received(data);
-    if (this.#tooLarge(data)) return this.#reject(MESSAGE_TOO_LARGE);
+    if (this.#tooLarge(data)) return this.#reject(CloseReason.MESSAGE_TOO_LARGE);
     if (!this.#limiter.take()) return this.#reject(CloseReason.RATE_LIMITED);
     if (this.#pending) return this.#buffer(data);
     if (this.#room) this.#forward(this.#room, data);
@@ -149,7 +142,7 @@ export class Connection implements SocketEvents {
         maxPreloadFrames: limits.maxPreloadFrames,
         maxPreloadBytes: limits.maxPreloadBytes,
       });
-      this.#closeRaw(TRY_AGAIN_LATER_CODE, PRELOAD_OVERFLOW_REASON);
+      this.#closeRaw(CloseCode.TRY_AGAIN_LATER, CloseText.PRELOAD_OVERFLOW);
       return this.close();
     }
     this.#pending!.push(data);
@@ -199,7 +192,7 @@ export class Connection implements SocketEvents {
     } catch (error) {
       // The room closed between loading and attaching (eviction, admin close): reconnect.
       init.logger.warn("attach_failed", { roomId: init.roomId, error: String(error) });
-      this.#closeRaw(1012, "Room restarting");
+      this.#closeRaw(CloseCode.SERVICE_RESTART, CloseText.ROOM_RESTARTING);
       return;
     }
     this.#room = room;
@@ -226,7 +219,7 @@ export class Connection implements SocketEvents {
         bufferedBytes: backlog,
         maxBufferedBytes: this.#init.limits.maxBufferedBytes,
       });
-      this.#closeRaw(1013, "Too slow: reconnect to resync");
+      this.#closeRaw(CloseCode.TRY_AGAIN_LATER, CloseText.TOO_SLOW);
       throw new Error("Slow consumer disconnected");
     }
     this.#meter?.sent(data);
@@ -238,7 +231,7 @@ export class Connection implements SocketEvents {
       reason,
       ...this.#limitsFor(reason),
     });
-    this.#closeRaw(SYNC_ERROR_CLOSE_CODE, reason);
+    this.#closeRaw(CloseCode.SYNC_ERROR, reason);
     this.close();
   }
 
@@ -259,7 +252,7 @@ export class Connection implements SocketEvents {
   #limitsFor(reason: string): Partial<Record<LimitField, number>> {
     const l = this.#init.limits;
     switch (reason) {
-      case MESSAGE_TOO_LARGE:
+      case CloseReason.MESSAGE_TOO_LARGE:
         return { maxMessageBytes: l.maxMessageBytes };
       case CloseReason.RATE_LIMITED:
         return { maxMessagesPerSecond: l.maxMessagesPerSecond, messageBurst: l.messageBurst };
@@ -274,7 +267,7 @@ export class Connection implements SocketEvents {
     if (!this.#raw || this.#raw.readyState >= 2) return; // already closing: keep the first code
     this.#closeCode = code;
     this.#closeReason = reason;
-    if (code === SYNC_ERROR_CLOSE_CODE) {
+    if (code === CloseCode.SYNC_ERROR) {
       const { roomId, sessionId } = this.#init;
       this.#init.events.emit("socket_rejected", { roomId, sessionId, reason: reason ?? "" });
     }

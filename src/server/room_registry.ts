@@ -5,6 +5,7 @@
  * @module
  */
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
+import { CloseCode, CloseText } from "../protocol/close_reason.ts";
 import type { Logger } from "../room/logger.ts";
 import { Room } from "../room/room.ts";
 import type { RoomEmitter } from "../room/room_events.ts";
@@ -158,7 +159,10 @@ export class RoomRegistry {
   }
 
   /** Close every room (flushing storage), e.g. on shutdown. */
-  async closeAll(code = 1001, reason = "Server shutting down"): Promise<void> {
+  async closeAll(
+    code: number = CloseCode.GOING_AWAY,
+    reason: string = CloseText.SERVER_SHUTTING_DOWN,
+  ): Promise<void> {
     const all = [...this.#entries.values()];
     await Promise.allSettled(all.map(async (entry) => {
       if (entry.evictTimer !== undefined) this.#options.time.clearTimeout(entry.evictTimer);
@@ -182,7 +186,10 @@ export class RoomRegistry {
     const storage = await o.storage.openRoom(roomId, {
       onLost: (reason) => {
         o.logger.warn("room_storage_lost", { roomId, reason });
-        void this.#entries.get(roomId)?.room?.close(1012, "Room moved");
+        void this.#entries.get(roomId)?.room?.close(
+          CloseCode.SERVICE_RESTART,
+          CloseText.ROOM_MOVED,
+        );
         this.#entries.delete(roomId);
       },
     });

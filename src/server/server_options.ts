@@ -9,27 +9,12 @@ import { resolveRoomLimits, type RoomLimits } from "../room/room_limits.ts";
 import type { TimeSource } from "../room/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import type { StorageHealth } from "../storage/storage_health.ts";
+import type { Authorize } from "./authorize.ts";
 import type { HttpRoute } from "./http_route.ts";
 import type { ServerEmitter } from "./server_events.ts";
 import type { RoomRouterFactory } from "./room_router.ts";
 
-/**
- * Let the session in (optionally readonly, with host data), or refuse it. With `userId` (and
- * optionally `userName`) the session's presence always carries them (users cannot impersonate
- * each other) and only a connection authorized as the same user may take its session id over.
- * `userId` is written as a tldraw user id: `user:` is prefixed unless already there.
- */
-export type AuthorizeResult =
-  | { readonly?: boolean; meta?: unknown; userId?: string; userName?: string }
-  | { refuse: string }
-  | boolean
-  | void;
-
-/** Decide whether a connect request may join `roomId`. */
-export type Authorize = (
-  req: Request,
-  roomId: string,
-) => AuthorizeResult | Promise<AuthorizeResult>;
+export type { Authorize, AuthorizeResult } from "./authorize.ts";
 
 /**
  * Limits enforced per session and per room. The record and room caps (`maxRecordBytes`,

@@ -5,7 +5,7 @@
  */
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { timedStorage } from "../metrics/timed_storage.ts";
-import { CloseReason, SYNC_ERROR_CLOSE_CODE } from "../protocol/close_reason.ts";
+import { CloseCode, CloseReason, CloseText } from "../protocol/close_reason.ts";
 import { type EventChannel, loggedChannel } from "../room/event_channel.ts";
 import { type Logger, silentLogger } from "../room/logger.ts";
 import { systemTime, type TimeSource } from "../room/time_source.ts";
@@ -13,7 +13,8 @@ import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Admission, type Refusal } from "./admission.ts";
 import { clientAddress, limitKeyOf } from "./client_address.ts";
-import { Connection, TRY_AGAIN_LATER_CODE } from "./connection.ts";
+import { Connection } from "./connection.ts";
+import type { RouteContext } from "./http_route.ts";
 import { logEvents } from "./log_subscriber.ts";
 import { meterEvents } from "./metrics_subscriber.ts";
 import { OriginCheck } from "./origin_check.ts";
@@ -45,7 +46,7 @@ export interface HandleOptions {
 }
 
 /** Handles HTTP requests and WebSocket sessions for many rooms. */
-export class SyncServer {
+export class SyncServer implements RouteContext {
   /** The process's rooms. */
   readonly registry: RoomRegistry;
   /** The server's metrics (`SyncServerOptions.metrics` or its own). */
@@ -156,7 +157,9 @@ export class SyncServer {
     // Final refusals accept the upgrade and then close with 4099: an HTTP error on the upgrade is
     // indistinguishable from a network failure to the tldraw client, which retries forever.
     // Transient caps use that on purpose (HTTP 429 / close 1013): the client retries later.
-    if (this.#draining) return upgrade(req, closeOnOpen(1012, "Server restarting"));
+    if (this.#draining) {
+      return upgrade(req, closeOnOpen(CloseCode.SERVICE_RESTART, CloseText.SERVER_RESTARTING));
+    }
     const origin = req.headers.get("origin");
     if (this.#origins && !this.#origins.allows(origin)) {
       this.#logger.warn("origin_refused", { origin: origin?.slice(0, 200), address });
@@ -186,7 +189,7 @@ export class SyncServer {
     const byRoom = this.admission.checkRoom(a.roomId);
     if (byRoom) {
       this.#logRefusal(byRoom, a.address, a.roomId);
-      return upgrade(req, closeOnOpen(TRY_AGAIN_LATER_CODE, "Try again later"));
+      return upgrade(req, closeOnOpen(CloseCode.TRY_AGAIN_LATER, CloseText.TRY_AGAIN_LATER));
     }
     const newRoom = this.registry.get(a.roomId) ? null : this.admission.takeNewRoom(key);
     if (newRoom) return this.#tooMany(newRoom, a.address, a.roomId);
@@ -230,7 +233,7 @@ export class SyncServer {
   async shutdown(): Promise<void> {
     this.#draining = true;
     try {
-      await this.registry.closeAll(1001, "Server shutting down");
+      await this.registry.closeAll(CloseCode.GOING_AWAY, CloseText.SERVER_SHUTTING_DOWN);
       await this.#router.close?.();
       for (const c of this.#connections) c.close();
     } finally {
@@ -263,7 +266,7 @@ export class SyncServer {
 
   #refuse(reason: string, roomId: string | null): SocketEvents {
     this.#channel.emit("socket_rejected", { roomId, sessionId: null, reason });
-    return closeOnOpen(SYNC_ERROR_CLOSE_CODE, reason);
+    return closeOnOpen(CloseCode.SYNC_ERROR, reason);
   }
 }
 

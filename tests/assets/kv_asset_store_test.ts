@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { KvAssetStore } from "../../src/assets/kv_asset_store.ts";
-import { KV_LIMITS } from "../../src/storage/kv/kv_like.ts";
+import { KV_LIMITS } from "../../src/storage/kv/kv_limits.ts";
 import { bytesOf, readAllOf, runAssetStoreContract } from "./asset_store_contract.ts";
 import { countKeys, gatedStream, openMemoryKv, recordingKv } from "./kv_helpers.ts";
 

@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildCharts } from "../../bench/charts.ts";
-import { axisDivisions, formatValue, niceMax, renderBarChart } from "../../bench/svg_bar_chart.ts";
+import {
+  axisDivisions,
+  formatValue,
+  labelFontSize,
+  niceMax,
+  renderBarChart,
+} from "../../bench/svg_bar_chart.ts";
 
 const results = {
   "ours-deno-kv": { fanout: { ackP50: 31.5, fanP99: 70.5 }, memory: { perRoomKiB: 157 } },
@@ -32,6 +38,19 @@ describe("bench charts", () => {
         ["bare relay · Deno (no sync)", [undefined, 19.5]],
       ],
     );
+  });
+
+  it("draws CPU per push with the saturation reference rate in its labels", () => {
+    const chart = buildCharts({
+      "upstream-durable-deno": {
+        fanout: { cpuMsPerPush: 0.21 },
+        saturation_100x5: { refRate: 8000, cpuMsPerPushAtRef: 0.12 },
+      },
+    }).get("cpu-per-push")!;
+    assert.equal(chart.groups[3], "100 rooms × 5 at 8,000/s");
+    assert.deepEqual(chart.series.map((s) => [s.name, s.values]), [
+      ["upstream · Deno + SQLite file", [0.21, undefined, undefined, 0.12]],
+    ]);
   });
 
   it("leaves out a chart with no numbers at all", () => {
@@ -74,5 +93,10 @@ describe("bench charts", () => {
     assert.equal(formatValue(1999.6), "2,000");
     assert.equal(formatValue(25_615), "25,615");
     assert.equal(formatValue(31.5), "31.5");
+    assert.equal(formatValue(0.1849), "0.18");
+    assert.equal(labelFontSize("31.5", 60), 10);
+    assert.ok(labelFontSize("1,000", 24) < 10);
+    assert.equal(labelFontSize("1,000,000", 4), 7);
+    assert.equal(formatValue(0.15000000000000002), "0.15");
   });
 });

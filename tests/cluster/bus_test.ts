@@ -13,7 +13,7 @@ import { joinBytes as joinParts } from "../../src/storage/kv/kv_codec.ts";
 import { readEntries } from "../../src/cluster/bus_io.ts";
 import { BusWriter } from "../../src/cluster/bus_writer.ts";
 import { collectFrames, type StreamEntry } from "../../src/cluster/collect_frames.ts";
-import { isLockedError, lockRetryKv } from "../../src/cluster/lock_retry_kv.ts";
+import { isLockedError, lockRetryKv } from "../../src/storage/kv/lock_retry_kv.ts";
 import type { KvLike } from "../../src/storage/kv/kv_like.ts";
 import { openKv } from "../../src/runtime/open_kv.ts";
 

@@ -7,7 +7,7 @@ import { Session, SessionPhase } from "../../src/room/session.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
 import { TestSocket } from "../../src/testing/test_socket.ts";
 import { sharedDefaultSchema } from "../../src/schema/shared_schema.ts";
-import type { AnyStoreSchema } from "../../src/schema/schema_compat.ts";
+import type { AnyStoreSchema } from "../../src/schema/any_store_schema.ts";
 import { serverSchema } from "../helpers/records.ts";
 
 function sessionAt(time: FakeTime, sessionId: string): Session {

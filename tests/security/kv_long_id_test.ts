@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { UnknownRecord } from "@tldraw/store";
 import { openKvStorage } from "../../src/runtime/default_storage.ts";
-import { KV_LIMITS } from "../../src/storage/kv/kv_like.ts";
+import { KV_LIMITS } from "../../src/storage/kv/kv_limits.ts";
 import { connectRaw } from "../helpers/raw_client.ts";
 import { geoShape } from "../helpers/records.ts";
 import { serve } from "../helpers/serve.ts";

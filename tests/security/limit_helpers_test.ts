@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../../src/diff/record_change.ts";
-import { ChunkAssembler } from "../../src/protocol/chunk_assembler.ts";
+import { FrameReassembler, FrameRefusal } from "../../src/protocol/frame_reassembler.ts";
 import { utf8Length } from "../../src/protocol/utf8_length.ts";
 import { DocumentStore } from "../../src/room/document_store.ts";
 import { exceedsDepth } from "../../src/room/record_depth.ts";
@@ -84,26 +84,25 @@ describe("RoomSize", () => {
   });
 });
 
-describe("ChunkAssembler byte cap", () => {
-  it("refuses on the chunk that passes the cap, counting UTF-8 bytes", () => {
-    const assembler = new ChunkAssembler({ maxMessageBytes: 10 });
+describe("FrameReassembler byte cap", () => {
+  it("refuses on the piece that passes the cap, counting UTF-8 bytes", () => {
+    const frames = new FrameReassembler({ maxMessageBytes: 10 });
 
-    const first = assembler.handleMessage('2_{"é":');
-    const second = assembler.handleMessage('1_"éé"');
+    const first = frames.accept('2_{"é":');
+    const second = frames.accept('1_"éé"');
 
-    assert.equal(first, null); // 6 bytes so far
-    assert.deepEqual(second, { error: "Chunked message over 10 bytes", tooLarge: true });
-    assert.deepEqual(assembler.handleMessage('{"a":1}'), { message: { a: 1 } }); // state reset
+    assert.deepEqual(first, { kind: "pending" }); // 6 bytes so far
+    assert.equal(second.kind, "refused");
+    assert.equal(second.kind === "refused" && second.refusal, FrameRefusal.TooLarge);
+    assert.deepEqual(frames.accept('{"a":1}'), { kind: "message", message: { a: 1 } }); // reset
   });
 
   it("refuses a single frame over the cap too", () => {
-    const assembler = new ChunkAssembler({ maxMessageBytes: 12 });
+    const frames = new FrameReassembler({ maxMessageBytes: 12 });
 
-    assert.deepEqual(assembler.handleMessage('{"a":"éé"}'), { message: { a: "éé" } }); // 12 bytes
-    assert.deepEqual(assembler.handleMessage('{"a":"ééé"}'), {
-      error: "Message over 12 bytes",
-      tooLarge: true,
-    });
+    assert.deepEqual(frames.accept('{"a":"éé"}'), { kind: "message", message: { a: "éé" } }); // 12 bytes
+    const over = frames.accept('{"a":"ééé"}');
+    assert.equal(over.kind === "refused" && over.refusal, FrameRefusal.TooLarge);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PRELOAD_OVERFLOW_REASON } from "../../src/server/connection.ts";
+import { CloseText } from "../../src/protocol/close_reason.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
 import type { StorageProvider } from "../../src/storage/storage.ts";
 import { captureLogger } from "../helpers/capture_logger.ts";
@@ -46,7 +46,7 @@ describe("pre-load frame buffer", () => {
         } else {
           for (let i = 0; i < 6; i++) flood.send({ type: "ping" });
         }
-        assert.deepEqual(await flood.closed, { code: 1013, reason: PRELOAD_OVERFLOW_REASON });
+        assert.deepEqual(await flood.closed, { code: 1013, reason: CloseText.PRELOAD_OVERFLOW });
         const warn = await logger.waitFor((l) => l.event === "preload_overflow", "overflow log");
         assert.equal(warn.fields["maxPreloadBytes"], 20_000);
         gated.release();

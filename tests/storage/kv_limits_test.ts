@@ -5,12 +5,8 @@ import { describe, it } from "node:test";
 import { openKv } from "../../src/runtime/open_kv.ts";
 import { CommitRefusedError } from "../../src/storage/commit_refused_error.ts";
 import { RoomKeys } from "../../src/storage/kv/kv_keys.ts";
-import {
-  AtomicSize,
-  keyBytes,
-  KV_LIMITS,
-  mutationProblem,
-} from "../../src/storage/kv/kv_limits.ts";
+import { AtomicPacker } from "../../src/storage/kv/atomic_packer.ts";
+import { keyBytes, KV_LIMITS, mutationProblem } from "../../src/storage/kv/kv_limits.ts";
 import { KvStorageProvider } from "../../src/storage/kv/kv_storage_provider.ts";
 import { geoShape } from "../helpers/records.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
@@ -104,8 +100,8 @@ describe("KV limits", () => {
       await room.commit(commit({ puts }));
       const loaded = (await (await provider.openRoom("long")).load())!;
       assert.equal(loaded.documents.length, 300);
-      const size = new AtomicSize();
-      assert.equal(size.fits({ mutations: 1, bytes: 10, keyBytes: 80_000 }), false);
+      const packer = new AtomicPacker();
+      assert.equal(packer.fits({ mutations: 1, checks: 0, bytes: 10, keyBytes: 80_000 }), false);
     } finally {
       done();
     }

@@ -3,11 +3,9 @@
  * Clients reconnect and the room reloads from storage.
  * @module
  */
+import { CloseCode, CloseText } from "../../protocol/close_reason.ts";
 import { AdminError } from "./admin_error.ts";
 import type { AdminRequest } from "./admin_request.ts";
-
-/** Close code sent to the room's clients (service restart: they reconnect). */
-export const ADMIN_CLOSE_CODE = 1012;
 
 /** Close a live room; 404 when it is not live. */
 export async function closeRoom(
@@ -15,7 +13,9 @@ export async function closeRoom(
   { roomId }: { roomId: string },
 ): Promise<Response> {
   const sessions = registry.get(roomId)?.getSessionCount() ?? 0;
-  if (!(await registry.closeRoom(roomId, ADMIN_CLOSE_CODE, "Room closed by an administrator"))) {
+  if (
+    !(await registry.closeRoom(roomId, CloseCode.SERVICE_RESTART, CloseText.ROOM_CLOSED_BY_ADMIN))
+  ) {
     throw new AdminError(404, "not_found", `Room "${roomId}" is not live`);
   }
   return Response.json({ ok: true, closedSessions: sessions });

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Logger } from "../../room/logger.ts";
-import type { Authorize } from "../server_options.ts";
+import type { Authorize } from "../authorize.ts";
 
 /** What a request wants to do with which asset. `roomId` is `null` for `/uploads/:id`. */
 export interface AssetAccess {

@@ -8,9 +8,8 @@ import type { AssetStore, StoredAsset } from "../../assets/asset_store.ts";
 import { MemoryQuotaLedger } from "../../assets/upload_quota.ts";
 import { type Logger, silentLogger } from "../../room/logger.ts";
 import type { TimeSource } from "../../room/time_source.ts";
-import type { HttpRoute } from "../http_route.ts";
+import type { HttpRoute, RouteContext } from "../http_route.ts";
 import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
-import type { SyncServer } from "../sync_server.ts";
 import { parseAssetPath } from "./_asset_path.ts";
 import { uploadAsset, type UploadContext } from "./_asset_upload.ts";
 import { parseByteRange } from "./_byte_range.ts";
@@ -97,7 +96,7 @@ export function assetRoutes(options: AssetRoutesOptions): HttpRoute {
     maxBytesPerRoom: options.maxBytesPerRoom ?? DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM,
   };
   const limiter = new AddressLimiter(options.rateLimit ?? DEFAULT_UPLOAD_RATE, options.time);
-  return (req: Request, url: URL, server: SyncServer): Promise<Response> | undefined => {
+  return (req: Request, url: URL, server: RouteContext): Promise<Response> | undefined => {
     if (!url.pathname.startsWith(PREFIX)) return undefined;
     return guarded(logger, "asset_route_failed", async () => {
       if (req.method === "OPTIONS") return preflight(req, METHODS);

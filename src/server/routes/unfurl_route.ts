@@ -5,8 +5,7 @@
  */
 import { type Logger, silentLogger } from "../../room/logger.ts";
 import { unfurl, type UnfurlOptions } from "../../unfurl/unfurl.ts";
-import type { HttpRoute } from "../http_route.ts";
-import type { SyncServer } from "../sync_server.ts";
+import type { HttpRoute, RouteContext } from "../http_route.ts";
 import { AddressLimiter, type AddressRateLimit, type ClientAddress } from "./address_limiter.ts";
 import { guarded, json, jsonError, methodNotAllowed, preflight } from "./_http.ts";
 
@@ -50,7 +49,7 @@ export function unfurlRoute(options: UnfurlRouteOptions = {}): HttpRoute {
   const limiter = new AddressLimiter(options.rateLimit ?? DEFAULT_UNFURL_RATE, options.time);
   const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_UNFURLS;
   let running = 0;
-  return (req: Request, url: URL, server?: SyncServer): Promise<Response> | undefined => {
+  return (req: Request, url: URL, server?: RouteContext): Promise<Response> | undefined => {
     if (url.pathname !== "/unfurl") return undefined;
     return guarded(logger, "unfurl_route_failed", async () => {
       if (req.method === "OPTIONS") return preflight(req, METHODS);

@@ -6,8 +6,8 @@
  * @module
  */
 import type { KvKey, KvLike } from "./kv_like.ts";
-import { AtomicSize } from "./kv_limits.ts";
-import { addMutations, type Mutation } from "./kv_plan.ts";
+import { addMutations, type AtomicCost, AtomicPacker, costOf } from "./atomic_packer.ts";
+import type { Mutation } from "./kv_limits.ts";
 
 /** The result of one atomic. */
 export type AtomicResult = { ok: true; versionstamp: string } | { ok: false };
@@ -15,7 +15,7 @@ export type AtomicResult = { ok: true; versionstamp: string } | { ok: false };
 interface Request {
   checks: { key: KvKey; versionstamp: string | null }[];
   mutations: Mutation[];
-  size: AtomicSize;
+  cost: AtomicCost;
   resolve: (result: AtomicResult) => void;
   reject: (error: unknown) => void;
 }
@@ -42,9 +42,9 @@ export class KvCommitBatcher {
 
   /** Commit `mutations` if every check holds, alone or packed with others. */
   commit(checks: Request["checks"], mutations: Mutation[]): Promise<AtomicResult> {
-    const size = AtomicSize.of(mutations, checks);
+    const cost = costOf(mutations, checks);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ checks, mutations, size, resolve, reject });
+      this.#queue.push({ checks, mutations, cost, resolve, reject });
       this.#pump();
     });
   }
@@ -62,15 +62,11 @@ export class KvCommitBatcher {
 
   #take(): Request[] {
     const group: Request[] = [];
-    let checks = 0;
-    const size = new AtomicSize();
-    while (this.#queue.length > 0) {
-      const next = this.#queue[0]!;
-      const fits = checks + next.checks.length <= this.#maxChecks && size.fits(next.size);
-      if (!fits && group.length > 0) break;
-      group.push(this.#queue.shift()!);
-      checks += next.checks.length;
-      size.add(next.size);
+    const packer = new AtomicPacker(this.#maxChecks);
+    while (this.#queue.length > 0 && !packer.full(this.#queue[0]!.cost)) {
+      const next = this.#queue.shift()!;
+      group.push(next);
+      packer.add(next.cost);
     }
     return group;
   }

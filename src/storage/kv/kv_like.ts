@@ -40,6 +40,3 @@ export interface KvLike {
   /** Release the database. */
   close(): void;
 }
-
-/** KV limits (kept in `kv_limits.ts`). */
-export { KV_LIMITS } from "./kv_limits.ts";

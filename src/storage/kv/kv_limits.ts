@@ -4,7 +4,7 @@
  * Measured on Deno 2.9.6 (native) and `@deno/kv` (Bun): a key may encode to 2048 bytes, a value
  * may be 65,536 bytes, an atomic may carry 1000 mutations, 819,200 bytes of keys plus values and
  * (native) 81,920 bytes of keys. Writes are planned within smaller budgets ({@linkcode
- * ATOMIC_BUDGET}) so a plan never meets the hard limits.
+ * ATOMIC_BUDGET}, packed by `atomic_packer.ts`) so a plan never meets the hard limits.
  * @module
  */
 import type { KvKey } from "./kv_like.ts";
@@ -60,39 +60,4 @@ export function mutationProblem(m: Mutation): string | null {
     return `value of ${m.value.length} bytes is over KV's ${KV_LIMITS.maxValueBytes}-byte limit`;
   }
   return null;
-}
-
-/** Running totals of one atomic under construction. */
-export class AtomicSize {
-  /** Mutations (and checks, for key bytes) so far. */
-  mutations = 0;
-  /** Keys plus values. */
-  bytes = 0;
-  /** Keys only. */
-  keyBytes = 0;
-
-  /** Whether adding `m` keeps the atomic within {@linkcode ATOMIC_BUDGET}. */
-  fits(m: { mutations: number; bytes: number; keyBytes: number }): boolean {
-    return this.mutations + m.mutations <= ATOMIC_BUDGET.mutations &&
-      this.bytes + m.bytes <= ATOMIC_BUDGET.bytes &&
-      this.keyBytes + m.keyBytes <= ATOMIC_BUDGET.keyBytes;
-  }
-
-  /** Count `m` in. */
-  add(m: { mutations: number; bytes: number; keyBytes: number }): void {
-    this.mutations += m.mutations;
-    this.bytes += m.bytes;
-    this.keyBytes += m.keyBytes;
-  }
-
-  /** The size of `mutations` (plus `checks` keys, which count toward key bytes). */
-  static of(mutations: readonly Mutation[], checks: readonly { key: KvKey }[] = []): AtomicSize {
-    const size = new AtomicSize();
-    for (const m of mutations) {
-      const k = keyBytes(m.key);
-      size.add({ mutations: 1, bytes: k + (m.value?.length ?? 0), keyBytes: k });
-    }
-    for (const c of checks) size.keyBytes += keyBytes(c.key);
-    return size;
-  }
 }

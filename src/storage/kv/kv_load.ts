@@ -12,7 +12,7 @@ import { decodeValue, formatKey } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { KvLike } from "./kv_like.ts";
 import type { LoadContext } from "./kv_load_context.ts";
-import { writeBatches } from "./kv_plan.ts";
+import { writeBatches } from "./atomic_packer.ts";
 import { type ReadDocs, readDocs } from "./kv_read_docs.ts";
 import { parseHead, type StoredHead, type StoredIndex } from "./kv_records.ts";
 import { replayJournal } from "./kv_replay_journal.ts";

@@ -1,13 +1,14 @@
 /**
- * Turn a RoomCommit into KV mutations, and split mutations into atomics within KV's limits.
+ * Turn a RoomCommit into KV mutations, and check they can be written (packing them into atomics
+ * is `atomic_packer.ts`'s job).
  * @module
  */
 import type { RoomCommit } from "../storage.ts";
 import { CommitRefusedError } from "../commit_refused_error.ts";
 import { encodeJson, formatKey, PART_BYTES, splitBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
-import type { KvAtomicLike, KvLike } from "./kv_like.ts";
-import { AtomicSize, type Mutation, mutationProblem } from "./kv_limits.ts";
+import { AtomicPacker, costOf } from "./atomic_packer.ts";
+import { type Mutation, mutationProblem } from "./kv_limits.ts";
 import type { StoredIndex } from "./kv_records.ts";
 import type { SerializedSchema } from "@tldraw/store";
 
@@ -78,8 +79,8 @@ export function planMutations(commit: RoomCommit, keys: RoomKeys, index: StoredI
 
 /** True when the mutations (plus `extra` head writes) fit in one atomic. */
 export function fitsOneAtomic(mutations: Mutation[], extra = 1): boolean {
-  const size = AtomicSize.of(mutations);
-  return new AtomicSize().fits({ ...size, mutations: size.mutations + extra });
+  const cost = costOf(mutations);
+  return new AtomicPacker().fits({ ...cost, mutations: cost.mutations + extra, checks: 0 });
 }
 
 /**
@@ -98,33 +99,4 @@ export function assertPlanFits(mutations: Mutation[], what: string): void {
 function describeKey(m: Mutation): string {
   const text = formatKey(m.key);
   return text.length > 200 ? `key ${text.slice(0, 200)}…` : `key ${text}`;
-}
-
-/** Apply mutations to `op`. */
-export function addMutations(op: KvAtomicLike, mutations: Mutation[]): KvAtomicLike {
-  for (const m of mutations) {
-    if (m.value === null) op.delete(m.key);
-    else op.set(m.key, m.value);
-  }
-  return op;
-}
-
-/** Write mutations in as many atomics as the limits need (each batch atomic on its own). */
-export async function writeBatches(kv: KvLike, mutations: Mutation[]): Promise<void> {
-  let batch: Mutation[] = [];
-  let size = new AtomicSize();
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const result = await addMutations(kv.atomic(), batch).commit();
-    if (!result.ok) throw new Error("KV batch write failed");
-    batch = [];
-    size = new AtomicSize();
-  };
-  for (const m of mutations) {
-    const one = AtomicSize.of([m]);
-    if (!size.fits(one)) await flush();
-    batch.push(m);
-    size.add(one);
-  }
-  await flush();
 }

@@ -11,7 +11,8 @@ import type { RoomKeys } from "./kv_keys.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { type Mutation, mutationProblem } from "./kv_limits.ts";
 import type { LoadContext } from "./kv_load_context.ts";
-import { planMutations, writeBatches } from "./kv_plan.ts";
+import { writeBatches } from "./atomic_packer.ts";
+import { planMutations } from "./kv_plan.ts";
 import { readDocs } from "./kv_read_docs.ts";
 import { isRecordOf, type StoredHead, validJournal } from "./kv_records.ts";
 

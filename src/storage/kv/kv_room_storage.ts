@@ -13,7 +13,8 @@ import type { KvLike } from "./kv_like.ts";
 import { loadRoom } from "./kv_load.ts";
 import type { LoadContext } from "./kv_load_context.ts";
 import type { KvCommitBatcher } from "./kv_commit_batcher.ts";
-import { assertPlanFits, fitsOneAtomic, planMutations, writeBatches } from "./kv_plan.ts";
+import { writeBatches } from "./atomic_packer.ts";
+import { assertPlanFits, fitsOneAtomic, planMutations } from "./kv_plan.ts";
 import type { StoredHead, StoredIndex } from "./kv_records.ts";
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */

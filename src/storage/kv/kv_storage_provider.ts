@@ -11,7 +11,7 @@ import { LoadContext } from "./kv_load_context.ts";
 import type { SkippedEntry } from "./kv_records.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { KvRoomStorage } from "./kv_room_storage.ts";
-import { writeBatches } from "./kv_plan.ts";
+import { writeBatches } from "./atomic_packer.ts";
 import { KvCommitBatcher } from "./kv_commit_batcher.ts";
 
 /** Options for {@linkcode KvStorageProvider}. */

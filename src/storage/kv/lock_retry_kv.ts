@@ -5,7 +5,7 @@
  * backoff, so the cluster's processes can share a file.
  * @module
  */
-import type { KvAtomicLike, KvEntryMaybe, KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import type { KvAtomicLike, KvEntryMaybe, KvKey, KvLike } from "./kv_like.ts";
 
 /** How long a commit keeps retrying a locked database before giving up. */
 export const LOCKED_RETRY_MS = 10_000;

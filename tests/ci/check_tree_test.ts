@@ -1,0 +1,82 @@
+// The tree check's parts: import specifiers (type imports in, doc-comment examples out), cycle
+// detection (Tarjan SCC) and the file chain it prints.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { chainOf, cyclicComponents, specifiersOf } from "../../.ci/check_tree.ts";
+
+describe("check_tree specifiersOf", () => {
+  it("reads static, type-only, re-export, bare and dynamic imports", () => {
+    const text = [
+      'import { a } from "./a.ts";',
+      'import type { B } from "../b.ts";',
+      "import {",
+      "  c,",
+      "  type D,",
+      '} from "./c.ts";',
+      'export { e } from "./e.ts";',
+      'export type { F } from "./f.ts";',
+      'export * from "./g.ts";',
+      'import "./side_effect.ts";',
+      'const h = await import("./h.ts");',
+    ].join("\n");
+    assert.deepEqual(specifiersOf(text).sort(), [
+      "../b.ts",
+      "./a.ts",
+      "./c.ts",
+      "./e.ts",
+      "./f.ts",
+      "./g.ts",
+      "./h.ts",
+      "./side_effect.ts",
+    ]);
+  });
+
+  it("ignores imports written in comments and doc examples", () => {
+    const text = [
+      "/**",
+      " * @example",
+      " * ```ts",
+      ' * import { x } from "./example.ts";',
+      " * ```",
+      " */",
+      '// import { y } from "./commented.ts";',
+      "/*",
+      'import { z } from "./block.ts";',
+      "*/",
+      'const text = "not an import";',
+    ].join("\n");
+    assert.deepEqual(specifiersOf(text), []);
+  });
+});
+
+describe("check_tree cyclicComponents", () => {
+  it("finds each cycle once, with every file in it, and nothing acyclic", () => {
+    const graph = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a", "d"]],
+      ["d", ["e"]],
+      ["e", []],
+      ["f", ["f"]],
+      ["g", ["e"]],
+    ]);
+    assert.deepEqual(cyclicComponents(graph), [["a", "b", "c"], ["f"]]);
+  });
+
+  it("finds no cycle in a graph without one", () => {
+    const graph = new Map([["a", ["b", "c"]], ["b", ["c"]], ["c", []]]);
+    assert.deepEqual(cyclicComponents(graph), []);
+  });
+
+  it("prints the shortest chain from the first file back to itself", () => {
+    const graph = new Map([
+      ["a", ["b", "d"]],
+      ["b", ["c"]],
+      ["c", ["a"]],
+      ["d", ["a"]],
+    ]);
+    const [scc] = cyclicComponents(graph);
+    assert.deepEqual(scc, ["a", "b", "c", "d"]);
+    assert.deepEqual(chainOf(graph, scc!), ["a", "d", "a"]);
+  });
+});
