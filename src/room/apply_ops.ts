@@ -45,9 +45,8 @@ function applyPut(
 ): void {
   if (!isRecordLike(value) || value.id !== id) throw invalid(`Put of "${id}" is not a record`);
   if (!core.schema.types[value.typeName]) throw invalid(`Unknown record type "${value.typeName}"`);
-  const record = session.sessionSchema
-    ? migrateUp(core.schema, value, session.sessionSchema)
-    : value;
+  const clientSchema = session.profile.clientSchema;
+  const record = clientSchema ? migrateUp(core.schema, value, clientSchema) : value;
   const existing = txn.get(id);
   if (existing && existing.typeName !== record.typeName) return; // never change a record's type
   const valid = validateDocument(core.schema, record, existing);
@@ -64,12 +63,13 @@ function applyPatch(
 ): void {
   const existing = txn.get(id);
   if (!existing) return;
+  const clientSchema = session.profile.clientSchema;
   let next: UnknownRecord;
-  if (session.sessionSchema) {
-    const down = migrateDown(core.schema, existing, session.sessionSchema);
+  if (clientSchema) {
+    const down = migrateDown(core.schema, existing, clientSchema);
     const patched = patchObject(down, patch);
     checkRecordDepth(core.limits, patched);
-    next = migrateUp(core.schema, patched, session.sessionSchema);
+    next = migrateUp(core.schema, patched, clientSchema);
   } else {
     next = patchObject(existing, patch);
     checkRecordDepth(core.limits, next);

@@ -27,18 +27,19 @@ export function applyPresence(
   if (!op || !type || !presenceId) return null;
   if (!Array.isArray(op)) throw invalid("Presence op is not an array");
   const before = core.presence.get(presenceId);
+  const clientSchema = session.profile.clientSchema;
   let next: UnknownRecord;
   if (op[0] === "put") {
     if (typeof op[1] !== "object" || op[1] === null) throw invalid("Presence put is not a record");
     next = forceIdentity(op[1], presenceId, type.typeName);
-    if (session.sessionSchema) next = migrateUp(core.schema, next, session.sessionSchema);
+    if (clientSchema) next = migrateUp(core.schema, next, clientSchema);
   } else if (op[0] === "patch") {
     if (!before) return null;
-    if (session.sessionSchema) {
-      const down = migrateDown(core.schema, before, session.sessionSchema);
+    if (clientSchema) {
+      const down = migrateDown(core.schema, before, clientSchema);
       const patched = patchObject(down, op[1]);
       checkRecordDepth(core.limits, patched);
-      next = migrateUp(core.schema, patched, session.sessionSchema);
+      next = migrateUp(core.schema, patched, clientSchema);
     } else {
       next = patchObject(before, op[1]);
       checkRecordDepth(core.limits, next);

@@ -1,6 +1,6 @@
 /**
  * Send committed changes to every other connected session. Sessions that need the same diff
- * (same schema, same append support) share one computed and serialized message.
+ * (same audience: schema and append support, see `ClientProfile`) share one computed and serialized message.
  * @module
  */
 import type { RecordChange } from "../diff/record_change.ts";
@@ -22,19 +22,16 @@ export function broadcastChanges(
   if (changes.size === 0) return failed;
   const groups = new Map<string, Session[]>();
   for (const session of core.sessions.values()) {
-    if (session === exclude || !session.isConnected) continue;
-    const group = groups.get(session.diffKey);
+    if (session === exclude || !session.isLive) continue;
+    const group = groups.get(session.profile.audience);
     if (group) group.push(session);
-    else groups.set(session.diffKey, [session]);
+    else groups.set(session.profile.audience, [session]);
   }
   for (const group of groups.values()) {
     const first = group[0]!;
     let json: string | null;
     try {
-      const diff = changesToNetworkDiff(core.schema, changes, {
-        legacyAppend: !first.supportsStringAppend,
-        ...(first.sessionSchema ? { sessionSchema: first.sessionSchema } : {}),
-      });
+      const diff = changesToNetworkDiff(core.schema, changes, first.profile.diffTarget);
       json = diff ? JSON.stringify({ type: "patch", diff, serverClock: clock }) : null;
     } catch {
       // These sessions cannot receive this change at their schema version.
@@ -45,7 +42,7 @@ export function broadcastChanges(
     const message = json;
     core.gate.run(clock, () => {
       for (const session of group) {
-        if (session.isConnected && isCurrent(core, session)) session.outbox.sendData(message);
+        if (session.isLive && isCurrent(core, session)) session.outbox.sendData(message);
       }
     });
   }

@@ -5,7 +5,13 @@
  */
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import type { RoomSnapshot, StoredDocument } from "../storage/storage.ts";
-import { computeTombstonePruning } from "./tombstone_pruning.ts";
+import { systemTime, type TimeSource } from "./time_source.ts";
+import { TombstoneLedger } from "./tombstone_ledger.ts";
+import {
+  DEFAULT_TOMBSTONE_RETENTION,
+  type TombstoneRetention,
+  trimTombstones,
+} from "./tombstone_retention.ts";
 
 /** Documents changed since a client's clock, as the connect reply needs them. */
 export interface ChangesSince {
@@ -14,28 +20,43 @@ export interface ChangesSince {
   deletes: string[];
 }
 
+/** How a store remembers deletions. */
+export interface DocumentStoreOptions {
+  /** Tombstone budgets. Default {@linkcode DEFAULT_TOMBSTONE_RETENTION}. */
+  retention?: TombstoneRetention;
+  /** Wall time for tombstone ages. Default: the system clock. */
+  time?: TimeSource;
+}
+
 /** In-memory document state. Mutated only through {@linkcode StoreTransaction}. */
 export class DocumentStore {
   /** id → stored document. */
   readonly documents: Map<string, StoredDocument> = new Map();
-  /** id → clock of deletion. */
-  readonly tombstones: Map<string, number> = new Map();
+  /** Deletions by clock. */
+  readonly tombstones: TombstoneLedger;
   /** Clock of the latest writing transaction. */
   documentClock = 0;
   /** Oldest clock for which deletions are known. */
   tombstoneHistoryStartsAtClock = 0;
   /** Schema the documents conform to. */
   schema: SerializedSchema;
+  /** Tombstone budgets. */
+  readonly retention: TombstoneRetention;
+  /** Wall time for tombstone ages. */
+  readonly time: TimeSource;
 
   /** Build from a normalised snapshot. */
-  constructor(snapshot: Required<Omit<RoomSnapshot, "clock">>) {
+  constructor(snapshot: Required<Omit<RoomSnapshot, "clock">>, options: DocumentStoreOptions = {}) {
+    this.retention = options.retention ?? DEFAULT_TOMBSTONE_RETENTION;
+    this.time = options.time ?? systemTime;
     this.schema = snapshot.schema;
     this.documentClock = snapshot.documentClock;
     this.tombstoneHistoryStartsAtClock = snapshot.tombstoneHistoryStartsAtClock;
     for (const doc of snapshot.documents) this.documents.set(doc.state.id, doc);
-    for (const [id, clock] of Object.entries(snapshot.tombstones)) {
-      if (!this.documents.has(id)) this.tombstones.set(id, clock);
-    }
+    const tombstones = Object.entries(snapshot.tombstones).filter(([id]) =>
+      !this.documents.has(id)
+    );
+    this.tombstones = new TombstoneLedger(tombstones, this.time.now());
   }
 
   /** A record by id. */
@@ -52,20 +73,21 @@ export class DocumentStore {
     for (const doc of this.documents.values()) {
       if (wipeAll || doc.lastChangedClock > since) puts.push(doc.state);
     }
-    const deletes: string[] = [];
-    if (!wipeAll) {
-      for (const [id, clock] of this.tombstones) if (clock > since) deletes.push(id);
-    }
+    const deletes = wipeAll ? [] : this.tombstones.deletedAfter(since);
     return { wipeAll, puts, deletes };
   }
 
-  /** Drop the oldest tombstones when over the cap; returns the ids dropped. */
-  pruneTombstones(): string[] {
-    const pruning = computeTombstonePruning(this.tombstones, this.documentClock);
-    if (!pruning) return [];
-    for (const id of pruning.idsToDelete) this.tombstones.delete(id);
-    this.tombstoneHistoryStartsAtClock = pruning.newTombstoneHistoryStartsAtClock;
-    return pruning.idsToDelete;
+  /** Apply the retention policy; returns the ids of the tombstones dropped. */
+  trimTombstones(): string[] {
+    const trim = trimTombstones(
+      this.tombstones,
+      this.retention,
+      this.time.now(),
+      this.documentClock,
+    );
+    if (!trim) return [];
+    this.tombstoneHistoryStartsAtClock = trim.historyStartsAt;
+    return trim.droppedIds;
   }
 
   /** The full state as a snapshot (records are shared: they are never mutated). */

@@ -9,58 +9,47 @@ import { CloseReason } from "../protocol/close_reason.ts";
 import type { TLConnectRequest } from "../protocol/messages.ts";
 import { ProtocolVersions } from "../protocol/version.ts";
 import { changesToNetworkDiff, type DiffTarget } from "../schema/migrate_diff.ts";
-import { judgeClientSchema } from "../schema/judge_client_schema.ts";
+import { type ClientProfile, profileClient } from "./client_profile.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
-import { type Session, SessionState } from "./session.ts";
-import { rejectSession } from "./session_lifecycle.ts";
+import type { Session } from "./session.ts";
+import { refuseSession } from "./session_exits.ts";
 
-/** Handle a `connect` message. */
+/** Handle a `connect` message: profile the client, then hydrate it and make it live. */
 export function handleConnect(core: RoomCore, session: Session, message: TLConnectRequest): void {
-  const version = message.protocolVersion;
-  if (typeof version !== "number" || !(version >= ProtocolVersions.oldestAccepted)) {
-    return rejectSession(core, session, CloseReason.CLIENT_TOO_OLD);
-  }
-  if (version > ProtocolVersions.spoken) {
-    return rejectSession(core, session, CloseReason.SERVER_TOO_OLD);
-  }
-  session.requiresLegacyRejection = version <= 6;
-  session.supportsStringAppend = version >= ProtocolVersions.textAppendsFrom;
-
-  const verdict = judgeClientSchema(core.schema, core.serverSchema, message.schema);
-  if (verdict.kind === "client_too_old") {
-    return rejectSession(core, session, CloseReason.CLIENT_TOO_OLD);
-  }
-  if (verdict.kind === "server_too_old") {
-    return rejectSession(core, session, CloseReason.SERVER_TOO_OLD);
-  }
-  session.sessionSchema = verdict.kind === "migratable" ? verdict.clientSchema : undefined;
-  session.diffKey = diffKeyOf(session);
-
+  const verdict = profileClient(core, message.protocolVersion, message.schema);
+  session.farewell = verdict.farewell;
+  if (!verdict.accepted) return refuseSession(core, session, verdict.reason);
+  const profile = verdict.profile;
   let body: string;
   try {
-    body = hydrationBody(core, session, message.lastServerClock);
+    body = hydrationBody(core, session, profile, message.lastServerClock);
   } catch {
     // A stored record cannot be migrated down to this client's schema.
-    return rejectSession(core, session, CloseReason.CLIENT_TOO_OLD);
+    return refuseSession(core, session, CloseReason.CLIENT_TOO_OLD);
   }
-  session.state = SessionState.Connected;
-  session.lastInteractionTime = core.time.now();
+  session.goLive(profile, core.time.now());
+  core.liveness.wakeBy(session.deadline(core.liveness.policy));
   const clock = core.store.documentClock;
   const json = `{"type":"connect",${body},"connectRequestId":${
     JSON.stringify(message.connectRequestId ?? null)
   },"protocolVersion":${ProtocolVersions.spoken},"schema":${core.serverSchemaJson},"serverClock":${clock},"isReadonly":${session.isReadonly},"objectAccess":"write"}`;
   core.gate.run(clock, () => {
-    if (isCurrent(core, session) && session.isConnected) session.outbox.send(json);
+    if (isCurrent(core, session) && session.isLive) session.outbox.send(json);
   });
 }
 
 /** `"hydrationType":…,"diff":{…}` for this session. */
-function hydrationBody(core: RoomCore, session: Session, lastServerClock: unknown): string {
+function hydrationBody(
+  core: RoomCore,
+  session: Session,
+  profile: ClientProfile,
+  lastServerClock: unknown,
+): string {
   const since = typeof lastServerClock === "number" && Number.isFinite(lastServerClock)
     ? lastServerClock
     : -1;
   const changes = core.store.getChangesSince(since);
-  const target = diffTarget(session);
+  const target = profile.diffTarget;
   const parts: string[] = [];
   const presence = otherPresence(core, session);
   if (presence.size > 0) {
@@ -69,7 +58,7 @@ function hydrationBody(core: RoomCore, session: Session, lastServerClock: unknow
   }
   if (changes) {
     const docs = changes.wipeAll
-      ? cachedFullState(core, session)
+      ? cachedFullState(core, profile)
       : incremental(core, changes, target);
     if (docs) parts.push(docs);
   }
@@ -90,14 +79,14 @@ function incremental(
 }
 
 /** The full document state, serialized once per clock and diff key. */
-function cachedFullState(core: RoomCore, session: Session): string {
+function cachedFullState(core: RoomCore, profile: ClientProfile): string {
   const clock = core.store.documentClock;
   if (core.hydrationCache.clock !== clock) core.hydrationCache = { clock, bodies: new Map() };
-  const cached = core.hydrationCache.bodies.get(session.diffKey);
+  const cached = core.hydrationCache.bodies.get(profile.audience);
   if (cached !== undefined) return cached;
   const changes = core.store.getChangesSince(-1)!;
-  const body = incremental(core, changes, diffTarget(session));
-  core.hydrationCache.bodies.set(session.diffKey, body);
+  const body = incremental(core, changes, profile.diffTarget);
+  core.hydrationCache.bodies.set(profile.audience, body);
   return body;
 }
 
@@ -107,16 +96,4 @@ function otherPresence(core: RoomCore, session: Session): Map<string, RecordChan
     if (id !== session.presenceId) out.set(id, { before: undefined, after: record });
   }
   return out;
-}
-
-function diffTarget(session: Session): DiffTarget {
-  return {
-    legacyAppend: !session.supportsStringAppend,
-    ...(session.sessionSchema ? { sessionSchema: session.sessionSchema } : {}),
-  };
-}
-
-function diffKeyOf(session: Session): string {
-  const schema = session.sessionSchema ? JSON.stringify(session.sessionSchema) : "";
-  return `${session.supportsStringAppend ? 8 : 7}|${schema}`;
 }

@@ -23,13 +23,14 @@ import {
   measureRecords,
 } from "./push_limits.ts";
 import { isLimitExceeded } from "./room_limits.ts";
-import { broadcastAndReject } from "./session_lifecycle.ts";
+import { broadcastOrRefuse } from "./session_exits.ts";
 import { StoreTransaction } from "./store_transaction.ts";
 
 /** Handle a `push` message from `session`. */
 export function handlePush(core: RoomCore, session: Session, message: TLPushRequest): void {
-  if (!session.isConnected) return; // pushes before the handshake get no reply
-  const started = (session.lastInteractionTime = core.time.now());
+  if (!session.isLive) return; // pushes before the handshake get no reply
+  const started = core.time.now();
+  session.markSeen(started);
   assertPushShape(message);
   let staged: StagedPush;
   try {
@@ -56,12 +57,12 @@ export function handlePush(core: RoomCore, session: Session, message: TLPushRequ
     action,
   });
   core.gate.run(clock, () => {
-    if (isCurrent(core, session) && session.isConnected) session.outbox.sendData(result);
+    if (isCurrent(core, session) && session.isLive) session.outbox.sendData(result);
   });
 
   const changed = docChanges.size;
   if (presence) docChanges.set(session.presenceId!, presence);
-  broadcastAndReject(core, docChanges, clock, session);
+  broadcastOrRefuse(core, docChanges, clock, session);
   if (logEnabled(core.logger, "debug")) {
     core.logger.debug("push", {
       roomId: core.roomId,
@@ -116,22 +117,19 @@ function pushAction(
   requested: NetworkDiff | undefined,
   changes: Map<string, RecordChange>,
 ): PushResultAction {
-  const legacyAppend = !session.supportsStringAppend;
+  const { appendOps, clientSchema, diffTarget } = session.profile;
   const applied = changes.size > 0
-    ? changesToNetworkDiff(core.schema, changes, { legacyAppend })
+    ? changesToNetworkDiff(core.schema, changes, { legacyAppend: !appendOps })
     : null;
   if (!applied) return requested ? "discard" : "commit";
   if (requested && isEqual(applied, requested)) return "commit";
-  const rebase = session.sessionSchema
-    ? changesToNetworkDiff(core.schema, changes, {
-      legacyAppend,
-      sessionSchema: session.sessionSchema,
-    }) ?? {}
+  const rebase = clientSchema
+    ? changesToNetworkDiff(core.schema, changes, diffTarget) ?? {}
     : applied;
   for (const [id, change] of changes) {
     if (change.before && change.after && requested?.[id]?.[0] === "put") {
-      const record = session.sessionSchema
-        ? migrateDown(core.schema, change.after, session.sessionSchema)
+      const record = clientSchema
+        ? migrateDown(core.schema, change.after, clientSchema)
         : change.after;
       rebase[id] = ["put", record];
     }

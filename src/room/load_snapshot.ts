@@ -15,7 +15,7 @@ import { CloseReason } from "../protocol/close_reason.ts";
 import { SyncError } from "../protocol/sync_error.ts";
 import type { RoomSnapshot } from "../storage/storage.ts";
 import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
-import { DocumentStore } from "./document_store.ts";
+import { DocumentStore, type DocumentStoreOptions } from "./document_store.ts";
 import { type LoadedRecords, loadRecords } from "./load_records.ts";
 import { LoadSkipReason, type SkippedRecord } from "./load_skip.ts";
 import { normalizeSnapshot, type TLStoreSnapshotLike } from "./normalize_snapshot.ts";
@@ -34,8 +34,8 @@ export interface LoadedStore {
   skipped: SkippedRecord[];
 }
 
-/** Options of {@linkcode loadStore}. */
-export interface LoadStoreOptions {
+/** Options of {@linkcode loadStore} (plus the store's tombstone retention and time). */
+export interface LoadStoreOptions extends DocumentStoreOptions {
   /** The caps stored records are screened against. Default: the defaults. */
   limits?: ResolvedRoomLimits;
   /** Skip bad records (room load) instead of throwing on the first one (import). */
@@ -68,7 +68,7 @@ export function loadStore(
       documents,
       tombstones: {},
       schema: schema.serialize(),
-    });
+    }, options);
     return { store, migrated: null, isNew: true, skipped: [] };
   }
   const skipped: SkippedRecord[] = [];
@@ -89,7 +89,7 @@ export function loadStore(
     documents: records.documents,
     tombstones: Object.fromEntries(tombstones),
     schema: plan.rewrite ? schema.serialize() : snapshot.schema as DocumentStore["schema"],
-  });
+  }, options);
   const migrated = applyMigrated(schema, store, records, plan);
   return { store, migrated, isNew: false, skipped };
 }

@@ -105,7 +105,7 @@ export function discardPush(
     action: "discard",
   });
   core.gate.run(clock, () => {
-    if (isCurrent(core, session) && session.isConnected) session.outbox.sendData(result);
+    if (isCurrent(core, session) && session.isLive) session.outbox.sendData(result);
   });
 }
 

@@ -26,14 +26,17 @@ import type { RoomEmitter, RoomEventMap } from "./room_events.ts";
 import { RoomLifecycle } from "./room_lifecycle.ts";
 import { resolveRoomLimits, type RoomLimits } from "./room_limits.ts";
 import { RoomSize } from "./room_size.ts";
-import type { Session } from "./session.ts";
+import { type Session, SessionPhase } from "./session.ts";
 import type { SocketConnectOptions } from "./socket_connect_options.ts";
 export type { SocketConnectOptions } from "./socket_connect_options.ts";
-import { cancelSession, rejectSession } from "./session_lifecycle.ts";
+import { expireSession, parkSession, refuseSession } from "./session_exits.ts";
 import type { SocketLike } from "./socket_like.ts";
 import { systemTime, type TimeSource } from "./time_source.ts";
 import { replaceDocuments, type StoreUpdater, updateDocuments } from "./update_store.ts";
-import { SESSION_IDLE_TIMEOUT } from "../protocol/version.ts";
+import { admitSocket } from "./admit_socket.ts";
+import { livenessPolicy } from "./liveness_policy.ts";
+import { LivenessScheduler } from "./liveness_scheduler.ts";
+import { retentionFromLimits } from "./tombstone_retention.ts";
 
 /** Options for {@linkcode Room.load}. */
 export interface RoomOptions extends RoomCallbacks<Room> {
@@ -47,7 +50,7 @@ export interface RoomOptions extends RoomCallbacks<Room> {
   time?: TimeSource;
   /** Structured logs. Default: silent. */
   logger?: Logger;
-  /** Idle ms before a silent session is cancelled; 0 or Infinity disables. Default 20000. */
+  /** Idle ms before a silent session is parked; 0 or Infinity disables. Default 20000. */
   clientTimeout?: number;
   /** Record, room and message caps (see {@linkcode RoomLimits} for the defaults). */
   limits?: RoomLimits;
@@ -121,7 +124,13 @@ export class Room {
     const logger = options.logger ?? silentLogger;
     const startedAt = time.now();
     const limits = resolveRoomLimits(options.limits);
-    const loaded = loadStore(schema, await storage.load(), { limits, lenient: true });
+    const retention = retentionFromLimits(limits);
+    const loaded = loadStore(schema, await storage.load(), {
+      limits,
+      lenient: true,
+      retention,
+      time,
+    });
     const store = loaded.store;
     const gate = new DurabilityGate(
       loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
@@ -143,6 +152,7 @@ export class Room {
       time,
     });
     const presenceType = Object.values(schema.types).find((t) => t.scope === "presence") ?? null;
+    const sessions = new Map<string, Session>();
     const core: RoomCore = {
       roomId: options.roomId,
       schema,
@@ -151,19 +161,20 @@ export class Room {
       store,
       presence: new Map(),
       presenceType: presenceType as RecordType<UnknownRecord, never> | null,
-      sessions: new Map(),
+      sessions,
       time,
       logger,
       events,
       gate,
       commits,
-      clientTimeout: options.clientTimeout ?? SESSION_IDLE_TIMEOUT,
+      liveness: new LivenessScheduler(time, livenessPolicy(options.clientTimeout), sessions, {
+        expire: (session) => expireSession(core, session),
+      }),
       limits,
       size: RoomSize.of(store),
       hydrationCache: { clock: -1, bodies: new Map() },
       onSessionRemoved: (info) => life.sessionRemoved(info),
       onPushRejected: (sessionId, reason) => life.pushRejected(sessionId, reason),
-      scheduleFollowUpPrune: () => life.scheduleFollowUpPrune(),
     };
     life = new RoomLifecycle(core, storage);
     const room = new Room(core, life);
@@ -182,7 +193,8 @@ export class Room {
 
   /** Attach a newly opened socket. A live session under the same id is superseded. */
   handleSocketConnect(options: SocketConnectOptions): void {
-    this.#life.attach(options);
+    this.#life.assertOpen();
+    admitSocket(this.#core, options);
   }
 
   /** Feed one frame received on a session's socket. */
@@ -193,7 +205,7 @@ export class Room {
   ): void {
     const session = this.#core.sessions.get(sessionId);
     if (!session || (socket && session.socket !== socket) || this.#life.closed) return;
-    if (session.state === "awaiting_removal") return; // its socket was closed by us
+    if (session.phase === SessionPhase.Parked) return; // its socket was closed by us
     const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     let message: unknown;
     try {
@@ -206,23 +218,22 @@ export class Room {
           error: `${outcome.refusal}: ${outcome.detail}`,
         });
         if (outcome.refusal === FrameRefusal.TooLarge) {
-          return rejectSession(this.#core, session, CloseReason.MESSAGE_TOO_LARGE);
+          return refuseSession(this.#core, session, CloseReason.MESSAGE_TOO_LARGE);
         }
-        return cancelSession(this.#core, session);
+        return parkSession(this.#core, session);
       }
       message = outcome.message;
       this.#dispatch(session, message);
     } catch (error) {
       this.#handleError(session, error);
     }
-    this.#life.pruneSoon();
   }
 
   /** The session's socket closed (or errored). Ignored for a superseded socket. */
   handleSocketClose(sessionId: string, socket?: SocketLike): void {
     const session = this.#core.sessions.get(sessionId);
     if (!session || (socket && session.socket !== socket)) return;
-    cancelSession(this.#core, session);
+    parkSession(this.#core, session);
   }
 
   /** Remove a session; with `fatalReason` the client gets close 4099 and stops reconnecting. */
@@ -243,20 +254,20 @@ export class Room {
   /** Number of sessions that completed their `connect` (the ones that take a seat). */
   getConnectedSessionCount(): number {
     let count = 0;
-    for (const session of this.#core.sessions.values()) if (session.isConnected) count++;
+    for (const session of this.#core.sessions.values()) if (session.isLive) count++;
     return count;
   }
 
-  /** True once `sessionId` completed its `connect` (until it is cancelled). */
+  /** True once `sessionId` completed its `connect` (until it is parked). */
   isSessionConnected(sessionId: string): boolean {
-    return this.#core.sessions.get(sessionId)?.isConnected ?? false;
+    return this.#core.sessions.get(sessionId)?.isLive ?? false;
   }
 
   /** Every session. */
   getSessions(): SessionInfo[] {
     return [...this.#core.sessions.values()].map((s) => ({
       sessionId: s.sessionId,
-      isConnected: s.isConnected,
+      isConnected: s.isLive,
       isReadonly: s.isReadonly,
       meta: s.meta,
     }));
@@ -311,15 +322,15 @@ export class Room {
     const msg = message as TLSocketClientSentEvent;
     switch (typeof msg === "object" && msg !== null ? msg.type : undefined) {
       case "connect": {
-        const rejoin = session.isConnected;
+        const rejoin = session.isLive;
         handleConnect(this.#core, session, msg as Extract<typeof msg, { type: "connect" }>);
         return rejoin ? undefined : this.#joined(session);
       }
       case "push":
         return handlePush(this.#core, session, msg as Extract<typeof msg, { type: "push" }>);
       case "ping":
-        if (!session.isConnected) return;
-        session.lastInteractionTime = this.#core.time.now();
+        if (!session.isLive) return;
+        session.markSeen(this.#core.time.now());
         return session.outbox.sendImmediately('{"type":"pong"}');
       default:
         throw new SyncError(CloseReason.UNKNOWN_ERROR, "Unknown message type");
@@ -328,7 +339,7 @@ export class Room {
 
   /** Tell listeners a session completed its handshake. */
   #joined(session: Session): void {
-    if (!session.isConnected || this.#core.sessions.get(session.sessionId) !== session) return;
+    if (!session.isLive || this.#core.sessions.get(session.sessionId) !== session) return;
     this.#core.events.emit("session_joined", {
       roomId: this.roomId,
       sessionId: session.sessionId,
@@ -347,6 +358,6 @@ export class Room {
         error: error instanceof Error ? error.message : String(error),
       });
     }
-    rejectSession(this.#core, session, reason);
+    refuseSession(this.#core, session, reason);
   }
 }

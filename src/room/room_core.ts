@@ -7,6 +7,7 @@ import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import type { CommitScheduler } from "./commit_scheduler.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
+import type { LivenessAlarm } from "./liveness_policy.ts";
 import type { EventChannel } from "./event_channel.ts";
 import type { RoomEventMap } from "./room_events.ts";
 import type { Logger } from "./logger.ts";
@@ -36,7 +37,8 @@ export interface RoomCore {
   readonly events: EventChannel<RoomEventMap>;
   readonly gate: DurabilityGate;
   readonly commits: CommitScheduler;
-  readonly clientTimeout: number;
+  /** Session deadlines: handlers tell it when one moves closer. */
+  readonly liveness: LivenessAlarm;
   /** Record and room caps. */
   readonly limits: ResolvedRoomLimits;
   /** Running serialized size of the documents. */
@@ -46,7 +48,6 @@ export interface RoomCore {
   onSessionRemoved: SessionRemovedHandler;
   /** A push was refused for a cap (`reason` from `LimitExceeded`). */
   onPushRejected(sessionId: string, reason: string): void;
-  scheduleFollowUpPrune(): void;
 }
 
 /** True when `session` is still the room's session for its id. */

@@ -1,51 +1,20 @@
 /**
- * Session attachment, prune timers, host-initiated closes, and the room's own end (close or
- * storage failure). What happens to sessions and to the room is told through the room's events.
+ * Host-initiated session closes and custom messages, and the room's own end (close or storage
+ * failure). What happens to sessions and to the room is told through the room's events. Session
+ * deadlines live in the liveness scheduler, not here.
  * @module
  */
 import type { RoomStorage } from "../storage/storage.ts";
 import type { RoomCore } from "./room_core.ts";
-import { pruneSessions } from "./prune_sessions.ts";
-import { Session, type SessionIdentity, SessionState } from "./session.ts";
-import { cancelSession, rejectSession, removeSession } from "./session_lifecycle.ts";
-import {
-  CloseCode,
-  CloseReason,
-  CloseText,
-  SYNC_ERROR_CLOSE_CODE,
-} from "../protocol/close_reason.ts";
-import type { SocketConnectOptions } from "./socket_connect_options.ts";
-import type { TimerHandle } from "./time_source.ts";
-import { SESSION_REMOVAL_WAIT_TIME } from "../protocol/version.ts";
+import { evictSession, refuseSession } from "./session_exits.ts";
+import { CloseCode, CloseText } from "../protocol/close_reason.ts";
 
-const PRUNE_INTERVAL = 2000;
-
-/** Both anonymous, or the same authorized user. */
-function sameOwner(a: SessionIdentity | undefined, b: SessionIdentity | undefined): boolean {
-  return a === undefined ? b === undefined : b !== undefined && a.userId === b.userId;
-}
-
-function refuseTakeover(core: RoomCore, options: SocketConnectOptions): void {
-  core.logger.warn("session_takeover_refused", {
-    roomId: core.roomId,
-    sessionId: options.sessionId,
-  });
-  try {
-    options.socket.close(SYNC_ERROR_CLOSE_CODE, CloseReason.FORBIDDEN);
-  } catch {
-    // The refused socket may already be closing; the live session is untouched either way.
-  }
-}
-
-/** Owns the room's timers and its closing. */
+/** Owns the room's closing and host-initiated session actions. */
 export class RoomLifecycle {
   /** True once closed or failed. */
   closed = false;
   #core: RoomCore;
   #storage: RoomStorage;
-  #interval: TimerHandle | undefined;
-  #followUp: TimerHandle | undefined;
-  #lastPrune = 0;
 
   /** Lifecycle of the room behind `core`. */
   constructor(core: RoomCore, storage: RoomStorage) {
@@ -53,59 +22,19 @@ export class RoomLifecycle {
     this.#storage = storage;
   }
 
-  /**
-   * Register a socket as a session awaiting `connect`. A live session under the same id is
-   * superseded, unless it belongs to another authorized user: then the new socket is refused
-   * (4099 FORBIDDEN) and the live session is untouched.
-   */
-  attach(options: SocketConnectOptions): void {
-    this.assertOpen();
-    const core = this.#core;
-    const previous = core.sessions.get(options.sessionId);
-    if (previous && !sameOwner(previous.identity, options.identity)) {
-      return refuseTakeover(core, options);
-    }
-    const presenceId = previous?.presenceId ?? core.presenceType?.createId() ?? null;
-    if (previous) {
-      previous.outbox.dispose();
-      if (previous.socket !== options.socket) {
-        try {
-          previous.socket.close();
-        } catch {
-          // The superseded socket may already be closing; nothing else to do with it.
-        }
-      }
-    }
-    const session: Session = new Session({
-      sessionId: options.sessionId,
-      socket: options.socket,
-      presenceId,
-      isReadonly: options.isReadonly ?? false,
-      meta: options.meta,
-      identity: options.identity,
-      maxMessageBytes: core.limits.maxMessageBytes,
-      time: core.time,
-      onDead: () => {
-        if (core.sessions.get(session.sessionId) === session) cancelSession(core, session);
-      },
-    });
-    core.sessions.set(options.sessionId, session);
-    this.#armInterval();
-  }
-
   /** Host-initiated removal of a session. */
   closeSession(sessionId: string, fatalReason?: string): void {
     const session = this.#core.sessions.get(sessionId);
     if (!session) return;
-    if (fatalReason) rejectSession(this.#core, session, fatalReason);
-    else removeSession(this.#core, session);
+    if (fatalReason) refuseSession(this.#core, session, fatalReason);
+    else evictSession(this.#core, session);
   }
 
   /** Send a `custom` message to a connected session (after anything it is owed). */
   sendCustom(sessionId: string, data: unknown): void {
     const core = this.#core;
     const session = core.sessions.get(sessionId);
-    if (!session || session.state !== SessionState.Connected) {
+    if (!session?.isLive) {
       core.logger.warn("custom_message_dropped", { roomId: core.roomId, sessionId });
       return;
     }
@@ -115,24 +44,7 @@ export class RoomLifecycle {
     });
   }
 
-  /** Prune after a message, at most once a second. */
-  pruneSoon(): void {
-    const now = this.#core.time.now();
-    if (now - this.#lastPrune < 1000) return;
-    this.#lastPrune = now;
-    pruneSessions(this.#core);
-  }
-
-  /** Check again when the current grace periods end. */
-  scheduleFollowUpPrune(): void {
-    if (this.#followUp !== undefined || this.closed) return;
-    this.#followUp = this.#core.time.setTimeout(() => {
-      this.#followUp = undefined;
-      pruneSessions(this.#core);
-    }, SESSION_REMOVAL_WAIT_TIME + 100);
-  }
-
-  /** Called by `removeSession`. */
+  /** Called by `evictSession`. */
   sessionRemoved(info: { sessionId: string; numSessionsRemaining: number; meta: unknown }): void {
     if (this.closed) return;
     this.#core.events.emit("session_left", {
@@ -183,9 +95,7 @@ export class RoomLifecycle {
   #shutdown(code: number, reason: string, failure?: { error: unknown }): void {
     this.closed = true;
     const core = this.#core;
-    if (this.#interval !== undefined) core.time.clearTimeout(this.#interval);
-    if (this.#followUp !== undefined) core.time.clearTimeout(this.#followUp);
-    this.#interval = this.#followUp = undefined;
+    core.liveness.stop();
     for (const session of core.sessions.values()) {
       session.outbox.flush();
       session.outbox.dispose();
@@ -204,15 +114,5 @@ export class RoomLifecycle {
       reason,
       records: core.store.documents.size,
     });
-  }
-
-  #armInterval(): void {
-    if (this.#interval !== undefined || this.closed) return;
-    const tick = (): void => {
-      this.#interval = undefined;
-      pruneSessions(this.#core);
-      if (this.#core.sessions.size > 0) this.#armInterval();
-    };
-    this.#interval = this.#core.time.setTimeout(tick, PRUNE_INTERVAL);
   }
 }

@@ -16,6 +16,12 @@ export interface RoomLimits {
   maxRecordDepth?: number;
   /** Largest room: the sum of its documents' JSON sizes, in UTF-8 bytes. Default 64 MiB. */
   maxRoomBytes?: number;
+  /** Most deletions remembered for incremental reconnects (hard cap). Default 5000. */
+  maxTombstones?: number;
+  /** Most approximate bytes those tombstones may hold. Default 1 MiB. */
+  maxTombstoneBytes?: number;
+  /** Deletions older than this many ms are forgotten at the next write. Default 30 days. */
+  tombstoneMaxAgeMs?: number;
 }
 
 /** Limits with defaults filled in. */
@@ -28,6 +34,9 @@ export const DEFAULT_ROOM_LIMITS: ResolvedRoomLimits = Object.freeze({
   maxRecordBytes: 2 * 1024 * 1024,
   maxRecordDepth: 100,
   maxRoomBytes: 64 * 1024 * 1024,
+  maxTombstones: 5000,
+  maxTombstoneBytes: 1024 * 1024,
+  tombstoneMaxAgeMs: 30 * 24 * 60 * 60 * 1000,
 });
 
 /**
@@ -41,6 +50,9 @@ export const ROOM_LIMIT_CEILINGS: ResolvedRoomLimits = Object.freeze({
   maxRecordBytes: 256 * 1024 * 1024,
   maxRecordDepth: 1000,
   maxRoomBytes: 256 * 1024 * 1024,
+  maxTombstones: 10_000_000,
+  maxTombstoneBytes: 1024 * 1024 * 1024,
+  tombstoneMaxAgeMs: 10 * 365 * 24 * 60 * 60 * 1000,
 });
 
 /** Why a push was refused for exceeding a cap (log and metric label). */
@@ -79,5 +91,8 @@ export function resolveRoomLimits(limits: RoomLimits = {}): ResolvedRoomLimits {
     maxRecordBytes: pick("maxRecordBytes"),
     maxRecordDepth: pick("maxRecordDepth"),
     maxRoomBytes: pick("maxRoomBytes"),
+    maxTombstones: pick("maxTombstones"),
+    maxTombstoneBytes: pick("maxTombstoneBytes"),
+    tombstoneMaxAgeMs: pick("tombstoneMaxAgeMs"),
   };
 }

@@ -99,18 +99,17 @@ export class StoreTransaction implements SynchronousStorage<UnknownRecord> {
     }
     const clock = ++store.documentClock;
     if (this.#schema) store.schema = this.#schema;
-    let deleted = false;
+    const now = store.time.now();
     for (const [id, change] of this.#changes) {
       if (change.after) {
         store.documents.set(id, { state: change.after, lastChangedClock: clock });
-        store.tombstones.delete(id);
+        store.tombstones.forget(id);
       } else {
         store.documents.delete(id);
-        store.tombstones.set(id, clock);
-        deleted = true;
+        store.tombstones.record(id, clock, now);
       }
     }
-    const prunedTombstones = deleted ? store.pruneTombstones() : [];
+    const prunedTombstones = store.trimTombstones();
     return { changes: this.#changes, documentClock: clock, prunedTombstones };
   }
 

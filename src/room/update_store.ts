@@ -9,7 +9,7 @@ import type { RoomSnapshot } from "../storage/storage.ts";
 import { loadStore, type TLStoreSnapshotLike } from "./load_snapshot.ts";
 import { checkRecordShape, checkRoomGrowth, measureRecords } from "./push_limits.ts";
 import type { RoomCore } from "./room_core.ts";
-import { broadcastAndReject } from "./session_lifecycle.ts";
+import { broadcastOrRefuse } from "./session_exits.ts";
 import { StoreTransaction } from "./store_transaction.ts";
 import { validateDocument } from "./validate_record.ts";
 
@@ -96,7 +96,7 @@ function applyStaged(core: RoomCore, staged: Map<string, UnknownRecord | null>):
   if (committed.changes.size === 0) return;
   core.size.apply(committed.changes, measured);
   core.commits.record(committed.changes.keys(), committed.prunedTombstones);
-  broadcastAndReject(core, committed.changes, committed.documentClock);
+  broadcastOrRefuse(core, committed.changes, committed.documentClock);
 }
 
 function clone(record: UnknownRecord | undefined): UnknownRecord | undefined {

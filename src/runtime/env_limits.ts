@@ -26,6 +26,15 @@ const LIMIT_ENV: Record<string, { key: keyof SyncLimits; ceiling: number }> = {
     ceiling: ROOM_LIMIT_CEILINGS.maxRecordIdBytes,
   },
   TLSYNC_MAX_ROOM_BYTES: { key: "maxRoomBytes", ceiling: ROOM_LIMIT_CEILINGS.maxRoomBytes },
+  TLSYNC_MAX_TOMBSTONES: { key: "maxTombstones", ceiling: ROOM_LIMIT_CEILINGS.maxTombstones },
+  TLSYNC_MAX_TOMBSTONE_BYTES: {
+    key: "maxTombstoneBytes",
+    ceiling: ROOM_LIMIT_CEILINGS.maxTombstoneBytes,
+  },
+  TLSYNC_TOMBSTONE_MAX_AGE_MS: {
+    key: "tombstoneMaxAgeMs",
+    ceiling: ROOM_LIMIT_CEILINGS.tombstoneMaxAgeMs,
+  },
   TLSYNC_MAX_SESSIONS: { key: "maxSessionsPerRoom", ceiling: COUNT_CEILING },
   TLSYNC_MAX_MPS: { key: "maxMessagesPerSecond", ceiling: COUNT_CEILING },
   TLSYNC_MESSAGE_BURST: { key: "messageBurst", ceiling: COUNT_CEILING },
