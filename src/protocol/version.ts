@@ -1,5 +1,6 @@
 /**
- * Protocol versions and the timing of the tldraw sync wire protocol, grouped by what they govern.
+ * Protocol versions and message batching of the tldraw sync wire protocol, grouped by what they
+ * govern (session liveness timings live in `room/liveness_policy.ts`).
  * @module
  */
 
@@ -21,15 +22,3 @@ export const Batching = {
   /** After a data message goes out at once, later ones wait for this window (ms) to close. */
   windowMs: 1000 / 60,
 } as const;
-
-/** A session must send `connect` within this many ms of opening its socket. */
-export const SESSION_START_WAIT_TIME = 10_000;
-/** A disconnected session (and its presence) is kept this many ms before removal. */
-export const SESSION_REMOVAL_WAIT_TIME = 5_000;
-/** A connected session that sends nothing for this many ms is cancelled. */
-export const SESSION_IDLE_TIMEOUT = 20_000;
-
-/** Tombstones kept before the oldest are pruned. */
-export const MAX_TOMBSTONES = 5000;
-/** Extra tombstones dropped on each prune so pruning is not needed on every delete. */
-export const TOMBSTONE_PRUNE_BUFFER_SIZE = 1000;
