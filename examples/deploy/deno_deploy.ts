@@ -12,17 +12,15 @@
  */
 import {
   adminRoutes,
-  assetRoutes,
-  createKvCluster,
   createSyncHandler,
   jsonLogger,
-  KvAssetStore,
   type KvLike,
   type LogLevel,
-  metricsRoute,
-  systemResolveHost,
-  unfurlRoute,
 } from "../../mod.ts";
+import { createKvCluster } from "../../src/cluster/mod.ts";
+import { assetRoutes, KvAssetStore } from "../../src/assets/mod.ts";
+import { systemResolveHost, unfurlRoute } from "../../src/unfurl/mod.ts";
+import { metricsRoute } from "../../src/metrics/mod.ts";
 
 const env = (name: string): string | undefined => Deno.env.get(name) || undefined;
 const logger = jsonLogger((env("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
