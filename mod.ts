@@ -6,29 +6,37 @@
  * to `deno serve`, or `bun run src/runtime/bun/bun_cluster.ts`. Importing this module has no side
  * effects; the default export creates its server on the first request.
  *
- * @example Embed in a Deno app
- * ```ts ignore
- * import { createSyncHandler } from "@tlsync/edge";
+ * This entry point holds what an app embedding the server needs: {@linkcode createSyncHandler} and
+ * its options, {@linkcode openKvStorage} / {@linkcode openKv}, the snapshot and storage types, the
+ * server's event map and the close codes. The rest lives in subpath exports:
  *
- * const sync = createSyncHandler({ authorize: () => ({ readonly: false }) });
+ * - `@tlsync/edge/room`: the room engine on its own (`Room`, its events and limits)
+ * - `@tlsync/edge/kv`: Deno KV storage (`KvStorageProvider`, `KvRoomStorage`)
+ * - `@tlsync/edge/cluster`: several instances sharing one KV (`createKvCluster`)
+ * - `@tlsync/edge/admin`: the admin HTTP API (`adminRoutes`)
+ * - `@tlsync/edge/metrics`: Prometheus metrics (`metricsRoute`, `SyncMetrics`)
+ * - `@tlsync/edge/assets`: uploads and their stores (`assetRoutes`, `KvAssetStore`)
+ * - `@tlsync/edge/unfurl`: bookmark previews (`unfurlRoute`, `unfurl`)
+ * - `@tlsync/edge/testing`: fake time and a recording socket for tests
+ *
+ * @example Embed in a Deno app (rooms in a local KV file; run with `--unstable-kv`)
+ * ```ts ignore
+ * import { createSyncHandler, openKvStorage } from "@tlsync/edge";
+ *
+ * const sync = createSyncHandler({
+ *   storage: await openKvStorage("./data/rooms.kv.sqlite3"),
+ *   authorize: (req) => ({ readonly: !req.headers.get("cookie") }),
+ * });
+ * sync.events.on("session_joined", (e) => console.log(`${e.sessionId} joined ${e.roomId}`));
  * Deno.serve({ hostname: "127.0.0.1", port: 8787 }, sync.fetch);
  * ```
  *
- * @example Embed in a Bun app
+ * @example Embed in a Bun app (`bun add @deno/kv` for KV storage)
  * ```ts ignore
- * import { createSyncHandler } from "@tlsync/edge";
+ * import { createSyncHandler, openKvStorage } from "@tlsync/edge";
  *
- * const sync = createSyncHandler();
+ * const sync = createSyncHandler({ storage: await openKvStorage("./data/rooms.kv.sqlite3") });
  * Bun.serve({ hostname: "127.0.0.1", port: 8787, fetch: sync.fetch, websocket: sync.websocket });
- * ```
- *
- * @example Subscribe to events (typed by `ServerEventMap`; a throwing listener is only logged)
- * ```ts ignore
- * import { createSyncHandler } from "@tlsync/edge";
- *
- * const sync = createSyncHandler();
- * sync.events.on("session_joined", (e) => console.log(`${e.sessionId} joined ${e.roomId}`));
- * sync.events.on("room_closed", (e) => console.log(`${e.roomId} closed: ${e.reason}`));
  * ```
  * @module
  */
@@ -41,46 +49,25 @@ import { listenAddress } from "./src/runtime/listen_address.ts";
 import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun/bun_types.ts";
 
 export { createSyncHandler, type SyncHandler } from "./src/runtime/create_sync_handler.ts";
-export { SyncServer } from "./src/server/sync_server.ts";
-export type { HttpRoute, RouteContext } from "./src/server/http_route.ts";
+export { type HandleOptions, SyncServer } from "./src/server/sync_server.ts";
 export type {
   Authorize,
   AuthorizeResult,
   SyncLimits,
   SyncServerOptions,
 } from "./src/server/server_options.ts";
-export {
-  Room,
-  type RoomOptions,
-  type SessionInfo,
-  type SocketConnectOptions,
-} from "./src/room/room.ts";
-export type { RoomEmitter, RoomEventMap } from "./src/room/room_events.ts";
-export type { RoomCallbacks } from "./src/room/room_callbacks.ts";
+export type { RoomLimits } from "./src/room/room_limits.ts";
+export type { HttpRoute, RouteContext } from "./src/server/http_route.ts";
 export type {
   ConnectionFields,
   ServerEmitter,
   ServerEventMap,
 } from "./src/server/server_events.ts";
-export type { StoreUpdateContext, StoreUpdater } from "./src/room/update_store.ts";
-export {
-  DEFAULT_ROOM_LIMITS,
-  LimitExceeded,
-  ROOM_LIMIT_CEILINGS,
-  type RoomLimits,
-} from "./src/room/room_limits.ts";
-export {
-  LoadSkipReason,
-  type RoomSkippedRecord,
-  type SkippedRecord,
-} from "./src/room/load_skip.ts";
-export { StoredSchemaTooNewError } from "./src/room/stored_schema.ts";
-export type { SessionIdentity } from "./src/room/session.ts";
-export type { SocketLike } from "./src/room/socket_like.ts";
-export type { Logger } from "./src/room/logger.ts";
-export type { TimeSource } from "./src/room/time_source.ts";
-export { jsonLogger, type LogLevel } from "./src/runtime/json_logger.ts";
-export { MemoryRoomStorage, MemoryStorageProvider } from "./src/storage/memory_storage.ts";
+export type { RoomEventMap } from "./src/room/room_events.ts";
+export { CloseCode, CloseReason, CloseText } from "./src/protocol/close_reason.ts";
+export { openKvStorage } from "./src/runtime/default_storage.ts";
+export { openKv } from "./src/runtime/open_kv.ts";
+export type { KvLike } from "./src/storage/kv/kv_like.ts";
 export type {
   OpenRoomOptions,
   RoomCommit,
@@ -89,89 +76,16 @@ export type {
   StorageProvider,
   StoredDocument,
 } from "./src/storage/storage.ts";
-export { type KvStorageOptions, KvStorageProvider } from "./src/storage/kv/kv_storage_provider.ts";
-export { openKvStorage } from "./src/runtime/default_storage.ts";
-export { openKv } from "./src/runtime/open_kv.ts";
-export type { KvLike } from "./src/storage/kv/kv_like.ts";
-export {
-  createKvCluster,
-  type KvCluster,
-  type KvClusterOptions,
-} from "./src/cluster/kv_cluster.ts";
-export type { RoomEndpoint, RoomRouter, RoomRouterFactory } from "./src/server/room_router.ts";
 export type {
-  AssetBody,
-  AssetMetadata,
-  AssetPutOptions,
-  AssetPutResult,
-  AssetStore,
-  ByteRange,
-  StoredAsset,
-} from "./src/assets/asset_store.ts";
-export { MemoryAssetStore } from "./src/assets/memory_asset_store.ts";
-export { MemoryQuotaLedger, type QuotaGrant, type QuotaLedger } from "./src/assets/upload_quota.ts";
-export { KvQuotaLedger } from "./src/assets/kv_quota_ledger.ts";
-export { KvAssetStore, type KvAssetStoreOptions } from "./src/assets/kv_asset_store.ts";
-export {
-  assetRoutes,
-  type AssetRoutesOptions,
-  DEFAULT_ASSET_ID_PATTERN,
-  DEFAULT_MAX_UPLOAD_BYTES,
-  DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM,
-  DEFAULT_UPLOAD_RATE,
-} from "./src/server/routes/assets_route.ts";
-export type { AddressRateLimit, ClientAddress } from "./src/server/routes/address_limiter.ts";
-export {
-  type AssetAccess,
-  type AssetAuthorize,
-  assetAuthorizeFromSync,
-  type AssetAuthorizeResult,
-} from "./src/server/routes/asset_authorize.ts";
-export {
-  DEFAULT_MAX_CONCURRENT_UNFURLS,
-  DEFAULT_UNFURL_RATE,
-  unfurlRoute,
-  type UnfurlRouteOptions,
-} from "./src/server/routes/unfurl_route.ts";
-export {
-  DEFAULT_PARSE_BUDGET_MS,
-  unfurl,
-  UnfurlError,
-  type UnfurlFetch,
-  type UnfurlOptions,
-  type UnfurlResult,
-} from "./src/unfurl/unfurl.ts";
-export type { UnfurlMetadata } from "./src/unfurl/parse_metadata.ts";
-export type { ResolveHost, TargetGuardOptions } from "./src/unfurl/target_guard.ts";
-export { systemResolveHost } from "./src/runtime/resolve_host.ts";
-export {
-  CloseCode,
-  CloseReason,
-  CloseText,
-  SYNC_ERROR_CLOSE_CODE,
-} from "./src/protocol/close_reason.ts";
-export { adminRoutes, type AdminRoutesOptions } from "./src/server/admin/admin_routes.ts";
-export type { LiveRoomInfo, RoomList } from "./src/server/admin/list_rooms.ts";
-export type { RoomPatch } from "./src/server/admin/patch_room.ts";
-export type { AdminErrorBody } from "./src/server/admin/admin_error.ts";
-export { metricsRoute, type MetricsRouteOptions } from "./src/server/metrics_route.ts";
-export {
-  type ServerStats,
-  SyncMetrics,
-  type SyncMetricsOptions,
-} from "./src/metrics/sync_metrics.ts";
-export { MetricsRegistry } from "./src/metrics/metrics_registry.ts";
-export { Counter, type CounterOptions } from "./src/metrics/counter.ts";
-export { Gauge, type GaugeOptions } from "./src/metrics/gauge.ts";
-export { Histogram, LATENCY_BUCKETS } from "./src/metrics/histogram.ts";
-export {
-  type Labels,
-  type Metric,
-  type MetricType,
-  PROMETHEUS_CONTENT_TYPE,
-  type Sample,
-} from "./src/metrics/exposition.ts";
-export { type CommitObserver, timedStorage } from "./src/metrics/timed_storage.ts";
+  StorageHealth,
+  StorageHealthReport,
+  StorageKind,
+} from "./src/storage/storage_health.ts";
+export { jsonLogger, type LogLevel } from "./src/runtime/json_logger.ts";
+export type { Logger } from "./src/room/logger.ts";
+export type { TimerHandle, TimeSource } from "./src/room/time_source.ts";
+export type { RoomRegistry } from "./src/server/room_registry.ts";
+export type { BunServerWebSocket, BunWebSocketHandlers };
 
 let server: SyncHandler | undefined;
 function defaultServer(): SyncHandler {

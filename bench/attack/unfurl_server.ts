@@ -3,7 +3,8 @@
 // parses it in the server process without the SSRF guard being bypassed. Serves on env PORT
 // under Deno (`deno run -A`) and Bun (`bun run`).
 import process from "node:process";
-import { createSyncHandler, unfurlRoute } from "../../mod.ts";
+import { createSyncHandler } from "../../mod.ts";
+import { unfurlRoute } from "../../src/unfurl/mod.ts";
 import { buildPage, PAGE_KINDS, type PageKind } from "./_pages.ts";
 
 function page(url: string): Promise<Response> {

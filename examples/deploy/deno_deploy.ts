@@ -10,19 +10,12 @@
  * Locally, `deno run -A examples/deploy/deno_deploy.ts` opens Deno's default KV for this script
  * (under DENO_DIR) and listens on PORT (default 8000). Not run on Deno Deploy by this project.
  */
-import {
-  adminRoutes,
-  assetRoutes,
-  createKvCluster,
-  createSyncHandler,
-  jsonLogger,
-  KvAssetStore,
-  type KvLike,
-  type LogLevel,
-  metricsRoute,
-  systemResolveHost,
-  unfurlRoute,
-} from "../../mod.ts";
+import { createSyncHandler, jsonLogger, type KvLike, type LogLevel } from "../../mod.ts";
+import { adminRoutes } from "../../src/server/admin/mod.ts";
+import { createKvCluster } from "../../src/cluster/mod.ts";
+import { assetRoutes, KvAssetStore } from "../../src/assets/mod.ts";
+import { systemResolveHost, unfurlRoute } from "../../src/unfurl/mod.ts";
+import { metricsRoute } from "../../src/metrics/mod.ts";
 
 const env = (name: string): string | undefined => Deno.env.get(name) || undefined;
 const logger = jsonLogger((env("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);

@@ -23,18 +23,10 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import {
-  assetRoutes,
-  createSyncHandler,
-  type HttpRoute,
-  jsonLogger,
-  KvAssetStore,
-  KvStorageProvider,
-  type LogLevel,
-  openKv,
-  systemResolveHost,
-  unfurlRoute,
-} from "../../mod.ts";
+import { createSyncHandler, type HttpRoute, jsonLogger, type LogLevel, openKv } from "../../mod.ts";
+import { KvStorageProvider } from "../../src/storage/kv/mod.ts";
+import { assetRoutes, KvAssetStore } from "../../src/assets/mod.ts";
+import { systemResolveHost, unfurlRoute } from "../../src/unfurl/mod.ts";
 
 /** This folder (the app's sources, package.json and `dist/`). */
 export const APP_DIR: string = fileURLToPath(new URL(".", import.meta.url));

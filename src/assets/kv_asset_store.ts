@@ -47,7 +47,9 @@ const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
  *
  * @example Assets in the same KV as the rooms
  * ```ts ignore
- * import { assetRoutes, createSyncHandler, KvAssetStore, KvStorageProvider } from "@tlsync/edge";
+ * import { createSyncHandler } from "@tlsync/edge";
+ * import { KvStorageProvider } from "@tlsync/edge/kv";
+ * import { assetRoutes, KvAssetStore } from "@tlsync/edge/assets";
  *
  * const kv = await Deno.openKv("./data/tlsync.kv.sqlite3");
  * const sync = createSyncHandler({

@@ -23,7 +23,7 @@ interface Entry {
  *
  * @example Store and read back
  * ```ts ignore
- * import { MemoryAssetStore } from "@tlsync/edge";
+ * import { MemoryAssetStore } from "@tlsync/edge/assets";
  *
  * const store = new MemoryAssetStore();
  * await store.put("a.png", new Uint8Array([1, 2, 3]), "image/png");

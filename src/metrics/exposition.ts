@@ -17,7 +17,9 @@ export type MetricType = "counter" | "gauge" | "histogram";
 export interface Sample {
   /** Appended to the family name, e.g. `_bucket`, `_sum`, `_count`. */
   suffix?: string;
+  /** The sample's labels (merged with the family's). */
   labels: Labels;
+  /** The sample's value. */
   value: number;
 }
 

@@ -70,9 +70,13 @@ export interface RoomOptions extends RoomCallbacks<Room> {
 
 /** Public information about a session. */
 export interface SessionInfo {
+  /** The session id the client chose. */
   sessionId: string;
+  /** False while the session waits out its reconnect grace period. */
   isConnected: boolean;
+  /** Whether pushes from this session are refused. */
   isReadonly: boolean;
+  /** The `meta` given at connect. */
   meta: unknown;
 }
 

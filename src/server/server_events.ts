@@ -10,7 +10,9 @@ import type { RoomEventMap } from "../room/room_events.ts";
 
 /** Where a connection came from. */
 export interface ConnectionFields {
+  /** The room the connection asked for. */
   roomId: string;
+  /** The session id the client chose. */
   sessionId: string;
   /** The client's address (see `trustProxy`). */
   address: string;

@@ -10,7 +10,9 @@ import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 
 /** A document as stored: its state and the document clock at which it last changed. */
 export interface StoredDocument<R extends UnknownRecord = UnknownRecord> {
+  /** The record. */
   state: R;
+  /** The document clock of its last change. */
   lastChangedClock: number;
 }
 
@@ -20,11 +22,17 @@ export interface StoredDocument<R extends UnknownRecord = UnknownRecord> {
  * `clock` is the legacy (3.x) name of `documentClock` and is accepted on input.
  */
 export interface RoomSnapshot<R extends UnknownRecord = UnknownRecord> {
+  /** The clock of the last change. */
   documentClock?: number;
+  /** Legacy name of `documentClock`, accepted on input. */
   clock?: number;
+  /** Deletions before this clock are no longer listed in `tombstones`. */
   tombstoneHistoryStartsAtClock?: number;
+  /** Every record, with the clock of its last change. */
   documents: StoredDocument<R>[];
+  /** Deleted record ids and the clock of their deletion. */
   tombstones?: Record<string, number>;
+  /** The schema the records were written with. */
   schema?: SerializedSchema;
 }
 

@@ -27,7 +27,9 @@ export class AdminError extends Error {
 
 /** The JSON body of every admin error. */
 export interface AdminErrorBody {
+  /** A stable machine-readable code. */
   error: string;
+  /** A human-readable explanation (never a stack trace). */
   message: string;
 }
 

@@ -6,14 +6,19 @@ import type { AdminRequest } from "./admin_request.ts";
 
 /** One live room. */
 export interface LiveRoomInfo {
+  /** The room id. */
   roomId: string;
+  /** Sessions in the room (connected or in their grace period). */
   sessions: number;
+  /** The room's document clock. */
   documentClock: number;
 }
 
 /** The body of `GET /admin/rooms`; `stored` is null when storage cannot list rooms. */
 export interface RoomList {
+  /** Rooms loaded in this process. */
   live: LiveRoomInfo[];
+  /** Room ids in storage, or null when the storage cannot list them. */
   stored: string[] | null;
 }
 

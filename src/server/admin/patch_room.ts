@@ -12,7 +12,9 @@ import { assertRoomExists, useRoom } from "./use_room.ts";
 
 /** The body of a PATCH. */
 export interface RoomPatch {
+  /** Records to create or replace. */
   put?: UnknownRecord[];
+  /** Ids of records to delete. */
   remove?: string[];
 }
 

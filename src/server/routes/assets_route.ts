@@ -78,7 +78,9 @@ const PREFIX = "/uploads/";
  *
  * @example Opt in from a library setup
  * ```ts ignore
- * import { assetRoutes, createSyncHandler, MemoryAssetStore, unfurlRoute } from "@tlsync/edge";
+ * import { createSyncHandler } from "@tlsync/edge";
+ * import { assetRoutes, MemoryAssetStore } from "@tlsync/edge/assets";
+ * import { unfurlRoute } from "@tlsync/edge/unfurl";
  *
  * const sync = createSyncHandler({
  *   routes: [assetRoutes({ store: new MemoryAssetStore() }), unfurlRoute()],

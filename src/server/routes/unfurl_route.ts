@@ -39,7 +39,8 @@ const METHODS = "GET, OPTIONS";
  *
  * @example Bookmarks for a tldraw app
  * ```ts ignore
- * import { createSyncHandler, unfurlRoute } from "@tlsync/edge";
+ * import { createSyncHandler } from "@tlsync/edge";
+ * import { unfurlRoute } from "@tlsync/edge/unfurl";
  *
  * const sync = createSyncHandler({ routes: [unfurlRoute({ timeoutMs: 3000 })] });
  * ```

@@ -9,8 +9,11 @@ export type KvKey = readonly (string | number | bigint | boolean | Uint8Array)[]
 
 /** One entry read from KV. */
 export interface KvEntryMaybe<T> {
+  /** The key read. */
   key: KvKey;
+  /** The value, or null when the key is absent. */
   value: T | null;
+  /** The entry's version, or null when the key is absent. */
   versionstamp: string | null;
 }
 

@@ -1,0 +1,22 @@
+/**
+ * The admin HTTP API (`/admin/rooms/...`): list, read, replace, patch, close and delete rooms,
+ * and kick sessions, behind a bearer token. See docs/admin.md for the routes.
+ *
+ * @example Serve the admin API beside the sync routes
+ * ```ts ignore
+ * import { createSyncHandler, jsonLogger } from "@tlsync/edge";
+ * import { adminRoutes } from "@tlsync/edge/admin";
+ *
+ * const logger = jsonLogger("info");
+ * const sync = createSyncHandler({
+ *   logger,
+ *   routes: [adminRoutes({ token: Deno.env.get("TLSYNC_ADMIN_TOKEN"), logger })],
+ * });
+ * Deno.serve({ hostname: "127.0.0.1", port: 8787 }, sync.fetch);
+ * ```
+ * @module
+ */
+export { adminRoutes, type AdminRoutesOptions } from "./admin_routes.ts";
+export type { LiveRoomInfo, RoomList } from "./list_rooms.ts";
+export type { RoomPatch } from "./patch_room.ts";
+export type { AdminErrorBody } from "./admin_error.ts";
