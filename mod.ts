@@ -82,8 +82,8 @@ export type {
   StorageKind,
 } from "./src/storage/storage_health.ts";
 export { jsonLogger, type LogLevel } from "./src/runtime/json_logger.ts";
-export type { Logger } from "./src/room/logger.ts";
-export type { TimerHandle, TimeSource } from "./src/room/time_source.ts";
+export type { Logger } from "./src/ports/logger.ts";
+export type { TimerHandle, TimeSource } from "./src/ports/time_source.ts";
 export type { RoomRegistry } from "./src/server/room_registry.ts";
 export type { BunServerWebSocket, BunWebSocketHandlers };
 

@@ -11,7 +11,7 @@ import { lockRetryKv } from "../storage/kv/lock_retry_kv.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import { KvAssetStore } from "../assets/kv_asset_store.ts";
 import { MemoryAssetStore } from "../assets/memory_asset_store.ts";
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { SkippedEntry } from "../storage/kv/kv_records.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";

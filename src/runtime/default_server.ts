@@ -13,7 +13,7 @@
  * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
  * @module
  */
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import { adminRoutes } from "../server/admin/admin_routes.ts";
 import { metricsRoute } from "../server/metrics_route.ts";
 import { assetRoutes } from "../server/routes/assets_route.ts";

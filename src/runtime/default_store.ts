@@ -8,8 +8,8 @@
  */
 import type { AssetStore } from "../assets/asset_store.ts";
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
-import { loggedChannel } from "../room/event_channel.ts";
-import type { Logger } from "../room/logger.ts";
+import { loggedChannel } from "../ports/event_channel.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import type { ServerEmitter, ServerEventMap } from "../server/server_events.ts";
 import type { StorageProvider } from "../storage/storage.ts";

@@ -8,7 +8,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { openDefaultStore } from "../../src/runtime/default_store.ts";
-import type { Logger } from "../../src/room/logger.ts";
+import type { Logger } from "../../src/ports/logger.ts";
 import { connectRaw, openRaw } from "../helpers/raw_client.ts";
 import { serve } from "../helpers/serve.ts";
 import { geoShape } from "../helpers/records.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { describe, it } from "node:test";
 import { assetRouteEnv, unfurlRouteEnv } from "../../src/runtime/route_env.ts";
-import { silentLogger } from "../../src/room/logger.ts";
+import { silentLogger } from "../../src/ports/logger.ts";
 import { capturingLogger } from "./_security_helpers.ts";
 
 const NAMES = [

@@ -2,7 +2,7 @@
 // room_loaded / room_closed at info with record counts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Logger } from "../../src/room/logger.ts";
+import type { Logger } from "../../src/ports/logger.ts";
 import { SyncServer } from "../../src/server/sync_server.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
