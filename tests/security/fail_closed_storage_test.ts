@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { openDefaultStore } from "../../src/runtime/default_store.ts";
+import { openDefaultStore } from "../../src/app/default_store.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import { connectRaw, openRaw } from "../helpers/raw_client.ts";
 import { serve } from "../helpers/serve.ts";

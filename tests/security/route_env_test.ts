@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { assetRouteEnv, unfurlRouteEnv } from "../../src/runtime/route_env.ts";
+import { assetRouteEnv, unfurlRouteEnv } from "../../src/app/route_env.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { capturingLogger } from "./_security_helpers.ts";
 

@@ -5,7 +5,7 @@ import {
   DEFAULT_PORT,
   parseHost,
   parsePort,
-} from "../../src/runtime/listen_address.ts";
+} from "../../src/app/listen_address.ts";
 
 describe("HOST and PORT", () => {
   it("default to 127.0.0.1:8787 when unset or empty", () => {

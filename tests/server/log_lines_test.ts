@@ -6,7 +6,7 @@ import type { Logger } from "../../src/ports/logger.ts";
 import { SyncServer } from "../../src/server/sync_server.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
-import { jsonLogger } from "../../src/runtime/json_logger.ts";
+import { jsonLogger } from "../../src/log/json_logger.ts";
 import { makeHarness } from "../helpers/room_harness.ts";
 import { geoShape, serverSchema } from "../helpers/records.ts";
 

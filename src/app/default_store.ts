@@ -23,7 +23,7 @@ import {
 import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
-import { exitWithMessage } from "./exit_with_message.ts";
+import { exitWithMessage } from "../runtime/exit_with_message.ts";
 
 /** How often expired leases are swept. */
 const LEASE_SWEEP_INTERVAL_MS = 5 * 60_000;

@@ -17,8 +17,8 @@ import type { SkippedEntry } from "../storage/kv/kv_records.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
-import { kvStorageOn } from "./default_storage.ts";
-import { openKv } from "./open_kv.ts";
+import { kvStorageOn } from "../runtime/default_storage.ts";
+import { openKv } from "../runtime/open_kv.ts";
 
 /** Where the default server keeps rooms and assets. */
 export interface DefaultBackends {
