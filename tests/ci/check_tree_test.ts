@@ -2,7 +2,14 @@
 // detection (Tarjan SCC) and the file chain it prints.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chainOf, cyclicComponents, specifiersOf } from "../../.ci/check_tree.ts";
+import {
+  chainOf,
+  cyclicComponents,
+  layerOf,
+  LAYERS,
+  layerViolations,
+  specifiersOf,
+} from "../../.ci/check_tree.ts";
 
 describe("check_tree specifiersOf", () => {
   it("reads static, type-only, re-export, bare and dynamic imports", () => {
@@ -78,5 +85,44 @@ describe("check_tree cyclicComponents", () => {
     const [scc] = cyclicComponents(graph);
     assert.deepEqual(scc, ["a", "b", "c", "d"]);
     assert.deepEqual(chainOf(graph, scc!), ["a", "d", "a"]);
+  });
+});
+
+describe("check_tree layerViolations", () => {
+  const layers = [["src/cli/", "mod.ts"], ["src/server/"], ["src/room/", "src/storage/"], [
+    "src/ports/",
+  ]];
+
+  it("accepts imports inside a folder and toward inner layers", () => {
+    const graph = new Map([
+      ["src/cli/main.ts", ["src/server/s.ts", "src/ports/logger.ts"]],
+      ["src/server/s.ts", ["src/server/t.ts", "src/room/room.ts", "src/storage/st.ts"]],
+      ["src/room/room.ts", ["src/ports/logger.ts"]],
+      ["src/room/mod.ts", ["src/room/room.ts", "src/server/s.ts"]],
+    ]);
+    assert.deepEqual(layerViolations(graph, layers), []);
+  });
+
+  it("reports an outward import, a sideways import and a file in no layer", () => {
+    const graph = new Map([
+      ["src/room/room.ts", ["src/server/s.ts", "src/storage/st.ts", "src/room/mod.ts"]],
+      ["src/ports/logger.ts", []],
+      ["src/other/x.ts", []],
+    ]);
+    assert.deepEqual(layerViolations(graph, layers), [
+      "src/other/x.ts is in no layer (add its folder to LAYERS)",
+      "src/room/room.ts -> src/room/mod.ts (src/room/ imports an outer layer: src/room/mod.ts)",
+      "src/room/room.ts -> src/server/s.ts (src/room/ imports an outer layer: src/server/)",
+      "src/room/room.ts -> src/storage/st.ts (src/room/ imports a sibling of its layer: src/storage/)",
+    ]);
+  });
+
+  it("places a file by its longest prefix, and the real tiers keep ports innermost", () => {
+    assert.deepEqual(layerOf("src/server/routes/a.ts", LAYERS)?.[1], "src/server/routes/");
+    assert.deepEqual(layerOf("src/server/sync_server.ts", LAYERS)?.[1], "src/server/");
+    assert.deepEqual(layerOf("src/runtime/deno/serve_main.ts", LAYERS)?.[0], 0);
+    assert.deepEqual(layerOf("src/runtime/deno/deno_upgrader.ts", LAYERS)?.[1], "src/runtime/");
+    assert.equal(layerOf("src/ports/logger.ts", LAYERS)?.[0], LAYERS.length - 1);
+    assert.equal(layerOf("src/nowhere/x.ts", LAYERS), null);
   });
 });
