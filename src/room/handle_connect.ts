@@ -5,14 +5,14 @@
  */
 import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../diff/record_change.ts";
-import { CloseReason } from "../protocol/close_reason.ts";
+import { SyncError } from "../protocol/sync_error.ts";
 import type { TLConnectRequest } from "../protocol/messages.ts";
 import { ProtocolVersions } from "../protocol/version.ts";
 import { changesToNetworkDiff, type DiffTarget } from "../schema/migrate_diff.ts";
 import { type ClientProfile, profileClient } from "./client_profile.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import type { Session } from "./session.ts";
-import { refuseSession } from "./session_exits.ts";
+import { evictSession, refuseSession } from "./session_exits.ts";
 
 /** Handle a `connect` message: profile the client, then hydrate it and make it live. */
 export function handleConnect(core: RoomCore, session: Session, message: TLConnectRequest): void {
@@ -23,9 +23,17 @@ export function handleConnect(core: RoomCore, session: Session, message: TLConne
   let body: string;
   try {
     body = hydrationBody(core, session, profile, message.lastServerClock);
-  } catch {
-    // A stored record cannot be migrated down to this client's schema.
-    return refuseSession(core, session, CloseReason.CLIENT_TOO_OLD);
+  } catch (error) {
+    // A stored record cannot be migrated down to this client's schema: the client is too old.
+    if (error instanceof SyncError) return refuseSession(core, session, error.reason);
+    // Anything else is not the client's fault (e.g. a reply too large to build): no fatal
+    // reason, so the client retries instead of being told, for good, that it is too old.
+    core.logger.error("connect_failed", {
+      roomId: core.roomId,
+      sessionId: session.sessionId,
+      error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+    });
+    return evictSession(core, session);
   }
   session.goLive(profile, core.time.now());
   core.liveness.wakeBy(session.deadline(core.liveness.policy));
