@@ -1,5 +1,6 @@
 // The tree check's parts: import specifiers (type imports in, doc-comment examples out), cycle
 // detection (Tarjan SCC) and the file chain it prints.
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -124,5 +125,31 @@ describe("check_tree layerViolations", () => {
     assert.deepEqual(layerOf("src/runtime/deno/deno_upgrader.ts", LAYERS)?.[1], "src/runtime/");
     assert.equal(layerOf("src/ports/logger.ts", LAYERS)?.[0], LAYERS.length - 1);
     assert.equal(layerOf("src/nowhere/x.ts", LAYERS), null);
+  });
+});
+
+/** The import graph of the real `src/` (repo-relative paths), read with node:fs on either runtime. */
+function srcGraph(): Map<string, string[]> {
+  const root = new URL("../../", import.meta.url);
+  const files = (readdirSync(new URL("src", root), { recursive: true }) as string[])
+    .map((f) => `src/${f.replaceAll("\\", "/")}`).filter((f) => f.endsWith(".ts"));
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const text = readFileSync(new URL(file, root), "utf8");
+    const targets = specifiersOf(text).filter((s) => s.startsWith(".")).map((s) =>
+      new URL(s, new URL(file, root)).pathname.slice(root.pathname.length)
+    );
+    graph.set(file, targets.filter((t) => t.startsWith("src/")));
+  }
+  return graph;
+}
+
+describe("check_tree on the real tree", () => {
+  it("src/ has files in every tier, each file in a layer, and no outward or sideways import", () => {
+    const graph = srcGraph();
+    assert.ok(graph.size > 100);
+    const tiers = new Set([...graph.keys()].map((f) => layerOf(f, LAYERS)?.[0]));
+    for (let i = 0; i < LAYERS.length; i++) assert.ok(tiers.has(i), `tier ${i} has no file`);
+    assert.deepEqual(layerViolations(graph, LAYERS), []);
   });
 });
