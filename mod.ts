@@ -43,9 +43,9 @@
 // First: lets `deno serve mod.ts` start without --allow-env (see the module).
 import "./src/runtime/env_guard.ts";
 import "./src/runtime/deno/permission_hint.ts";
-import { createDefaultServer, reusePortFromEnv } from "./src/runtime/default_server.ts";
+import { createDefaultServer, reusePortFromEnv } from "./src/app/default_server.ts";
 import type { SyncHandler } from "./src/runtime/create_sync_handler.ts";
-import { listenAddress } from "./src/runtime/listen_address.ts";
+import { listenAddress } from "./src/app/listen_address.ts";
 import type { BunServerWebSocket, BunWebSocketHandlers } from "./src/runtime/bun/bun_types.ts";
 
 export { createSyncHandler, type SyncHandler } from "./src/runtime/create_sync_handler.ts";
@@ -81,9 +81,9 @@ export type {
   StorageHealthReport,
   StorageKind,
 } from "./src/storage/storage_health.ts";
-export { jsonLogger, type LogLevel } from "./src/runtime/json_logger.ts";
-export type { Logger } from "./src/room/logger.ts";
-export type { TimerHandle, TimeSource } from "./src/room/time_source.ts";
+export { jsonLogger, type LogLevel } from "./src/log/json_logger.ts";
+export type { Logger } from "./src/ports/logger.ts";
+export type { TimerHandle, TimeSource } from "./src/ports/time_source.ts";
 export type { RoomRegistry } from "./src/server/room_registry.ts";
 export type { BunServerWebSocket, BunWebSocketHandlers };
 

@@ -10,6 +10,11 @@
  * 2. No file under `bench/` (or `src/`) imports from `tests/`: benchmarks stand on the library and
  *    their own helpers, never on test fixtures.
  * 3. No `.ts` file under `src/` is longer than 400 lines.
+ * 4. Layers: every import under `src/` points inward. `LAYERS` lists the tiers from the outside in;
+ *    a file may import files of its own folder and of any tier below its own, never a tier above,
+ *    and never a sibling folder of its own tier (siblings stay independent). A file's folder is the
+ *    longest `LAYERS` prefix that matches it; a `mod.ts` (a public entry point) sits in the top tier.
+ *    `node:` imports are allowed only under `src/runtime/` (the runtime adapters).
  *
  * Specifiers are read from statements that start a line (`import …`, `export … from`), after
  * dropping comment lines, so examples in doc comments are not imports.
@@ -23,6 +28,70 @@ const MAX_SRC_LINES = 400;
 const ALLOW_FILE = ".ci/import_cycles_allowed.txt";
 
 type Graph = Map<string, string[]>;
+
+/**
+ * The tiers, outside first (see ARCHITECTURE.md, "Layers"). Entries are `src/` path prefixes
+ * (a folder ending in `/`, or one file).
+ */
+export const LAYERS: readonly (readonly string[])[] = [
+  // entry points: the CLI, the Deno/Bun mains, every public `mod.ts`
+  [
+    "src/runtime/cli/",
+    "src/runtime/deno/serve_main.ts",
+    "src/runtime/bun/bun_cluster.ts",
+    "mod.ts",
+  ],
+  ["src/app/"], // the default app: env vars -> backends -> server
+  ["src/runtime/"], // Deno/Bun/node: adapters
+  ["src/cluster/"],
+  ["src/server/admin/", "src/server/routes/"],
+  ["src/server/"],
+  ["src/metrics/", "src/assets/", "src/unfurl/", "src/testing/"],
+  ["src/room/", "src/storage/kv/"],
+  ["src/storage/", "src/schema/"],
+  ["src/protocol/"],
+  ["src/diff/"],
+  ["src/log/"],
+  ["src/ports/"], // logger, time source, socket, event channel: importable by every layer
+];
+
+/** `[tier, folder]` of `file` under `layers` (longest prefix wins; `mod.ts` files are entries). */
+export function layerOf(
+  file: string,
+  layers: readonly (readonly string[])[] = LAYERS,
+): [number, string] | null {
+  if (file.endsWith("/mod.ts") && layers[0]?.includes("mod.ts")) return [0, file];
+  let best: [number, string] | null = null;
+  for (const [i, tier] of layers.entries()) {
+    for (const prefix of tier) {
+      const hit = prefix.endsWith("/") ? file.startsWith(prefix) : file === prefix;
+      if (hit && (!best || prefix.length > best[1].length)) best = [i, prefix];
+    }
+  }
+  return best;
+}
+
+/** Each import in `graph` that points outward or sideways, as `from -> to (why)`. */
+export function layerViolations(
+  graph: Graph,
+  layers: readonly (readonly string[])[] = LAYERS,
+): string[] {
+  const out: string[] = [];
+  for (const [from, targets] of graph) {
+    const a = layerOf(from, layers);
+    if (!a) {
+      out.push(`${from} is in no layer (add its folder to LAYERS)`);
+      continue;
+    }
+    for (const to of targets) {
+      const b = layerOf(to, layers);
+      if (!b || b[1] === a[1] || b[0] > a[0]) continue;
+      const why = b[0] < a[0] ? "imports an outer layer" : "imports a sibling of its layer";
+      out.push(`${from} -> ${to} (${a[1]} ${why}: ${b[1]})`);
+    }
+  }
+  return out.sort();
+}
 
 /** Every `.ts` file under `dir` (relative to the repo root, `/`-separated), sorted. */
 async function listTs(dir: string): Promise<string[]> {
@@ -177,6 +246,22 @@ async function checkCycles(): Promise<number> {
   return failures;
 }
 
+async function checkLayers(): Promise<number> {
+  const files = await listTs("src");
+  const failures = layerViolations(await importGraph(files));
+  for (const f of failures) console.log(`FAIL: layer: ${f}`);
+  let nodeImports = 0;
+  for (const file of files) {
+    if (file.startsWith("src/runtime/")) continue;
+    const text = await Deno.readTextFile(new URL(file, ROOT));
+    for (const spec of specifiersOf(text).filter((s) => s.startsWith("node:"))) {
+      nodeImports++;
+      console.log(`FAIL: ${file} imports ${spec} (node: APIs only under src/runtime/)`);
+    }
+  }
+  return failures.length + nodeImports;
+}
+
 async function checkNoTestImports(dirs: string[]): Promise<number> {
   let failures = 0;
   for (const dir of dirs) {
@@ -209,7 +294,7 @@ async function checkFileSizes(): Promise<number> {
 
 if (import.meta.main) {
   const failures = (await checkCycles()) + (await checkNoTestImports(["bench", "src"])) +
-    (await checkFileSizes());
+    (await checkFileSizes()) + (await checkLayers());
   console.log(failures ? `check_tree: ${failures} problem(s)` : "check_tree: ok");
   if (failures) Deno.exit(1);
 }

@@ -6,7 +6,7 @@
 //   wildcard  a `*` listener on a sink (how a server listens to everything)
 // Usage: deno run -A bench/micro/event_overhead.ts [pushes]  |  bun run bench/micro/event_overhead.ts
 import process from "node:process";
-import { EventChannel } from "../../src/room/event_channel.ts";
+import { EventChannel } from "../../src/ports/event_channel.ts";
 import { Room } from "../../src/room/room.ts";
 import type { RoomEventMap } from "../../src/room/room_events.ts";
 import { geoShape, serverSchema } from "../../fixtures/records.ts";

@@ -5,7 +5,7 @@
  * their clients' frames to it through KV (see ARCHITECTURE.md, "Multi-instance").
  * @module
  */
-import { type Logger, silentLogger } from "../room/logger.ts";
+import { type Logger, silentLogger } from "../ports/logger.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";

@@ -8,7 +8,7 @@
  */
 import { CloseCode, CloseText } from "../protocol/close_reason.ts";
 import type { SocketConnectOptions } from "../room/socket_connect_options.ts";
-import type { SocketLike } from "../room/socket_like.ts";
+import type { SocketLike } from "../ports/socket_like.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import type { RoomEndpoint } from "../server/room_router.ts";
 import type { BusFrame } from "./bus_frame.ts";

@@ -3,7 +3,7 @@
  * appended to the follower channel's outbox, tagged with the socket's id there.
  * @module
  */
-import type { SocketLike } from "../room/socket_like.ts";
+import type { SocketLike } from "../ports/socket_like.ts";
 import type { BusWriter } from "./bus_writer.ts";
 
 /** A follower's client socket as the writer's room sees it. */

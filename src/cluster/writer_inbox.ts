@@ -5,7 +5,7 @@
  * @module
  */
 import { CloseCode, CloseText } from "../protocol/close_reason.ts";
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { Room } from "../room/room.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import type { BusFrame } from "./bus_frame.ts";

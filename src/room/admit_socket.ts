@@ -10,7 +10,7 @@ import type { RoomCore } from "./room_core.ts";
 import { Session, type SessionIdentity } from "./session.ts";
 import type { SocketConnectOptions } from "./socket_connect_options.ts";
 import { parkSession } from "./session_exits.ts";
-import type { SocketLike } from "./socket_like.ts";
+import type { SocketLike } from "../ports/socket_like.ts";
 
 /** Register `options.socket` as a handshaking session, superseding or refusing as above. */
 export function admitSocket(core: RoomCore, options: SocketConnectOptions): void {

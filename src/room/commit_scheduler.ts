@@ -6,9 +6,9 @@
 import type { RoomCommit, RoomStorage } from "../storage/storage.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
-import type { EventChannel } from "./event_channel.ts";
+import type { EventChannel } from "../ports/event_channel.ts";
 import type { RoomEventMap } from "./room_events.ts";
-import type { TimeSource } from "./time_source.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 
 /** Where durable commits are reported (the room's `commit` event). */
 export interface CommitReport {

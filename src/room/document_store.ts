@@ -5,7 +5,7 @@
  */
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import type { RoomSnapshot, StoredDocument } from "../storage/storage.ts";
-import { systemTime, type TimeSource } from "./time_source.ts";
+import { systemTime, type TimeSource } from "../ports/time_source.ts";
 import { TombstoneLedger } from "./tombstone_ledger.ts";
 import {
   DEFAULT_TOMBSTONE_RETENTION,

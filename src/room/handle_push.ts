@@ -13,7 +13,7 @@ import { changesToNetworkDiff } from "../schema/migrate_diff.ts";
 import { migrateDown } from "../schema/migrate_record.ts";
 import { applyRecordOp } from "./apply_ops.ts";
 import { applyPresence } from "./apply_presence.ts";
-import { logEnabled } from "./logger.ts";
+import { logEnabled } from "../ports/logger.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import type { Session } from "./session.ts";
 import {

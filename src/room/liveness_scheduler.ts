@@ -8,7 +8,7 @@
  */
 import type { LivenessAlarm, LivenessPolicy } from "./liveness_policy.ts";
 import type { Session } from "./session.ts";
-import type { TimerHandle, TimeSource } from "./time_source.ts";
+import type { TimerHandle, TimeSource } from "../ports/time_source.ts";
 
 /** The room's one liveness timer. */
 export class LivenessScheduler implements LivenessAlarm {

@@ -4,7 +4,7 @@
  * @module
  */
 import { firstLine } from "./first_line.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../ports/logger.ts";
 
 /** Why loading left a stored record out of the room (log field and metric label). */
 export const LoadSkipReason = {

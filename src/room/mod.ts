@@ -30,9 +30,9 @@ export {
 export { LoadSkipReason, type RoomSkippedRecord, type SkippedRecord } from "./load_skip.ts";
 export { StoredSchemaTooNewError } from "./stored_schema.ts";
 export type { SessionIdentity } from "./session.ts";
-export type { SocketLike } from "./socket_like.ts";
-export type { Logger } from "./logger.ts";
-export type { TimerHandle, TimeSource } from "./time_source.ts";
+export type { SocketLike } from "../ports/socket_like.ts";
+export type { Logger } from "../ports/logger.ts";
+export type { TimerHandle, TimeSource } from "../ports/time_source.ts";
 export { MemoryRoomStorage, MemoryStorageProvider } from "../storage/memory_storage.ts";
 export type {
   OpenRoomOptions,

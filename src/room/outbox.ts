@@ -4,8 +4,8 @@
  * Messages arrive here already serialized, so one broadcast is stringified once, not per socket.
  * @module
  */
-import { SOCKET_OPEN, type SocketLike } from "./socket_like.ts";
-import type { TimeSource } from "./time_source.ts";
+import { SOCKET_OPEN, type SocketLike } from "../ports/socket_like.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 import { type Window, type WindowScheduler, windowSchedulerFor } from "./window_scheduler.ts";
 
 /** The send side of one session. */

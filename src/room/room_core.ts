@@ -8,13 +8,13 @@ import type { CommitScheduler } from "./commit_scheduler.ts";
 import type { DocumentStore } from "./document_store.ts";
 import type { DurabilityGate } from "./durability_gate.ts";
 import type { LivenessAlarm } from "./liveness_policy.ts";
-import type { EventChannel } from "./event_channel.ts";
+import type { EventChannel } from "../ports/event_channel.ts";
 import type { RoomEventMap } from "./room_events.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { ResolvedRoomLimits } from "./room_limits.ts";
 import type { RoomSize } from "./room_size.ts";
 import type { Session } from "./session.ts";
-import type { TimeSource } from "./time_source.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 
 /** Called after a session is fully removed. */
 export type SessionRemovedHandler = (

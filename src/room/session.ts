@@ -10,8 +10,8 @@ import { FrameReassembler } from "../protocol/frame_reassembler.ts";
 import { type ClientProfile, Farewell } from "./client_profile.ts";
 import type { LivenessPolicy } from "./liveness_policy.ts";
 import { Outbox } from "./outbox.ts";
-import { SOCKET_OPEN, type SocketLike } from "./socket_like.ts";
-import type { TimeSource } from "./time_source.ts";
+import { SOCKET_OPEN, type SocketLike } from "../ports/socket_like.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 
 /** The phases of a session. */
 export const SessionPhase = {

@@ -10,7 +10,7 @@ import { broadcastChanges } from "./broadcast.ts";
 import { Farewell } from "./client_profile.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import { type Session, SessionPhase } from "./session.ts";
-import { SOCKET_OPEN } from "./socket_like.ts";
+import { SOCKET_OPEN } from "../ports/socket_like.ts";
 
 /** Socket closed or the client fell silent: close the socket, keep the presence for the grace. */
 export function parkSession(core: RoomCore, session: Session): void {

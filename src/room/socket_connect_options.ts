@@ -4,7 +4,7 @@
  * @module
  */
 import type { SessionIdentity } from "./session.ts";
-import type { SocketLike } from "./socket_like.ts";
+import type { SocketLike } from "../ports/socket_like.ts";
 
 /** Options for `Room.handleSocketConnect`. */
 export interface SocketConnectOptions {

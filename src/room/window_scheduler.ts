@@ -5,7 +5,7 @@
  * @module
  */
 import { Batching } from "../protocol/version.ts";
-import type { TimerHandle, TimeSource } from "./time_source.ts";
+import type { TimerHandle, TimeSource } from "../ports/time_source.ts";
 
 /** A window that is open; `close` runs when it ends unless it was cancelled. */
 export interface Window {

@@ -3,7 +3,7 @@
  * @module
  */
 import process from "node:process";
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 
 /** Longest a graceful shutdown may take before the process exits with status 1. */
 const FORCE_EXIT_MS = 10_000;

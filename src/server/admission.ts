@@ -5,7 +5,7 @@
  * `maxSessionsPerRoom`). Every map drops a key when its count returns to zero.
  * @module
  */
-import type { TimeSource } from "../room/time_source.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 import type { ResolvedLimits } from "./server_options.ts";
 import { TokenBuckets } from "./token_buckets.ts";
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { CloseReason } from "../protocol/close_reason.ts";
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { SessionIdentity } from "../room/session.ts";
 import type { Authorize } from "./authorize.ts";
 

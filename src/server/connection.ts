@@ -6,11 +6,11 @@
 import { ConnectionMeter } from "../metrics/connection_meter.ts";
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { CloseCode, CloseReason, CloseText } from "../protocol/close_reason.ts";
-import type { EventChannel } from "../room/event_channel.ts";
-import type { Logger } from "../room/logger.ts";
+import type { EventChannel } from "../ports/event_channel.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { SessionIdentity } from "../room/session.ts";
-import type { SocketLike } from "../room/socket_like.ts";
-import type { TimeSource } from "../room/time_source.ts";
+import type { SocketLike } from "../ports/socket_like.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 import type { AdmissionTicket } from "./admission.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { RawSocket, SocketEvents } from "./raw_socket.ts";

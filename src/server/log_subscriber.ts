@@ -5,7 +5,7 @@
  * (it is hot, and only built while someone listens).
  * @module
  */
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { ServerEmitter, ServerEventMap } from "./server_events.ts";
 import { type EventHandlers, subscribeAll } from "./subscribe_all.ts";
 

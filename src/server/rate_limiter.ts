@@ -2,7 +2,7 @@
  * A token bucket: `ratePerSecond` sustained, `burst` at once.
  * @module
  */
-import type { TimeSource } from "../room/time_source.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 
 /** Per-connection message rate limit. */
 export class RateLimiter {

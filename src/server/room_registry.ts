@@ -6,11 +6,11 @@
  */
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
 import { CloseCode, CloseText } from "../protocol/close_reason.ts";
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import { Room } from "../room/room.ts";
 import type { RoomEmitter } from "../room/room_events.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
-import type { TimerHandle, TimeSource } from "../room/time_source.ts";
+import type { TimerHandle, TimeSource } from "../ports/time_source.ts";
 import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
 import { RoomLoadError } from "./room_load_error.ts";
 import type { ServerEmitter } from "./server_events.ts";

@@ -4,9 +4,9 @@
  */
 import type { StoreSchema, UnknownRecord } from "@tldraw/store";
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import { resolveRoomLimits, type RoomLimits } from "../room/room_limits.ts";
-import type { TimeSource } from "../room/time_source.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import type { StorageHealth } from "../storage/storage_health.ts";
 import type { Authorize } from "./authorize.ts";

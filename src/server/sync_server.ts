@@ -6,9 +6,9 @@
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
 import { timedStorage } from "../metrics/timed_storage.ts";
 import { CloseCode, CloseReason, CloseText } from "../protocol/close_reason.ts";
-import { type EventChannel, loggedChannel } from "../room/event_channel.ts";
-import { type Logger, silentLogger } from "../room/logger.ts";
-import { systemTime, type TimeSource } from "../room/time_source.ts";
+import { type EventChannel, loggedChannel } from "../ports/event_channel.ts";
+import { type Logger, silentLogger } from "../ports/logger.ts";
+import { systemTime, type TimeSource } from "../ports/time_source.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Admission, type Refusal } from "./admission.ts";

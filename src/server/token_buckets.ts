@@ -3,7 +3,7 @@
  * refilled is the same as no bucket, so full buckets are swept whenever the map has doubled.
  * @module
  */
-import type { TimeSource } from "../room/time_source.ts";
+import type { TimeSource } from "../ports/time_source.ts";
 
 interface Bucket {
   tokens: number;

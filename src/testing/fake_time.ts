@@ -2,7 +2,7 @@
  * A manually driven {@linkcode TimeSource} for tests.
  * @module
  */
-import type { TimerHandle, TimeSource } from "../room/time_source.ts";
+import type { TimerHandle, TimeSource } from "../ports/time_source.ts";
 
 interface Timer {
   id: number;

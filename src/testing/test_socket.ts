@@ -2,7 +2,7 @@
  * A server-side {@linkcode SocketLike} that records what the room sends, for tests.
  * @module
  */
-import type { SocketLike } from "../room/socket_like.ts";
+import type { SocketLike } from "../ports/socket_like.ts";
 
 /** Records frames and the close call. */
 export class TestSocket implements SocketLike {

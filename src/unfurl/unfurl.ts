@@ -2,7 +2,7 @@
  * Fetch a page on a client's behalf and read its bookmark metadata, behind the SSRF guard.
  * @module
  */
-import { systemTime, type TimeSource } from "../room/time_source.ts";
+import { systemTime, type TimeSource } from "../ports/time_source.ts";
 import { parseMetadata, type UnfurlMetadata } from "./parse_metadata.ts";
 import { readPage } from "./read_page.ts";
 import { checkTarget, type TargetGuardOptions } from "./target_guard.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { KvAssetStore } from "../../src/assets/kv_asset_store.ts";
-import { silentLogger } from "../../src/room/logger.ts";
-import { openDefaultBackends } from "../../src/runtime/default_backends.ts";
+import { silentLogger } from "../../src/ports/logger.ts";
+import { openDefaultBackends } from "../../src/app/default_backends.ts";
 import { KvStorageProvider } from "../../src/storage/kv/kv_storage_provider.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 

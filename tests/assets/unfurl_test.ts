@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { TimeSource } from "../../src/room/time_source.ts";
+import type { TimeSource } from "../../src/ports/time_source.ts";
 import { unfurl, type UnfurlFetch } from "../../src/unfurl/unfurl.ts";
 
 type Page = { status?: number; headers?: Record<string, string>; body?: BodyInit | null };

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MAX_WORKERS, parseWorkers } from "../../src/runtime/bun/bun_cluster.ts";
-import { clusterDefault } from "../../src/runtime/default_server.ts";
+import { clusterDefault } from "../../src/app/default_server.ts";
 
 describe("clusterDefault", () => {
   it("is on for every shareable KV unless TLSYNC_CLUSTER turns it off", () => {

@@ -2,7 +2,7 @@
 // callback options as listeners on the same events.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EventChannel } from "../../src/room/event_channel.ts";
+import { EventChannel } from "../../src/ports/event_channel.ts";
 import type { RoomEventMap } from "../../src/room/room_events.ts";
 import { MemoryRoomStorage } from "../../src/storage/memory_storage.ts";
 import type { RoomCommit } from "../../src/storage/storage.ts";

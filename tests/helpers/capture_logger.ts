@@ -1,5 +1,5 @@
 // Test-only: a Logger that keeps every line and lets a test await one.
-import type { Logger } from "../../src/room/logger.ts";
+import type { Logger } from "../../src/ports/logger.ts";
 
 export interface LogLine {
   level: "debug" | "info" | "warn" | "error";

@@ -6,7 +6,7 @@ import { Store, type UnknownRecord } from "@tldraw/store";
 import { TLSyncClient } from "@tldraw/sync-core";
 import { createTLSchema, InstancePresenceRecordType, type TLRecord } from "@tldraw/tlschema";
 import type { Room } from "../../src/room/room.ts";
-import type { SocketLike } from "../../src/room/socket_like.ts";
+import type { SocketLike } from "../../src/ports/socket_like.ts";
 
 type Listener<T> = (value: T) => void;
 type Status = { status: "online" | "offline" } | { status: "error"; reason: string };

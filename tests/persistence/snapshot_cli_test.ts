@@ -18,8 +18,8 @@ function cli(
   data: string,
 ): { status: number | null; stdout: string; stderr: string } {
   const runArgs = isBun
-    ? ["run", "src/runtime/snapshot_cli.ts", ...args]
-    : ["run", "--allow-all", "src/runtime/snapshot_cli.ts", ...args];
+    ? ["run", "src/runtime/cli/snapshot_cli.ts", ...args]
+    : ["run", "--allow-all", "src/runtime/cli/snapshot_cli.ts", ...args];
   const r = spawnSync(process.execPath, runArgs, {
     cwd: root,
     env: { ...process.env, TLSYNC_DATA: data },
@@ -81,8 +81,8 @@ function cliAsync(
   env: Record<string, string>,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const runArgs = isBun
-    ? ["run", "src/runtime/snapshot_cli.ts", ...args]
-    : ["run", "--allow-all", "src/runtime/snapshot_cli.ts", ...args];
+    ? ["run", "src/runtime/cli/snapshot_cli.ts", ...args]
+    : ["run", "--allow-all", "src/runtime/cli/snapshot_cli.ts", ...args];
   const child = spawn(process.execPath, runArgs, { cwd: root, env: { ...process.env, ...env } });
   let stdout = "", stderr = "";
   child.stdout.on("data", (d) => (stdout += d));

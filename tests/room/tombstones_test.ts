@@ -16,8 +16,8 @@ import {
   resolveRoomLimits,
   ROOM_LIMIT_CEILINGS,
 } from "../../src/room/room_limits.ts";
-import { silentLogger } from "../../src/room/logger.ts";
-import { limitsFromEnv } from "../../src/runtime/env_limits.ts";
+import { silentLogger } from "../../src/ports/logger.ts";
+import { limitsFromEnv } from "../../src/app/env_limits.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -2,7 +2,7 @@
 // and reloading a room straight from its storage (what a restart would see).
 import assert from "node:assert/strict";
 import type { UnknownRecord } from "@tldraw/store";
-import type { Logger } from "../../src/room/logger.ts";
+import type { Logger } from "../../src/ports/logger.ts";
 import type { Authorize } from "../../src/server/server_options.ts";
 import { Room } from "../../src/room/room.ts";
 import type { StorageProvider } from "../../src/storage/storage.ts";

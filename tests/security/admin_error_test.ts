@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { openKv } from "../../src/runtime/open_kv.ts";
-import type { Logger } from "../../src/room/logger.ts";
+import type { Logger } from "../../src/ports/logger.ts";
 import { adminRoutes } from "../../src/server/admin/admin_routes.ts";
 import { encodeJson } from "../../src/storage/kv/kv_codec.ts";
 import { RoomKeys } from "../../src/storage/kv/kv_keys.ts";

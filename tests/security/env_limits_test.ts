@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { limitsFromEnv, originOptionsFromEnv } from "../../src/runtime/env_limits.ts";
+import { limitsFromEnv, originOptionsFromEnv } from "../../src/app/env_limits.ts";
 
 const VARS = {
   TLSYNC_MAX_MPS: "40",

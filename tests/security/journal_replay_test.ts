@@ -143,8 +143,8 @@ describe("stored state that cannot be replayed", () => {
 
         // The snapshot CLI exports the room whose head is unreadable.
         const args = isBun
-          ? ["run", "src/runtime/snapshot_cli.ts", "export", "bad-head"]
-          : ["run", "--allow-all", "src/runtime/snapshot_cli.ts", "export", "bad-head"];
+          ? ["run", "src/runtime/cli/snapshot_cli.ts", "export", "bad-head"]
+          : ["run", "--allow-all", "src/runtime/cli/snapshot_cli.ts", "export", "bad-head"];
         const cli = spawnSync(process.execPath, args, {
           cwd: root,
           env: { ...process.env, TLSYNC_DATA: path },

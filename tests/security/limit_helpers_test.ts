@@ -14,7 +14,7 @@ import {
   ROOM_LIMIT_CEILINGS,
 } from "../../src/room/room_limits.ts";
 import { recordBytes, RoomSize } from "../../src/room/room_size.ts";
-import { limitsFromEnv } from "../../src/runtime/env_limits.ts";
+import { limitsFromEnv } from "../../src/app/env_limits.ts";
 import { geoShape, serverSchema } from "../helpers/records.ts";
 import { capturingLogger, nested } from "./_security_helpers.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { assetRouteEnv, unfurlRouteEnv } from "../../src/runtime/route_env.ts";
-import { silentLogger } from "../../src/room/logger.ts";
+import { assetRouteEnv, unfurlRouteEnv } from "../../src/app/route_env.ts";
+import { silentLogger } from "../../src/ports/logger.ts";
 import { capturingLogger } from "./_security_helpers.ts";
 
 const NAMES = [

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  DEFAULT_HOST,
-  DEFAULT_PORT,
-  parseHost,
-  parsePort,
-} from "../../src/runtime/listen_address.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, parseHost, parsePort } from "../../src/app/listen_address.ts";
 
 describe("HOST and PORT", () => {
   it("default to 127.0.0.1:8787 when unset or empty", () => {

@@ -2,11 +2,11 @@
 // room_loaded / room_closed at info with record counts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Logger } from "../../src/room/logger.ts";
+import type { Logger } from "../../src/ports/logger.ts";
 import { SyncServer } from "../../src/server/sync_server.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
-import { jsonLogger } from "../../src/runtime/json_logger.ts";
+import { jsonLogger } from "../../src/log/json_logger.ts";
 import { makeHarness } from "../helpers/room_harness.ts";
 import { geoShape, serverSchema } from "../helpers/records.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import server from "../../../mod.ts";
-import { listenAddress } from "../listen_address.ts";
+import { listenAddress } from "../../app/listen_address.ts";
 
 let address;
 try {

@@ -4,7 +4,7 @@
  * @module
  */
 import { SyncError } from "../../protocol/sync_error.ts";
-import type { Logger } from "../../room/logger.ts";
+import type { Logger } from "../../ports/logger.ts";
 
 /** An error with an HTTP status and a machine-readable code. */
 export class AdminError extends Error {

@@ -3,7 +3,7 @@
  * Off unless a token is configured; every request needs `Authorization: Bearer <token>`.
  * @module
  */
-import type { Logger } from "../../room/logger.ts";
+import type { Logger } from "../../ports/logger.ts";
 import { BearerToken, unauthorized } from "../bearer_token.ts";
 import type { HttpRoute } from "../http_route.ts";
 import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";

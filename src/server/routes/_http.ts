@@ -3,7 +3,7 @@
  * another origin), JSON answers and the single catch site for route failures.
  * @module
  */
-import type { Logger } from "../../room/logger.ts";
+import type { Logger } from "../../ports/logger.ts";
 
 /** Headers every answer of these routes carries. */
 export function corsHeaders(): Record<string, string> {

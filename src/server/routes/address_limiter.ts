@@ -3,7 +3,7 @@
  * address, in a map of bounded size (the least recently used address is forgotten first).
  * @module
  */
-import { systemTime, type TimeSource } from "../../room/time_source.ts";
+import { systemTime, type TimeSource } from "../../ports/time_source.ts";
 import { RateLimiter } from "../rate_limiter.ts";
 import { jsonError } from "./_http.ts";
 

@@ -2,7 +2,7 @@
  * The upload routes' auth hook, and its default: the sync server's connect hook, reused.
  * @module
  */
-import type { Logger } from "../../room/logger.ts";
+import type { Logger } from "../../ports/logger.ts";
 import type { Authorize } from "../authorize.ts";
 
 /** What a request wants to do with which asset. `roomId` is `null` for `/uploads/:id`. */

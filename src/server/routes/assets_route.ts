@@ -6,8 +6,8 @@
  */
 import type { AssetStore, StoredAsset } from "../../assets/asset_store.ts";
 import { MemoryQuotaLedger } from "../../assets/upload_quota.ts";
-import { type Logger, silentLogger } from "../../room/logger.ts";
-import type { TimeSource } from "../../room/time_source.ts";
+import { type Logger, silentLogger } from "../../ports/logger.ts";
+import type { TimeSource } from "../../ports/time_source.ts";
 import type { HttpRoute, RouteContext } from "../http_route.ts";
 import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
 import { parseAssetPath } from "./_asset_path.ts";

@@ -3,7 +3,7 @@
  * self-hosting template offers it.
  * @module
  */
-import { type Logger, silentLogger } from "../../room/logger.ts";
+import { type Logger, silentLogger } from "../../ports/logger.ts";
 import { unfurl, type UnfurlOptions } from "../../unfurl/unfurl.ts";
 import type { HttpRoute, RouteContext } from "../http_route.ts";
 import { AddressLimiter, type AddressRateLimit, type ClientAddress } from "./address_limiter.ts";

@@ -10,12 +10,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { createTLSchema } from "@tldraw/tlschema";
-import { Room } from "../room/room.ts";
-import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
-import { firstLine } from "./default_backends.ts";
-import { openDefaultStorage } from "./default_storage.ts";
-import { DEFAULT_DATA_PATH } from "./default_server.ts";
-import { readEnv } from "./env.ts";
+import { Room } from "../../room/room.ts";
+import type { RoomSnapshot, StorageProvider } from "../../storage/storage.ts";
+import { firstLine } from "../../app/default_backends.ts";
+import { openDefaultStorage } from "../default_storage.ts";
+import { DEFAULT_DATA_PATH } from "../../app/default_server.ts";
+import { readEnv } from "../env.ts";
 
 const USAGE = "usage: snapshot list | export <room> [file] | import <room> <file>";
 

@@ -13,19 +13,19 @@
  * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
  * @module
  */
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import { adminRoutes } from "../server/admin/admin_routes.ts";
 import { metricsRoute } from "../server/metrics_route.ts";
 import { assetRoutes } from "../server/routes/assets_route.ts";
 import { unfurlRoute } from "../server/routes/unfurl_route.ts";
-import { createSyncHandler, type SyncHandler } from "./create_sync_handler.ts";
+import { createSyncHandler, type SyncHandler } from "../runtime/create_sync_handler.ts";
 import { openDefaultStore } from "./default_store.ts";
-import { readEnv } from "./env.ts";
+import { readEnv } from "../runtime/env.ts";
 import { limitsFromEnv, originOptionsFromEnv, parseEnvInteger } from "./env_limits.ts";
-import { jsonLogger, type LogLevel } from "./json_logger.ts";
-import { systemResolveHost } from "./resolve_host.ts";
+import { jsonLogger, type LogLevel } from "../log/json_logger.ts";
+import { systemResolveHost } from "../runtime/resolve_host.ts";
 import { assetRouteEnv, unfurlRouteEnv } from "./route_env.ts";
-import { installShutdown } from "./shutdown.ts";
+import { installShutdown } from "../runtime/shutdown.ts";
 
 /** Default KV location. */
 export const DEFAULT_DATA_PATH = "./data/tlsync.kv.sqlite3";

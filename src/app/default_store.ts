@@ -8,8 +8,8 @@
  */
 import type { AssetStore } from "../assets/asset_store.ts";
 import { SyncMetrics } from "../metrics/sync_metrics.ts";
-import { loggedChannel } from "../room/event_channel.ts";
-import type { Logger } from "../room/logger.ts";
+import { loggedChannel } from "../ports/event_channel.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import type { ServerEmitter, ServerEventMap } from "../server/server_events.ts";
 import type { StorageProvider } from "../storage/storage.ts";
@@ -23,7 +23,7 @@ import {
 import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
-import { exitWithMessage } from "./exit_with_message.ts";
+import { exitWithMessage } from "../runtime/exit_with_message.ts";
 
 /** How often expired leases are swept. */
 const LEASE_SWEEP_INTERVAL_MS = 5 * 60_000;

@@ -5,10 +5,10 @@
  * one above its ceiling is clamped to it; both log an `env_invalid` warning at startup.
  * @module
  */
-import { type Logger, silentLogger } from "../room/logger.ts";
+import { type Logger, silentLogger } from "../ports/logger.ts";
 import { ROOM_LIMIT_CEILINGS } from "../room/room_limits.ts";
 import type { SyncLimits, SyncServerOptions } from "../server/server_options.ts";
-import { readEnv } from "./env.ts";
+import { readEnv } from "../runtime/env.ts";
 
 /** Largest value of a limit without a ceiling of its own (counts, rates). */
 const COUNT_CEILING = 1_000_000_000;

@@ -6,8 +6,8 @@
 import type { AddressRateLimit } from "../server/routes/address_limiter.ts";
 import type { AssetRoutesOptions } from "../server/routes/assets_route.ts";
 import type { UnfurlRouteOptions } from "../server/routes/unfurl_route.ts";
-import type { Logger } from "../room/logger.ts";
-import { readEnv } from "./env.ts";
+import type { Logger } from "../ports/logger.ts";
+import { readEnv } from "../runtime/env.ts";
 import { parseEnvInteger } from "./env_limits.ts";
 
 /**

@@ -11,14 +11,14 @@ import { lockRetryKv } from "../storage/kv/lock_retry_kv.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import { KvAssetStore } from "../assets/kv_asset_store.ts";
 import { MemoryAssetStore } from "../assets/memory_asset_store.ts";
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { SkippedEntry } from "../storage/kv/kv_records.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
-import { kvStorageOn } from "./default_storage.ts";
-import { openKv } from "./open_kv.ts";
+import { kvStorageOn } from "../runtime/default_storage.ts";
+import { openKv } from "../runtime/open_kv.ts";
 
 /** Where the default server keeps rooms and assets. */
 export interface DefaultBackends {

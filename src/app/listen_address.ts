@@ -4,7 +4,7 @@
  * app. (`deno serve mod.ts` takes its own `--host`/`--port` flags instead.)
  * @module
  */
-import { readEnv } from "./env.ts";
+import { readEnv } from "../runtime/env.ts";
 
 /** Host used when `HOST` is unset: loopback only. */
 export const DEFAULT_HOST = "127.0.0.1";

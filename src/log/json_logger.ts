@@ -2,7 +2,7 @@
  * A Logger that writes one JSON line per event to stdout/stderr.
  * @module
  */
-import type { Logger } from "../room/logger.ts";
+import type { Logger } from "../ports/logger.ts";
 
 /** Log levels, least to most severe. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
