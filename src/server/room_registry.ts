@@ -29,9 +29,6 @@ export interface RoomRegistryOptions {
   events: ServerEmitter;
 }
 
-/** Reason a room closes with when evicted (nobody is left to receive it; logs show it). */
-const IDLE_REASON = "Room idle";
-
 interface Entry {
   loading: Promise<Room>;
   room?: Room;
@@ -225,7 +222,7 @@ export class RoomRegistry {
       const room = entry.room;
       if (!room || room.getSessionCount() > 0 || entry.pins) return;
       if (this.#entries.get(roomId) !== entry) return;
-      void this.#close(roomId, entry, 1001, IDLE_REASON);
+      void this.#close(roomId, entry, CloseCode.GOING_AWAY, CloseText.ROOM_IDLE);
     }, this.#options.graceMs);
   }
 
