@@ -76,7 +76,7 @@ export const CloseText = {
   SERVER_SHUTTING_DOWN: "Server shutting down",
   /** With 1001: the room was closed (default of `Room.close`). */
   ROOM_CLOSED: "Room closed",
-  /** 1001: the room was evicted after its last session left (nobody is left to receive it). */
+  /** With 1001: the room was evicted after its last session left (nobody is left to get it). */
   ROOM_IDLE: "Room idle",
   /** With 1011: the room could not load. */
   ROOM_UNAVAILABLE: "Room unavailable",
