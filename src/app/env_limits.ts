@@ -44,6 +44,7 @@ const LIMIT_ENV: Record<string, { key: keyof SyncLimits; ceiling: number }> = {
   TLSYNC_MAX_SOCKETS_PER_ADDRESS: { key: "maxSocketsPerAddress", ceiling: COUNT_CEILING },
   TLSYNC_NEW_ROOMS_PER_MINUTE: { key: "newRoomsPerMinute", ceiling: COUNT_CEILING },
   TLSYNC_NEW_ROOM_BURST: { key: "newRoomBurst", ceiling: COUNT_CEILING },
+  TLSYNC_MAX_SESSION_ID_CHARS: { key: "maxSessionIdChars", ceiling: 4096 },
 };
 
 /** Longest TLSYNC_ALLOWED_ORIGINS value read. */

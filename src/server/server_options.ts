@@ -55,6 +55,11 @@ export interface SyncLimits extends RoomLimits {
   newRoomsPerMinute?: number;
   /** Rooms one client address may load at once before the per-minute rate applies. Default 30. */
   newRoomBurst?: number;
+  /**
+   * Longest `sessionId` query parameter, in UTF-16 units (tldraw's clients send 16–36). Default
+   * 256. Over it: HTTP 400 (no stock client sends one, so nothing retries it).
+   */
+  maxSessionIdChars?: number;
 }
 
 /** Options for the sync server. */
@@ -134,5 +139,6 @@ export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
     maxSocketsPerAddress: limits.maxSocketsPerAddress ?? 500,
     newRoomsPerMinute: limits.newRoomsPerMinute ?? 60,
     newRoomBurst: limits.newRoomBurst ?? 30,
+    maxSessionIdChars: limits.maxSessionIdChars ?? 256,
   };
 }

@@ -168,6 +168,11 @@ export class SyncServer implements RouteContext {
     const early = this.admission.checkAddress(this.#limitKey(address));
     if (early) return this.#tooMany(early, address, route.roomId);
     if (route.roomId === null) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND, null));
+    const sessionId = url.searchParams.get("sessionId");
+    if (sessionId !== null && sessionId.length > this.#limits.maxSessionIdChars) {
+      this.#logger.warn("session_id_refused", { chars: sessionId.length, address });
+      return new Response("sessionId too long\n", { status: 400 });
+    }
     const roomId = route.roomId;
     const auth = await authorizeRequest(this.#options.authorize, req, roomId, this.#logger);
     if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse, roomId));
