@@ -102,8 +102,8 @@ export class ClusterRouter implements RoomRouter {
     if (this.#stopped) throw new Error("Server shutting down");
     const remote = this.#remotes.get(roomId);
     if (remote && !remote.closed) return remote;
-    const local = this.#registry.rooms().find((r) => r.roomId === roomId);
-    if (local) return local;
+    // A room already live here: the registry hands it out (and cancels a pending eviction).
+    if (this.#registry.get(roomId)) return await this.#registry.acquire(roomId);
     const endpoint = await this.#acquireFresh(roomId);
     if (endpoint instanceof RemoteRoom) this.#start();
     return endpoint;
