@@ -1,6 +1,7 @@
 // Drive one server under a fixed load while it writes a CPU profile, for cpuprofile_summary.ts.
 // Usage: deno run -A bench/micro/profile_load.ts <target> <workload> <profile dir>
 //   target:   ours-deno-kv | ours-deno-mem | ours-bun-kv | ours-bun-mem | upstream-deno | upstream-bun
+//             | batch-deno | batch-bun (KV file, batcher from IN_FLIGHT and MAX_CHECKS)
 //   workload: fanout (10 rooms × 10 clients, 20 Hz staggered, drags + cursors)
 //             | sat (100 rooms × 5 clients, a fixed RATE pushes/s, staggered 20 Hz ticks)
 // Env: PROF_SECONDS (default 20), RATE (default 4000). Prints acknowledged pushes, server CPU (/proc) and
@@ -49,6 +50,20 @@ const specs: Record<string, TargetSpec> = {
     name,
     cmd: (p) => [...BUN, ...prof, "run", "bench/micro/_exit_on_term.ts", String(p)],
   },
+};
+const batch = {
+  IN_FLIGHT: Deno.env.get("IN_FLIGHT") ?? "1",
+  MAX_CHECKS: Deno.env.get("MAX_CHECKS") ?? "10",
+};
+specs["batch-deno"] = {
+  name,
+  cmd: () => [...DENO, "run", ...prof, "-A", "bench/micro/_batcher_server.ts"],
+  env: { ...batch, TLSYNC_DATA: `${data}/d.kv` },
+};
+specs["batch-bun"] = {
+  name,
+  cmd: () => [...BUN, ...prof, "run", "bench/micro/_batcher_server.ts"],
+  env: { ...batch, TLSYNC_DATA: `${data}/b.kv` },
 };
 const spec = specs[name];
 if (!spec) throw new Error(`unknown target ${name}`);
