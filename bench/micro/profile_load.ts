@@ -1,13 +1,13 @@
 // Drive one server under a fixed load while it writes a CPU profile, for cpuprofile_summary.ts.
 // Usage: deno run -A bench/micro/profile_load.ts <target> <workload> <profile dir>
 //   target:   ours-deno-kv | ours-deno-mem | ours-bun-kv | ours-bun-mem | upstream-deno | upstream-bun
-//             | batch-deno | batch-bun (KV file, batcher from IN_FLIGHT and MAX_CHECKS)
+//             | batch-deno | batch-bun (KV file, batcher from IN_FLIGHT, MAX_CHECKS, GATHER_MS)
 //   workload: fanout (10 rooms × 10 clients, 20 Hz staggered, drags + cursors)
 //             | sat (100 rooms × 5 clients, a fixed RATE pushes/s, staggered 20 Hz ticks)
 // Env: PROF_SECONDS (default 20), RATE (default 4000). Prints acknowledged pushes, server CPU (/proc) and
 // the load window in ms after the server's spawn (pass it to cpuprofile_summary.ts --from/--to).
 import { BUN, DENO, procStats, startTarget, type TargetSpec } from "../targets.ts";
-import type { Latencies } from "../load/bench_client.ts";
+import { type Latencies, percentile } from "../load/bench_client.ts";
 import { openClients, sleep } from "../load/open_clients.ts";
 import { runOpenLoop } from "../load/schedule.ts";
 import { cpuSecondsFromStat } from "../load/cpu_per_push.ts";
@@ -54,6 +54,7 @@ const specs: Record<string, TargetSpec> = {
 const batch = {
   IN_FLIGHT: Deno.env.get("IN_FLIGHT") ?? "1",
   MAX_CHECKS: Deno.env.get("MAX_CHECKS") ?? "10",
+  GATHER_MS: Deno.env.get("GATHER_MS") ?? "0",
 };
 specs["batch-deno"] = {
   name,
@@ -112,6 +113,7 @@ console.log(JSON.stringify({
   acked: lat.ack.length,
   cpuSeconds: Math.round(cpu * 100) / 100,
   cpuUsPerAck: Math.round((cpu * 1e6) / lat.ack.length),
+  ackMsP50P99: [50, 99].map((p) => Math.round(percentile(lat.ack, p) * 10) / 10),
   counters: metrics,
   threadCpuSeconds: Object.fromEntries([...threads].filter(([, v]) => v >= 0.01)),
   windowMs: [Math.round(from), Math.round(to)],
