@@ -28,6 +28,8 @@ export class Counter implements Metric {
   #labelNames: readonly string[];
   #maxSeries: number;
   #series = new Map<string, Series>();
+  // The one series of an unlabeled counter, kept to skip the label lookup on every increment.
+  #unlabeled: Series | undefined;
 
   /** A counter at zero. */
   constructor(name: string, help: string, options: CounterOptions = {}) {
@@ -35,18 +37,21 @@ export class Counter implements Metric {
     this.help = help;
     this.#labelNames = options.labelNames ?? [];
     this.#maxSeries = options.maxSeries ?? 100;
-    if (this.#labelNames.length === 0) this.#series.set("", { labels: {}, value: 0 });
+    if (this.#labelNames.length === 0) {
+      this.#unlabeled = { labels: {}, value: 0 };
+      this.#series.set("", this.#unlabeled);
+    }
   }
 
   /** Add `by` (default 1) to the series of `labels`. */
   inc(labels: Labels = {}, by = 1): void {
     if (!(by >= 0)) throw new RangeError(`Cannot increase counter "${this.name}" by ${by}`);
-    this.#find(labels).value += by;
+    (this.#unlabeled ?? this.#find(labels)).value += by;
   }
 
   /** The current value of the series of `labels` (0 if never increased). */
   get(labels: Labels = {}): number {
-    return this.#series.get(this.#key(this.#pick(labels)))?.value ?? 0;
+    return this.#series.get(this.#key(labels))?.value ?? 0;
   }
 
   /** Every series. */
@@ -55,18 +60,19 @@ export class Counter implements Metric {
   }
 
   #find(labels: Labels): Series {
+    let key = this.#key(labels);
+    let series = this.#series.get(key);
+    if (series) return series;
     let picked = this.#pick(labels);
-    let key = this.#key(picked);
-    if (!this.#series.has(key) && this.#series.size >= this.#maxSeries) {
+    if (this.#series.size >= this.#maxSeries) {
       // Unbounded label values (e.g. host-chosen refusal reasons) must not grow memory forever.
       picked = Object.fromEntries(this.#labelNames.map((n) => [n, "other"]));
       key = this.#key(picked);
+      series = this.#series.get(key);
+      if (series) return series;
     }
-    let series = this.#series.get(key);
-    if (!series) {
-      series = { labels: picked, value: 0 };
-      this.#series.set(key, series);
-    }
+    series = { labels: picked, value: 0 };
+    this.#series.set(key, series);
     return series;
   }
 
@@ -74,7 +80,15 @@ export class Counter implements Metric {
     return Object.fromEntries(this.#labelNames.map((n) => [n, labels[n] ?? ""]));
   }
 
+  /** The series key of `labels` (missing names count as ""), built without picking first. */
   #key(labels: Labels): string {
-    return this.#labelNames.map((n) => labels[n]).join("\u0000");
+    const names = this.#labelNames;
+    if (names.length === 1) return labels[names[0]!] ?? "";
+    let key = "";
+    for (let i = 0; i < names.length; i++) {
+      if (i > 0) key += "\u0000";
+      key += labels[names[i]!] ?? "";
+    }
+    return key;
   }
 }

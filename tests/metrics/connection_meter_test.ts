@@ -51,3 +51,27 @@ describe("ConnectionMeter", () => {
     assert.equal(metrics.pushDuration.sum, 0.01);
   });
 });
+
+describe("ConnectionMeter byte counts", () => {
+  it("counts UTF-8 bytes of short, long and repeated frames like TextEncoder", () => {
+    const { metrics, meter } = setup();
+    const encoder = new TextEncoder();
+    const frames = [
+      "x".repeat(127),
+      "é".repeat(200) + "😀",
+      "a\ud83d", // lone surrogate: U+FFFD's 3 bytes
+      "€".repeat(16_384), // longest frame on the scratch path, 3 bytes each
+      "😀".repeat(9_000), // past the scratch path
+      "😀".repeat(9_000), // the same text again
+      "y".repeat(40_000),
+    ];
+    let expected = 0;
+    for (const frame of frames) {
+      meter.sent(frame);
+      expected += encoder.encode(frame).byteLength;
+    }
+
+    assert.equal(metrics.messagesOut.get(), frames.length);
+    assert.equal(metrics.bytesOut.get(), expected);
+  });
+});

@@ -38,6 +38,28 @@ describe("metrics registry", () => {
     assert.equal(c.samples().length, 3);
   });
 
+  it("a counter keys series by every label name, missing names as empty", () => {
+    const c = new Counter("m_total", "M", { labelNames: ["kind", "code"] });
+    const plain = new Counter("p_total", "P");
+
+    c.inc({ kind: "a", code: "1" });
+    c.inc({ code: "1", kind: "a", extra: "ignored" }, 2);
+    c.inc({ kind: "a" });
+    c.inc({ kind: "a\u0000", code: "" }, 5);
+    plain.inc();
+    plain.inc({ ignored: "x" }, 4);
+
+    assert.equal(c.get({ kind: "a", code: "1" }), 3);
+    assert.equal(c.get({ kind: "a", code: "" }), 1);
+    assert.deepEqual(c.samples().map((s) => s.labels), [
+      { kind: "a", code: "1" },
+      { kind: "a", code: "" },
+      { kind: "a\u0000", code: "" },
+    ]);
+    assert.equal(plain.get(), 5);
+    assert.deepEqual(plain.samples(), [{ labels: {}, value: 5 }]);
+  });
+
   it("Histogram rejects unsorted or infinite buckets", () => {
     assert.throws(() => new Histogram("h", "H", [1, 0.5]), RangeError);
     assert.throws(() => new Histogram("h", "H", [1, Infinity]), RangeError);
