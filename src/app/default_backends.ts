@@ -95,7 +95,7 @@ export async function openDefaultBackends(
 function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): DefaultBackends {
   const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
-  const window = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
+  const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
   if (o.cluster) {
     const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
@@ -114,7 +114,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...window }),
+    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };

@@ -3,7 +3,10 @@ import { describe, it } from "node:test";
 import { openKv } from "../../src/runtime/open_kv.ts";
 import { type AtomicResult, KvCommitBatcher } from "../../src/storage/kv/kv_commit_batcher.ts";
 import type { KvKey, KvLike } from "../../src/storage/kv/kv_like.ts";
-import { KvStorageProvider } from "../../src/storage/kv/kv_storage_provider.ts";
+import {
+  KvStorageProvider,
+  MAX_COMMIT_WINDOW_MS,
+} from "../../src/storage/kv/kv_storage_provider.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
 import { geoShape } from "../helpers/records.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
@@ -187,6 +190,30 @@ describe("KvCommitBatcher commit window", () => {
       const again = await new KvStorageProvider(t.kv, { lease: false }).openRoom("r");
       const ids = (await again.load())!.documents.map((d) => d.state.id).sort();
       assert.deepEqual(ids, ["shape:a", "shape:b"]);
+    } finally {
+      t.close();
+    }
+  });
+
+  it("a window over the cap waits only the cap (50 ms)", async () => {
+    const t = await heldKv();
+    const time = new FakeTime();
+    const provider = new KvStorageProvider(t.kv, { lease: false, commitWindowMs: 10_000, time });
+    try {
+      const [a, b] = [await provider.openRoom("a"), await provider.openRoom("b")];
+      await a.load();
+      await b.load();
+      await a.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+      const before = t.atomics.length;
+      const waiting = b.commit(
+        commit({ puts: [{ state: geoShape("shape:b"), lastChangedClock: 1 }] }),
+      );
+      for (let i = 0; i < 1000 && time.pending === 0; i++) await Promise.resolve();
+      time.tick(MAX_COMMIT_WINDOW_MS - 1);
+      assert.equal(t.atomics.length, before, "still in the window");
+      time.tick(1);
+      assert.equal(t.atomics.length, before + 1, "sent at the cap");
+      await waiting;
     } finally {
       t.close();
     }

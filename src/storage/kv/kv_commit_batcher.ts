@@ -13,7 +13,7 @@
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { addMutations, type AtomicCost, AtomicPacker, costOf } from "./atomic_packer.ts";
 import type { Mutation } from "./kv_limits.ts";
-import { systemTime, type TimerHandle, type TimeSource } from "../../ports/time_source.ts";
+import type { TimerHandle, TimeSource } from "../../ports/time_source.ts";
 
 /** The result of one atomic. */
 export type AtomicResult = { ok: true; versionstamp: string } | { ok: false };
@@ -28,6 +28,16 @@ interface Request {
   reject: (error: unknown) => void;
 }
 
+/**
+ * The system clock with timers that keep the process alive (unlike `systemTime`'s): a commit
+ * waiting in the window must not be dropped by a process that has nothing else to do.
+ */
+const keepAliveTime: TimeSource = {
+  now: (): number => Date.now(),
+  setTimeout: (fn: () => void, ms: number): TimerHandle => setTimeout(fn, ms),
+  clearTimeout: (handle: TimerHandle): void => clearTimeout(handle as number),
+};
+
 /** Options of {@linkcode KvCommitBatcher}. */
 export interface KvCommitBatcherOptions {
   /** Checks per atomic (bounds how many rooms share one). */
@@ -36,7 +46,7 @@ export interface KvCommitBatcherOptions {
   maxInFlight?: number;
   /** Longest a commit waits for others under load, in ms (0: never wait). Default 0. */
   windowMs?: number;
-  /** Clock and timers (default the system's). */
+  /** Clock and timers (default the system's, timers kept alive). */
   time?: TimeSource;
 }
 
@@ -67,7 +77,7 @@ export class KvCommitBatcher {
     this.#maxChecks = options.maxChecks;
     this.#maxInFlight = options.maxInFlight ?? 1;
     this.#windowMs = Math.max(0, options.windowMs ?? 0);
-    this.#time = options.time ?? systemTime;
+    this.#time = options.time ?? keepAliveTime;
   }
 
   /** Commit `mutations` if every check holds, alone or packed with others. */
