@@ -36,6 +36,8 @@ export interface DefaultBackends {
 export interface DefaultBackendOptions {
   /** Room lease lifetime. */
   leaseTtlMs?: number | undefined;
+  /** KV commit gather window under load (ms); see `KvStorageOptions.commitWindowMs`. */
+  commitWindowMs?: number | undefined;
   /** Logs. */
   logger: Logger;
   /** Serve rooms from several processes on one KV. */
@@ -93,6 +95,7 @@ export async function openDefaultBackends(
 function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): DefaultBackends {
   const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
+  const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
   if (o.cluster) {
     const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
@@ -111,7 +114,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped }),
+    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };

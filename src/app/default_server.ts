@@ -20,6 +20,7 @@ import { assetRoutes } from "../server/routes/assets_route.ts";
 import { unfurlRoute } from "../server/routes/unfurl_route.ts";
 import { createSyncHandler, type SyncHandler } from "../runtime/create_sync_handler.ts";
 import { openDefaultStore } from "./default_store.ts";
+import { MAX_COMMIT_WINDOW_MS } from "../storage/kv/kv_storage_provider.ts";
 import { readEnv } from "../runtime/env.ts";
 import { limitsFromEnv, originOptionsFromEnv, parseEnvInteger } from "./env_limits.ts";
 import { jsonLogger, type LogLevel } from "../log/json_logger.ts";
@@ -49,6 +50,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     path,
     cluster,
     leaseTtlMs: numberEnv("TLSYNC_LEASE_MS", logger),
+    commitWindowMs: numberEnv("TLSYNC_KV_COMMIT_WINDOW_MS", logger),
     logger,
     exitOnStorageFailure: options.exitOnStorageFailure ?? false,
   });
@@ -104,8 +106,11 @@ export function reusePortFromEnv(): boolean {
 /** TLSYNC_CLUSTER values that turn cluster mode off (anything else leaves it on). */
 const OFF = new Set(["0", "false", "off", "no"]);
 
-/** Largest TLSYNC_LEASE_MS accepted (1 hour). */
-const ENV_CEILINGS: Record<string, number> = { TLSYNC_LEASE_MS: 3_600_000 };
+/** Largest TLSYNC_LEASE_MS accepted (1 hour), TLSYNC_KV_COMMIT_WINDOW_MS (the provider's cap). */
+const ENV_CEILINGS: Record<string, number> = {
+  TLSYNC_LEASE_MS: 3_600_000,
+  TLSYNC_KV_COMMIT_WINDOW_MS: MAX_COMMIT_WINDOW_MS,
+};
 
 function numberEnv(name: string, logger: Logger): number | undefined {
   return parseEnvInteger(name, readEnv(name), ENV_CEILINGS[name] ?? 1_000_000_000, logger);

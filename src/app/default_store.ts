@@ -36,6 +36,8 @@ export interface DefaultStoreOptions {
   cluster: boolean;
   /** Room lease lifetime. */
   leaseTtlMs: number | undefined;
+  /** KV commit gather window under load (ms). */
+  commitWindowMs?: number | undefined;
   /** Logs. */
   logger: Logger;
   /** End the process (one line, status 1) when storage cannot be opened. */
@@ -62,6 +64,7 @@ export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
   const storageHealth = new StorageHealth(kvKindOf(o.path));
   const backends = openDefaultBackends(o.path, {
     leaseTtlMs: o.leaseTtlMs,
+    commitWindowMs: o.commitWindowMs,
     logger: o.logger,
     cluster: o.cluster,
     onSkipped: (entry) => events.emit("storage_entry_skipped", { ...entry }),

@@ -1,6 +1,11 @@
 /**
- * Group commit across rooms: while atomics are in flight, the commits of every room that arrive
- * are packed into the next one (within KV's limits), so many rooms share each write.
+ * Group commit across rooms: the commits of every room that arrive while atomics are in flight,
+ * or within a short gather window under load, are packed into the next atomic (within KV's
+ * limits), so many rooms share each write.
+ * The window is adaptive: an idle server (the previous commit arrived longer than a window ago
+ * and a slot is free) commits at once; under load a commit waits at most `windowMs` from its
+ * arrival, or less when the atomic it would go in is full. Acknowledgements still wait for the
+ * commit.
  * Each room keeps its own head check; if a packed atomic fails a check, its commits are retried
  * one by one so only the room that lost its head is refused.
  * @module
@@ -8,6 +13,7 @@
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { addMutations, type AtomicCost, AtomicPacker, costOf } from "./atomic_packer.ts";
 import type { Mutation } from "./kv_limits.ts";
+import type { TimerHandle, TimeSource } from "../../ports/time_source.ts";
 
 /** The result of one atomic. */
 export type AtomicResult = { ok: true; versionstamp: string } | { ok: false };
@@ -16,8 +22,32 @@ interface Request {
   checks: { key: KvKey; versionstamp: string | null }[];
   mutations: Mutation[];
   cost: AtomicCost;
+  at: number;
+  seq: number;
   resolve: (result: AtomicResult) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * The system clock with timers that keep the process alive (unlike `systemTime`'s): a commit
+ * waiting in the window must not be dropped by a process that has nothing else to do.
+ */
+const keepAliveTime: TimeSource = {
+  now: (): number => Date.now(),
+  setTimeout: (fn: () => void, ms: number): TimerHandle => setTimeout(fn, ms),
+  clearTimeout: (handle: TimerHandle): void => clearTimeout(handle as number),
+};
+
+/** Options of {@linkcode KvCommitBatcher}. */
+export interface KvCommitBatcherOptions {
+  /** Checks per atomic (bounds how many rooms share one). */
+  maxChecks: number;
+  /** Atomics in flight at once. Default 1. */
+  maxInFlight?: number;
+  /** Longest a commit waits for others under load, in ms (0: never wait). Default 0. */
+  windowMs?: number;
+  /** Clock and timers (default the system's, timers kept alive). */
+  time?: TimeSource;
 }
 
 /** Packs concurrent atomic commits into shared atomics. */
@@ -25,39 +55,97 @@ export class KvCommitBatcher {
   #kv: KvLike;
   #maxChecks: number;
   #maxInFlight: number;
+  #windowMs: number;
+  #time: TimeSource;
   #queue: Request[] = [];
   #inFlight = 0;
+  #lastArrival = -Infinity;
+  #busy = false;
+  #seq = 0;
+  /** Requests up to this sequence number go out without waiting (flushed or window over). */
+  #releaseSeq = 0;
+  #timer: TimerHandle | null = null;
 
   /**
-   * Batch commits to `kv`, at most `maxChecks` checks per atomic and `maxInFlight` atomics at
-   * once. Atomics in flight together never hold two commits of one room (a room commits one at a
-   * time), so their order does not matter. Measured (100 rooms × 5 sessions): native Deno KV gains
-   * from 4 in flight, `@deno/kv` on Bun loses (its commits serialize anyway; packing wins).
+   * Batch commits to `kv`. Atomics in flight together never hold two commits of one room (a room
+   * commits one at a time), so their order does not matter. Measured (100 rooms × 5 sessions):
+   * native Deno KV gains from 4 in flight, `@deno/kv` on Bun loses (its commits serialize anyway;
+   * packing wins).
    */
-  constructor(kv: KvLike, maxChecks: number, maxInFlight = 1) {
+  constructor(kv: KvLike, options: KvCommitBatcherOptions) {
     this.#kv = kv;
-    this.#maxChecks = maxChecks;
-    this.#maxInFlight = maxInFlight;
+    this.#maxChecks = options.maxChecks;
+    this.#maxInFlight = options.maxInFlight ?? 1;
+    this.#windowMs = Math.max(0, options.windowMs ?? 0);
+    this.#time = options.time ?? keepAliveTime;
   }
 
   /** Commit `mutations` if every check holds, alone or packed with others. */
   commit(checks: Request["checks"], mutations: Mutation[]): Promise<AtomicResult> {
     const cost = costOf(mutations, checks);
+    const at = this.#time.now();
+    // Under load: the previous commit came less than a window ago, or an atomic is in flight.
+    this.#busy = at - this.#lastArrival < this.#windowMs || this.#inFlight > 0;
+    this.#lastArrival = at;
     return new Promise((resolve, reject) => {
-      this.#queue.push({ checks, mutations, cost, resolve, reject });
+      this.#queue.push({ checks, mutations, cost, at, seq: ++this.#seq, resolve, reject });
       this.#pump();
     });
   }
 
+  /** Send every waiting commit now (a room closing), without waiting for the window. */
+  flush(): void {
+    this.#release();
+    this.#pump();
+  }
+
   #pump(): void {
     while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
+      const wait = this.#waitMs();
+      if (wait > 0) return this.#wake(wait);
       const group = this.#take();
       this.#inFlight++;
-      void this.#commitGroup(group).finally(() => {
-        this.#inFlight--;
-        this.#pump();
-      });
+      void this.#send(group);
     }
+    this.#cancelWake();
+  }
+
+  /** How long the head of the queue should still wait for others (0: send now). */
+  #waitMs(): number {
+    const head = this.#queue[0]!;
+    if (
+      head.seq <= this.#releaseSeq || !this.#busy || this.#windowMs === 0 || this.#firstAtomicFull()
+    ) return 0;
+    return Math.max(0, head.at + this.#windowMs - this.#time.now());
+  }
+
+  #release(): void {
+    this.#releaseSeq = this.#seq;
+  }
+
+  #wake(ms: number): void {
+    if (this.#timer !== null) return;
+    this.#timer = this.#time.setTimeout(() => {
+      this.#timer = null;
+      this.#release(); // the window is over: whatever waits goes out
+      this.#pump();
+    }, ms);
+  }
+
+  #cancelWake(): void {
+    if (this.#timer === null) return;
+    this.#time.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Whether the queue holds more than one atomic can take. */
+  #firstAtomicFull(): boolean {
+    const packer = new AtomicPacker(this.#maxChecks);
+    for (const r of this.#queue) {
+      if (packer.full(r.cost)) return true;
+      packer.add(r.cost);
+    }
+    return false;
   }
 
   #take(): Request[] {
@@ -71,7 +159,19 @@ export class KvCommitBatcher {
     return group;
   }
 
-  async #commitGroup(group: Request[]): Promise<void> {
+  /** Commit `group`, free its slot, then answer its requests (so they see the slot free). */
+  async #send(group: Request[]): Promise<void> {
+    const answers: (() => void)[] = [];
+    try {
+      await this.#commitGroup(group, answers);
+    } finally {
+      this.#inFlight--;
+      for (const answer of answers) answer();
+      this.#pump();
+    }
+  }
+
+  async #commitGroup(group: Request[], answers: (() => void)[]): Promise<void> {
     try {
       const op = this.#kv.atomic();
       for (const r of group) {
@@ -80,13 +180,13 @@ export class KvCommitBatcher {
       }
       const result = await op.commit();
       if (result.ok || group.length === 1) {
-        for (const r of group) r.resolve(result);
+        for (const r of group) answers.push(() => r.resolve(result));
         return;
       }
     } catch (error) {
-      if (group.length === 1) return group[0]!.reject(error);
+      if (group.length === 1) return void answers.push(() => group[0]!.reject(error));
     }
     // A check failed (or the packed atomic errored): find out which, one commit at a time.
-    for (const r of group) await this.#commitGroup([r]);
+    for (const r of group) await this.#commitGroup([r], answers);
   }
 }

@@ -84,8 +84,9 @@ export class KvRoomStorage implements RoomStorage {
     await this.#commitJournaled(commit, head, mutations);
   }
 
-  /** Release the lease. */
+  /** Send waiting commits and release the lease. */
   async close(): Promise<void> {
+    this.#batcher.flush(); // a commit of this room waiting in the window goes out now
     await this.#lease?.release();
   }
 

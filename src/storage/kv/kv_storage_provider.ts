@@ -13,6 +13,12 @@ import type { KvKey, KvLike } from "./kv_like.ts";
 import { KvRoomStorage } from "./kv_room_storage.ts";
 import { writeBatches } from "./atomic_packer.ts";
 import { KvCommitBatcher } from "./kv_commit_batcher.ts";
+import type { TimeSource } from "../../ports/time_source.ts";
+
+/** Default {@linkcode KvStorageOptions.commitWindowMs}. */
+export const DEFAULT_COMMIT_WINDOW_MS = 2;
+/** Largest {@linkcode KvStorageOptions.commitWindowMs}; larger values are clamped to it. */
+export const MAX_COMMIT_WINDOW_MS = 50;
 
 /** Options for {@linkcode KvStorageProvider}. */
 export interface KvStorageOptions {
@@ -36,6 +42,14 @@ export interface KvStorageOptions {
   /** Atomics in flight at once (different rooms). Default 1; 4 suits native Deno KV. */
   maxCommitsInFlight?: number;
   /**
+   * Longest a room commit waits, under load only, for other rooms' commits to share its atomic
+   * (ms; 0 never waits). An idle server commits at once. Default
+   * {@linkcode DEFAULT_COMMIT_WINDOW_MS}.
+   */
+  commitWindowMs?: number;
+  /** Clock and timers of the commit window (default the system's). */
+  time?: TimeSource;
+  /**
    * Called for every stored entry loading skipped because it cannot be read or applied (an
    * undecodable document, a missing part, a bad journal entry). The room loads without it.
    * The default server logs a warning and counts `tlsync_storage_skipped_entries_total`.
@@ -58,11 +72,12 @@ export class KvStorageProvider implements StorageProvider {
     this.#prefix = options.prefix ?? ["tlsync"];
     this.#options = options;
     this.#owner = options.ownerId ?? crypto.randomUUID();
-    this.#batcher = new KvCommitBatcher(
-      kv,
-      options.maxChecksPerAtomic ?? 10,
-      options.maxCommitsInFlight ?? 1,
-    );
+    this.#batcher = new KvCommitBatcher(kv, {
+      maxChecks: options.maxChecksPerAtomic ?? 10,
+      maxInFlight: options.maxCommitsInFlight ?? 1,
+      windowMs: Math.min(options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS),
+      ...(options.time ? { time: options.time } : {}),
+    });
     this.#sweeper = new LeaseSweeper(kv, leasesPrefix(this.#prefix), {
       now: options.now ?? Date.now,
     });
@@ -128,6 +143,7 @@ export class KvStorageProvider implements StorageProvider {
 
   /** Close the database. */
   close(): void {
+    this.#batcher.flush();
     this.#kv.close();
   }
 }
