@@ -19,6 +19,7 @@ import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "../runtime/default_storage.ts";
 import { openKv } from "../runtime/open_kv.ts";
+import { firstLine } from "../ports/first_line.ts";
 
 /** Where the default server keeps rooms and assets. */
 export interface DefaultBackends {
@@ -52,7 +53,7 @@ export class StorageOpenError extends Error {
   constructor(path: string | undefined, cause: unknown) {
     const where = path === undefined ? "Deno Deploy's managed KV" : `"${path}"`;
     super(
-      `cannot open storage at ${where}: ${firstLine(cause)}; ` +
+      `cannot open storage at ${where}: ${firstLine(cause, 300)}; ` +
         "set TLSYNC_DATA=:memory: to run without persistence",
     );
     this.name = "StorageOpenError";
@@ -79,7 +80,7 @@ export async function openDefaultBackends(
     if (!lacksPermission(error)) throw new StorageOpenError(path, error);
     options.logger.error("storage_unavailable", {
       path,
-      error: firstLine(error),
+      error: firstLine(error, 300),
       note: "no file permissions: rooms and assets will NOT survive a restart " +
         "(run with --allow-read --allow-write --allow-env, or set TLSYNC_DATA=:memory:)",
     });
@@ -125,18 +126,11 @@ function lacksPermission(error: unknown): boolean {
   return error instanceof Error && error.name === "NotCapable";
 }
 
-/** The first line of an error's message (no stack, no backtrace), at most 300 characters. */
-export function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.split("\n", 1)[0]!.trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
 /** Start deleting parts of uploads that a crash left unfinished; never blocks startup. */
 function sweptInBackground(store: KvAssetStore, logger: Logger): KvAssetStore {
   store.sweepOrphans().then(
     (parts) => parts > 0 && logger.info("asset_orphans_swept", { parts }),
-    (error) => logger.warn("asset_sweep_failed", { error: firstLine(error) }),
+    (error) => logger.warn("asset_sweep_failed", { error: firstLine(error, 300) }),
   );
   return store;
 }

@@ -14,16 +14,12 @@ import type { RoomRouterFactory } from "../server/room_router.ts";
 import type { ServerEmitter, ServerEventMap } from "../server/server_events.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageHealth } from "../storage/storage_health.ts";
-import {
-  type DefaultBackends,
-  firstLine,
-  kvKindOf,
-  openDefaultBackends,
-} from "./default_backends.ts";
+import { type DefaultBackends, kvKindOf, openDefaultBackends } from "./default_backends.ts";
 import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
 import { exitWithMessage } from "../runtime/exit_with_message.ts";
+import { firstLine } from "../ports/first_line.ts";
 
 /** How often expired leases are swept. */
 const LEASE_SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -95,8 +91,8 @@ function watch(
     timer = setInterval(sweep, LEASE_SWEEP_INTERVAL_MS);
   }, (error) => {
     health.unavailable();
-    if (o.exitOnStorageFailure) exitWithMessage(`tlsync: ${firstLine(error)}`);
-    o.logger.error("storage_unavailable", { error: firstLine(error) });
+    if (o.exitOnStorageFailure) exitWithMessage(`tlsync: ${firstLine(error, 300)}`);
+    o.logger.error("storage_unavailable", { error: firstLine(error, 300) });
   });
   return () => clearInterval(timer);
 }
@@ -107,7 +103,7 @@ async function sweepLeases(storage: StorageProvider, logger: Logger): Promise<vo
     const deleted = await sweeper.sweepLeases?.();
     if (deleted) logger.info("leases_swept", { deleted });
   } catch (error) {
-    logger.warn("lease_sweep_failed", { error: firstLine(error) });
+    logger.warn("lease_sweep_failed", { error: firstLine(error, 300) });
   }
 }
 

@@ -13,6 +13,7 @@ import { type ClientProfile, profileClient } from "./client_profile.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import type { Session } from "./session.ts";
 import { evictSession, refuseSession } from "./session_exits.ts";
+import { firstLine } from "../ports/first_line.ts";
 
 /** Handle a `connect` message: profile the client, then hydrate it and make it live. */
 export function handleConnect(core: RoomCore, session: Session, message: TLConnectRequest): void {
@@ -31,7 +32,7 @@ export function handleConnect(core: RoomCore, session: Session, message: TLConne
     core.logger.error("connect_failed", {
       roomId: core.roomId,
       sessionId: session.sessionId,
-      error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+      error: firstLine(error),
     });
     return evictSession(core, session);
   }

@@ -3,7 +3,7 @@
  * A skipped record stays in storage (see `Room.load`); it is only kept out of the live room.
  * @module
  */
-import { firstLine } from "./first_line.ts";
+import { firstLine } from "../ports/first_line.ts";
 import type { Logger } from "../ports/logger.ts";
 
 /** Why loading left a stored record out of the room (log field and metric label). */

@@ -4,7 +4,7 @@
  * cause's first line (same name, same message line); the cause itself is kept as `cause`.
  * @module
  */
-import { firstLine } from "../room/first_line.ts";
+import { firstLine } from "../ports/first_line.ts";
 
 /** Loading `roomId` failed; name and message are the cause's, cut to its first line. */
 export class RoomLoadError extends Error {

@@ -12,7 +12,7 @@ import process from "node:process";
 import { createTLSchema } from "@tldraw/tlschema";
 import { Room } from "../../room/room.ts";
 import type { RoomSnapshot, StorageProvider } from "../../storage/storage.ts";
-import { firstLine } from "../../app/default_backends.ts";
+import { firstLine } from "../../ports/first_line.ts";
 import { openDefaultStorage } from "../default_storage.ts";
 import { DEFAULT_DATA_PATH } from "../../app/default_server.ts";
 import { readEnv } from "../env.ts";
@@ -105,7 +105,7 @@ async function exportRoom(
     const salvaged = error instanceof CliError ? undefined : await storage.salvageRoom?.(roomId);
     if (!salvaged) throw error;
     process.stderr.write(
-      `room "${roomId}" does not load (${firstLine(error)}); exported ` +
+      `room "${roomId}" does not load (${firstLine(error, 300)}); exported ` +
         `the ${salvaged.documents.length} readable records\n`,
     );
     writeSnapshot(salvaged, file);

@@ -5,6 +5,7 @@
  */
 import { SyncError } from "../../protocol/sync_error.ts";
 import type { Logger } from "../../ports/logger.ts";
+import { firstLine } from "../../ports/first_line.ts";
 
 /** An error with an HTTP status and a machine-readable code. */
 export class AdminError extends Error {
@@ -48,11 +49,4 @@ export function adminErrorResponse(error: unknown, logger?: Logger): Response {
   }
   const body: AdminErrorBody = { error: e.code, message: firstLine(e.message) };
   return Response.json(body, { status: e.status, headers: e.headers });
-}
-
-/** The first line of a message, at most 500 characters. */
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.split("\n", 1)[0]!.trim();
-  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
