@@ -1,0 +1,203 @@
+/**
+ * A {@linkcode KvLike} over `bun:sqlite` on Deno KV's own SQLite file layout
+ * (`sqlite_kv_schema.ts`), so a data file written by `deno serve` opens here and the other way
+ * round. Bun's default for local KV files and `:memory:`: a commit is one synchronous SQLite
+ * transaction on the JS thread (no protobuf encoding, no napi or thread hops).
+ *
+ * - Commits run `BEGIN IMMEDIATE`: checks read the latest committed state even when other
+ *   processes share the file (cluster mode), and the commit's version is `data_version` + 1 read
+ *   inside the transaction, so versionstamps grow across processes. Versionstamps are Deno's:
+ *   the version as 8 big-endian bytes and 2 zero bytes, in 20 hex digits.
+ * - Expired entries (`expireIn`) are invisible to get, list and checks at once, and deleted by a
+ *   sweep inside a commit at most once per {@linkcode EXPIRY_SWEEP_INTERVAL_MS}.
+ * - Values are `Uint8Array`s; reading a value stored in another encoding (V8, u64) throws.
+ * @module
+ */
+import type { KvAtomicLike, KvEntryMaybe, KvKey, KvLike } from "../../storage/kv/kv_like.ts";
+import { KV_LIMITS } from "../../storage/kv/kv_limits.ts";
+import { decodeKvKey } from "../kv_key_codec.ts";
+import type { BunDatabase, BunStatement, SqlValue } from "./bun_sqlite_types.ts";
+import { rollbackQuietly, ValueEncoding } from "./sqlite_kv_schema.ts";
+import {
+  type CommitResult,
+  encodeCapped,
+  type EncodedCheck,
+  type EncodedWrite,
+  SqliteAtomic,
+} from "./sqlite_kv_atomic.ts";
+
+/** How often a commit also deletes expired entries. */
+export const EXPIRY_SWEEP_INTERVAL_MS = 1000;
+
+/** Entries read per query by `list` when `batchSize` is not given (at most 1000). */
+const DEFAULT_BATCH = 500;
+
+const LIVE = "(expiration_ms < 0 or expiration_ms > ?)";
+const SQL = {
+  get: `select v, v_encoding, version from kv where k = ? and ${LIVE}`,
+  version: `select version from kv where k = ? and ${LIVE}`,
+  range: `select k, v, v_encoding, version from kv where k >= ? and k < ? and ${LIVE}
+    order by k limit ?`,
+  rangeAfter: `select k, v, v_encoding, version from kv where k > ? and k < ? and ${LIVE}
+    order by k limit ?`,
+  bump: "update data_version set version = version + 1 where k = 0 returning version",
+  put: `insert into kv (k, v, v_encoding, version, expiration_ms) values (?, ?, ?, ?, ?)
+    on conflict(k) do update set v = excluded.v, v_encoding = excluded.v_encoding,
+    version = excluded.version, expiration_ms = excluded.expiration_ms`,
+  delete: "delete from kv where k = ?",
+  sweep: "delete from kv where expiration_ms >= 0 and expiration_ms <= ?",
+  begin: "begin immediate",
+  commit: "commit",
+} as const;
+
+/** Options of {@linkcode SqliteKv}. */
+export interface SqliteKvOptions {
+  /** Wall clock in ms for expiry (default `Date.now`). */
+  now?: () => number;
+}
+
+/** Deno's versionstamp of a commit version. */
+export function versionstampOf(version: SqlValue): string {
+  return Number(version).toString(16).padStart(16, "0") + "0000";
+}
+
+/** See the module. */
+export class SqliteKv implements KvLike {
+  #db: BunDatabase;
+  #now: () => number;
+  #s: Record<keyof typeof SQL, BunStatement>;
+  #sweepAt = 0;
+  #closed = false;
+
+  /** Use `db`, already prepared by `prepareKvSchema`; the store closes it. */
+  constructor(db: BunDatabase, options: SqliteKvOptions = {}) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+    const s = {} as Record<keyof typeof SQL, BunStatement>;
+    for (const [name, sql] of Object.entries(SQL)) s[name as keyof typeof SQL] = db.prepare(sql);
+    this.#s = s;
+  }
+
+  get<T = unknown>(key: KvKey): Promise<KvEntryMaybe<T>> {
+    try {
+      this.#open();
+      const k = encodeCapped(key, KV_LIMITS.maxKeyBytes + 1, "read");
+      const row = this.#s.get.values(k, this.#now())[0];
+      if (!row) return Promise.resolve({ key, value: null, versionstamp: null });
+      const value = valueOf(row[0], row[1]) as T;
+      return Promise.resolve({ key, value, versionstamp: versionstampOf(row[2]!) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  list<T = unknown>(
+    selector: { prefix: KvKey; start?: KvKey },
+    options: { batchSize?: number; limit?: number } = {},
+  ): AsyncIterable<{ key: KvKey; value: T; versionstamp: string }> {
+    return this.#list<T>(selector, options);
+  }
+
+  atomic(): KvAtomicLike {
+    return new SqliteAtomic((checks, writes) => this.#commit(checks, writes));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  async *#list<T>(
+    selector: { prefix: KvKey; start?: KvKey },
+    options: { batchSize?: number; limit?: number },
+  ): AsyncGenerator<{ key: KvKey; value: T; versionstamp: string }> {
+    this.#open();
+    const [lower, upper] = rangeOf(selector);
+    let remaining = Math.max(0, options.limit ?? Infinity);
+    const batch = Math.min(1000, Math.max(1, options.batchSize ?? DEFAULT_BATCH));
+    let after: Uint8Array | null = null;
+    while (remaining > 0) {
+      this.#open();
+      const n = Math.min(batch, remaining);
+      const rows: SqlValue[][] = after === null
+        ? this.#s.range.values(lower, upper, this.#now(), n)
+        : this.#s.rangeAfter.values(after, upper, this.#now(), n);
+      for (const row of rows) {
+        const value = valueOf(row[1], row[2]) as T;
+        yield {
+          key: decodeKvKey(row[0] as Uint8Array),
+          value,
+          versionstamp: versionstampOf(row[3]!),
+        };
+      }
+      if (rows.length < n) return;
+      remaining -= n;
+      after = rows[rows.length - 1]![0] as Uint8Array;
+    }
+  }
+
+  #commit(checks: EncodedCheck[], writes: EncodedWrite[]): CommitResult {
+    this.#open();
+    const now = this.#now();
+    this.#s.begin.run();
+    try {
+      for (const c of checks) {
+        const row = this.#s.version.values(c.key, now)[0];
+        if ((row ? versionstampOf(row[0]!) : null) !== c.versionstamp) {
+          rollbackQuietly(this.#db);
+          return { ok: false };
+        }
+      }
+      const version = this.#s.bump.values()[0]![0]!;
+      for (const w of writes) {
+        if (w.value === null) this.#s.delete.run(w.key);
+        else {
+          const expireAt = w.expireIn < 0 ? -1 : Math.round(now + w.expireIn);
+          this.#s.put.run(w.key, w.value, ValueEncoding.bytes, version, expireAt);
+        }
+      }
+      if (now >= this.#sweepAt) {
+        (this.#s.sweep.run(now), this.#sweepAt = now + EXPIRY_SWEEP_INTERVAL_MS);
+      }
+      this.#s.commit.run();
+      return { ok: true, versionstamp: versionstampOf(version) };
+    } catch (error) {
+      rollbackQuietly(this.#db);
+      throw error;
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new Error("KV store is closed");
+  }
+}
+
+/** `[lower, upper)` of encoded keys strictly under the prefix, from `start` when given. */
+function rangeOf(selector: { prefix: KvKey; start?: KvKey }): [Uint8Array, Uint8Array] {
+  const prefix = encodeCapped(selector.prefix, KV_LIMITS.maxKeyBytes + 1, "read");
+  const upper = withByte(prefix, 0xff);
+  if (!selector.start) return [withByte(prefix, 0x00), upper];
+  const start = encodeCapped(selector.start, KV_LIMITS.maxKeyBytes + 1, "read");
+  const inside = start.length > prefix.length && prefix.every((b, i) => start[i] === b);
+  if (!inside) throw new TypeError("Start key is not in the keyspace defined by prefix");
+  return [start, upper];
+}
+
+function withByte(bytes: Uint8Array, b: number): Uint8Array {
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = b;
+  return out;
+}
+
+/** A stored value as a `Uint8Array`; other encodings (Deno's V8 values, u64) are refused. */
+function valueOf(v: SqlValue | undefined, encoding: SqlValue | undefined): Uint8Array {
+  if (encoding === ValueEncoding.bytes && v instanceof Uint8Array) return v;
+  const kind = encoding === ValueEncoding.v8
+    ? "a V8-serialized value"
+    : encoding === ValueEncoding.le64
+    ? "a KvU64"
+    : `value encoding ${String(encoding).slice(0, 20)}`;
+  throw new TypeError(`KV entry holds ${kind}; this store reads only Uint8Array values`);
+}
