@@ -9,9 +9,7 @@ import { prepareKvSchema } from "./sqlite_kv_schema.ts";
 
 /** Open or create the KV file at `path` (or `:memory:`). */
 export async function openSqliteKv(path: string, options: SqliteKvOptions = {}): Promise<SqliteKv> {
-  // A module name Deno's type check does not resolve: bun:sqlite exists on Bun only.
-  const specifier = "bun:sqlite";
-  const { Database } = (await import(specifier)) as { Database: BunDatabaseConstructor };
+  const { Database } = await bunSqlite();
   const db = new Database(path, { create: true, readwrite: true });
   try {
     prepareKvSchema(db, path === ":memory:");
@@ -20,4 +18,11 @@ export async function openSqliteKv(path: string, options: SqliteKvOptions = {}):
     db.close();
     throw error;
   }
+}
+
+/** The `bun:sqlite` module, through Bun's `import.meta.require` (a builtin: Bun only). */
+function bunSqlite(): Promise<{ Database: BunDatabaseConstructor }> {
+  const require = (import.meta as { require?: (id: string) => unknown }).require;
+  if (!require) return Promise.reject(new Error("bun:sqlite is available on Bun only"));
+  return Promise.resolve(require("bun:sqlite") as { Database: BunDatabaseConstructor });
 }
