@@ -41,7 +41,7 @@ describe("TLSYNC_BUN_KV", () => {
       for (const driver of [undefined, BunKvDriver.denoKv]) {
         const path = dir.file(`backends-${driver ?? "default"}.sqlite3`);
         const b = await openDefaultBackends(path, { logger: captureLogger(), bunKvDriver: driver });
-        await b.storage.close();
+        await b.storage.close?.();
         const kv = await openKv(path, { bunDriver: driver });
         assert.equal(kv instanceof SqliteKv, driver === undefined);
         assert.equal(kvPackingOf(kv).maxChecksPerAtomic, driver === undefined ? 100 : 10);
