@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { openSqliteKv } from "../../src/runtime/bun/open_sqlite_kv.ts";
 import { SQLITE_KV_MAX_CHECKS } from "../../src/runtime/bun/sqlite_kv_atomic.ts";
-import { EXPIRY_SWEEP_INTERVAL_MS } from "../../src/runtime/bun/sqlite_kv.ts";
+import { EXPIRY_SWEEP_INTERVAL_MS } from "../../src/runtime/bun/sqlite_kv_txn.ts";
 import { KvKeyDecodeError } from "../../src/runtime/kv_key_codec.ts";
 import type { KvLike } from "../../src/storage/kv/kv_like.ts";
 import { tempDir } from "../helpers/temp_dir.ts";

@@ -29,7 +29,7 @@ export interface EncodedWrite {
 export type CommitResult = { ok: true; versionstamp: string } | { ok: false };
 
 /** Runs the checks and writes in one transaction. */
-export type Committer = (checks: EncodedCheck[], writes: EncodedWrite[]) => CommitResult;
+export type Committer = (checks: EncodedCheck[], writes: EncodedWrite[]) => Promise<CommitResult>;
 
 type PendingWrite = { key: KvKey; value: Uint8Array | null; expireIn: number };
 
@@ -79,7 +79,7 @@ export class SqliteAtomic implements KvAtomicLike {
         key: encodeCapped(c.key, KV_LIMITS.maxKeyBytes + 1, "read"),
         versionstamp: c.versionstamp,
       }));
-      return Promise.resolve(this.#commit(checks, this.#encodedWrites()));
+      return this.#commit(checks, this.#encodedWrites());
     } catch (error) {
       return Promise.reject(error);
     }
