@@ -188,6 +188,16 @@ export function kvConformance(open: () => Promise<KvLike>, options: { bytesOnly:
     }),
   );
 
+  it(
+    "refuses an empty key for get and set; list and paging bounds are forgiving",
+    withKv(async (kv) => {
+      await assert.rejects(async () => await kv.get([]), Error);
+      await assert.rejects(async () => await kv.atomic().set([], bytes(1)).commit(), Error);
+      await set(kv, ["a"]);
+      assert.deepEqual(await keysUnder(kv, [], { batchSize: 1 }), [["a"]]);
+    }),
+  );
+
   if (options.bytesOnly) {
     it(
       "refuses values that are not Uint8Array",

@@ -65,7 +65,7 @@ export class SqliteKv implements KvLike {
   get<T = unknown>(key: KvKey): Promise<KvEntryMaybe<T>> {
     try {
       this.#open();
-      const k = encodeCapped(key, KV_LIMITS.maxKeyBytes + 1, "read");
+      const k = encodeCapped(key, KV_LIMITS.maxKeyBytes + 1, "read", false);
       const row = this.#s.get.values(k, this.#now())[0];
       if (!row) return Promise.resolve({ key, value: null, versionstamp: null });
       const value = valueOf(row[0], row[1]) as T;
@@ -98,12 +98,14 @@ export class SqliteKv implements KvLike {
   ): AsyncGenerator<{ key: KvKey; value: T; versionstamp: string }> {
     this.#open();
     const [lower, upper] = rangeOf(selector);
-    let remaining = Math.max(0, options.limit ?? Infinity);
-    const batch = Math.min(1000, Math.max(1, options.batchSize ?? DEFAULT_BATCH));
+    const limit = options.limit ?? Infinity;
+    let remaining = limit > 0 ? limit : 0; // NaN and negatives: nothing
+    const size = Math.floor(options.batchSize ?? DEFAULT_BATCH);
+    const batch = size >= 1 ? Math.min(1000, size) : DEFAULT_BATCH;
     let after: Uint8Array | null = null;
     while (remaining > 0) {
       this.#open();
-      const n = Math.min(batch, remaining);
+      const n = Math.min(batch, Math.ceil(remaining));
       const rows: SqlValue[][] = after === null
         ? this.#s.range.values(lower, upper, this.#now(), n)
         : this.#s.rangeAfter.values(after, upper, this.#now(), n);
@@ -133,10 +135,10 @@ export class SqliteKv implements KvLike {
 
 /** `[lower, upper)` of encoded keys strictly under the prefix, from `start` when given. */
 function rangeOf(selector: { prefix: KvKey; start?: KvKey }): [Uint8Array, Uint8Array] {
-  const prefix = encodeCapped(selector.prefix, KV_LIMITS.maxKeyBytes + 1, "read");
+  const prefix = encodeCapped(selector.prefix, KV_LIMITS.maxKeyBytes + 1, "read", true);
   const upper = withByte(prefix, 0xff);
   if (!selector.start) return [withByte(prefix, 0x00), upper];
-  const start = encodeCapped(selector.start, KV_LIMITS.maxKeyBytes + 1, "read");
+  const start = encodeCapped(selector.start, KV_LIMITS.maxKeyBytes + 1, "read", false);
   const inside = start.length > prefix.length && prefix.every((b, i) => start[i] === b);
   if (!inside) throw new TypeError("Start key is not in the keyspace defined by prefix");
   return [start, upper];

@@ -36,8 +36,9 @@ type PendingWrite = { key: KvKey; value: Uint8Array | null; expireIn: number };
 /** The error every non-`Uint8Array` value gets (the same words as `open_kv.ts`'s @deno/kv). */
 export const NOT_BYTES = "KV values must be Uint8Array (portable between Deno and Bun)";
 
-/** Encode `key` and refuse it over `max` bytes (what Deno KV refuses). */
-export function encodeCapped(key: KvKey, max: number, what: string): Uint8Array {
+/** Encode `key` and refuse it over `max` bytes, or empty unless `emptyOk` (as Deno KV does). */
+export function encodeCapped(key: KvKey, max: number, what: string, emptyOk = false): Uint8Array {
+  if (key.length === 0 && !emptyOk) throw new TypeError("Key cannot be empty");
   const bytes = encodeKvKey(key);
   if (bytes.length > max) throw new TypeError(`Key too large for ${what} (max ${max} bytes)`);
   return bytes;
