@@ -65,7 +65,7 @@ export class SqliteKv implements KvLike {
   get<T = unknown>(key: KvKey): Promise<KvEntryMaybe<T>> {
     try {
       this.#open();
-      const k = encodeCapped(key, KV_LIMITS.maxKeyBytes + 1, "read", false);
+      const k = encodeCapped(key, KV_LIMITS.maxKeyBytes + 1, "read", true);
       const row = this.#s.get.values(k, this.#now())[0];
       if (!row) return Promise.resolve({ key, value: null, versionstamp: null });
       const value = valueOf(row[0], row[1]) as T;

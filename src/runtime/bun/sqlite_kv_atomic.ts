@@ -36,7 +36,7 @@ type PendingWrite = { key: KvKey; value: Uint8Array | null; expireIn: number };
 /** The error every non-`Uint8Array` value gets (the same words as `open_kv.ts`'s @deno/kv). */
 export const NOT_BYTES = "KV values must be Uint8Array (portable between Deno and Bun)";
 
-/** Encode `key` and refuse it over `max` bytes, or empty unless `emptyOk` (as Deno KV does). */
+/** Encode `key`; refuse it over `max` bytes, or empty unless `emptyOk` (Deno KV: reads only). */
 export function encodeCapped(key: KvKey, max: number, what: string, emptyOk = false): Uint8Array {
   if (key.length === 0 && !emptyOk) throw new TypeError("Key cannot be empty");
   const bytes = encodeKvKey(key);
@@ -77,7 +77,7 @@ export class SqliteAtomic implements KvAtomicLike {
   commit(): Promise<CommitResult> {
     try {
       const checks = this.#checks.map((c) => ({
-        key: encodeCapped(c.key, KV_LIMITS.maxKeyBytes + 1, "read"),
+        key: encodeCapped(c.key, KV_LIMITS.maxKeyBytes + 1, "read", true),
         versionstamp: c.versionstamp,
       }));
       return this.#commit(checks, this.#encodedWrites());
