@@ -55,6 +55,31 @@ describe("KV files across runtimes", () => {
   });
 
   it(
+    "a Deno process and a Bun process committing to one file at once: every increment lands",
+    { timeout: 120_000 },
+    async () => {
+      const path = dir.file("shared.sqlite3");
+      const seeder = await openKv(path); // the file exists before the two race
+      seeder.close();
+      const per = 1000; // long enough for the two processes to overlap (npx start-up ~1 s)
+      const runs = await Promise.all(
+        (["self", "other"] as const).map((r) =>
+          runChild(r, ["count", path, "sqlite", String(per)])
+        ),
+      );
+      const stamps = runs.flatMap((out) => JSON.parse(out) as string[]);
+      assert.equal(new Set(stamps).size, 2 * per, "no versionstamp given twice");
+      const kv = await openKv(path);
+      try {
+        const counter = (await kv.get<Uint8Array>(["counter"])).value!;
+        assert.equal(new DataView(counter.buffer, counter.byteOffset).getUint32(0), 2 * per);
+      } finally {
+        kv.close();
+      }
+    },
+  );
+
+  it(
     "on Bun: @deno/kv's file opens in SqliteKv and SqliteKv's in @deno/kv",
     { skip: !isBun },
     async () => {
