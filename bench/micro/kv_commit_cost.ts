@@ -3,9 +3,10 @@
 // bun:sqlite on Bun) doing the same writes (synchronous=NORMAL and FULL: what KV's own SQLite
 // does per commit is not ours to choose). Wall and process CPU (all threads) per commit and per
 // room commit (1 head check + record set + head set, what one push costs the store today).
+// On Bun, both KV drivers: SqliteKv (bun:sqlite, the default) and @deno/kv.
 // Usage: deno run -A bench/micro/kv_commit_cost.ts [N]  |  bun run bench/micro/kv_commit_cost.ts [N]
 import process from "node:process";
-import { openKv } from "../../src/runtime/open_kv.ts";
+import { type BunKvDriver, openKv } from "../../src/runtime/open_kv.ts";
 import type { KvKey, KvLike } from "../../src/storage/kv/kv_like.ts";
 
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 3000);
@@ -69,10 +70,13 @@ const SHAPES: Shape[] = [
   { name: "100 rooms: 100 checks + 200 sets", rooms: 100, sets: 2, checks: true },
 ];
 
-async function kvTable(path: string): Promise<void> {
-  const kv = await openKv(path);
+async function kvTable(path: string, bunDriver?: BunKvDriver): Promise<void> {
+  const kv = await openKv(path, { bunDriver });
   await measure(kv, { name: "warm-up", rooms: 1, sets: 2, checks: true }); // JIT, file creation
-  console.log(`\nKV ${path.startsWith("/") ? "file" : path} (N=${N} room commits per row)`);
+  const driver = "Bun" in globalThis ? ` via ${kv.constructor.name}` : "";
+  console.log(
+    `\nKV ${path.startsWith("/") ? "file" : path}${driver} (N=${N} room commits per row)`,
+  );
   console.log("| atomic shape | wall µs/atomic | CPU µs/atomic | CPU µs/room |\n|---|---|---|---|");
   for (const s of SHAPES) {
     try {
@@ -137,8 +141,11 @@ console.log(
   }`,
 );
 try {
-  await kvTable(`${dir}/kv.sqlite3`);
-  await kvTable(":memory:");
+  // On Bun: the default (SqliteKv over bun:sqlite) and @deno/kv (TLSYNC_BUN_KV=deno-kv).
+  for (const driver of "Bun" in globalThis ? ["sqlite", "deno-kv"] as const : [undefined]) {
+    await kvTable(`${dir}/kv-${driver}.sqlite3`, driver);
+    await kvTable(":memory:", driver);
+  }
   await sqliteTable("NORMAL");
   await sqliteTable("FULL");
 } finally {

@@ -18,7 +18,7 @@ import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "../runtime/default_storage.ts";
-import { openKv } from "../runtime/open_kv.ts";
+import { type BunKvDriver, kvPackingOf, openKv } from "../runtime/open_kv.ts";
 import { firstLine } from "../ports/first_line.ts";
 
 /** Where the default server keeps rooms and assets. */
@@ -45,6 +45,8 @@ export interface DefaultBackendOptions {
   cluster?: boolean;
   /** Stored entries that loading skipped. */
   onSkipped?: (entry: SkippedEntry) => void;
+  /** Bun's KV driver for a file or `:memory:` (TLSYNC_BUN_KV; default `sqlite`). */
+  bunKvDriver?: BunKvDriver | undefined;
 }
 
 /** KV could not be opened; `message` is one line naming the path. */
@@ -74,7 +76,7 @@ export async function openDefaultBackends(
 ): Promise<DefaultBackends> {
   let kv: KvLike;
   try {
-    kv = await openKv(path);
+    kv = await openKv(path, { bunDriver: options.bunKvDriver });
     await kv.get(["tlsync", "probe"]); // a database that opens but cannot be read fails here
   } catch (error) {
     if (!lacksPermission(error)) throw new StorageOpenError(path, error);
@@ -98,12 +100,10 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
   const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
   if (o.cluster) {
-    const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
       logger: o.logger,
       // The same packing as a lone process (default_storage.ts): following costs nothing then.
-      maxChecksPerAtomic: native ? 100 : 10,
-      maxCommitsInFlight: native ? 4 : 1,
+      ...kvPackingOf(kv),
       ...lease,
       ...onSkipped,
     });

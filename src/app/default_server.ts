@@ -10,7 +10,8 @@
  * several Bun processes follow each room's lease holder), graceful shutdown. Storage fails closed (`default_store.ts`): a KV
  * that cannot be opened is never replaced by memory. On Deno Deploy (DENO_DEPLOYMENT_ID) without
  * TLSYNC_DATA, rooms go to the managed KV. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
- * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set.
+ * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set. On Bun, TLSYNC_BUN_KV
+ * picks the KV driver for a file or `:memory:` (`sqlite`, the default, or `deno-kv`).
  * @module
  */
 import type { Logger } from "../ports/logger.ts";
@@ -22,6 +23,7 @@ import { createSyncHandler, type SyncHandler } from "../runtime/create_sync_hand
 import { openDefaultStore } from "./default_store.ts";
 import { MAX_COMMIT_WINDOW_MS } from "../storage/kv/kv_storage_provider.ts";
 import { readEnv } from "../runtime/env.ts";
+import { type BunKvDriver, parseBunKvDriver } from "../runtime/open_kv.ts";
 import { limitsFromEnv, originOptionsFromEnv, parseEnvInteger } from "./env_limits.ts";
 import { jsonLogger, type LogLevel } from "../log/json_logger.ts";
 import { systemResolveHost } from "../runtime/resolve_host.ts";
@@ -51,6 +53,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     cluster,
     leaseTtlMs: numberEnv("TLSYNC_LEASE_MS", logger),
     commitWindowMs: numberEnv("TLSYNC_KV_COMMIT_WINDOW_MS", logger),
+    bunKvDriver: bunKvDriverFromEnv(readEnv(BUN_KV_ENV), logger),
     logger,
     exitOnStorageFailure: options.exitOnStorageFailure ?? false,
   });
@@ -114,4 +117,27 @@ const ENV_CEILINGS: Record<string, number> = {
 
 function numberEnv(name: string, logger: Logger): number | undefined {
   return parseEnvInteger(name, readEnv(name), ENV_CEILINGS[name] ?? 1_000_000_000, logger);
+}
+
+/** The env var naming Bun's KV driver for local files (see `open_kv.ts`). */
+export const BUN_KV_ENV = "TLSYNC_BUN_KV";
+
+/**
+ * Bun's KV driver from `value` (unset or empty: the default). Both drivers read and write the
+ * same file, so an unknown value is logged and the default used.
+ */
+export function bunKvDriverFromEnv(
+  value: string | undefined,
+  logger: Logger,
+): BunKvDriver | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const driver = parseBunKvDriver(value);
+  if (driver === null) {
+    logger.warn("env_invalid", {
+      name: BUN_KV_ENV,
+      value: value.slice(0, 40),
+      using: "sqlite",
+    });
+  }
+  return driver ?? undefined;
 }

@@ -19,6 +19,7 @@ import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
 import { exitWithMessage } from "../runtime/exit_with_message.ts";
+import type { BunKvDriver } from "../runtime/open_kv.ts";
 import { firstLine } from "../ports/first_line.ts";
 
 /** How often expired leases are swept. */
@@ -34,6 +35,8 @@ export interface DefaultStoreOptions {
   leaseTtlMs: number | undefined;
   /** KV commit gather window under load (ms). */
   commitWindowMs?: number | undefined;
+  /** Bun's KV driver for a file or `:memory:` (TLSYNC_BUN_KV). */
+  bunKvDriver?: BunKvDriver | undefined;
   /** Logs. */
   logger: Logger;
   /** End the process (one line, status 1) when storage cannot be opened. */
@@ -61,6 +64,7 @@ export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
   const backends = openDefaultBackends(o.path, {
     leaseTtlMs: o.leaseTtlMs,
     commitWindowMs: o.commitWindowMs,
+    bunKvDriver: o.bunKvDriver,
     logger: o.logger,
     cluster: o.cluster,
     onSkipped: (entry) => events.emit("storage_entry_skipped", { ...entry }),

@@ -5,17 +5,19 @@
 import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
 import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { StorageProvider } from "../storage/storage.ts";
-import { openKv } from "./open_kv.ts";
+import { kvPackingOf, openKv, type OpenKvOptions } from "./open_kv.ts";
 
 /**
  * Rooms in Deno KV at `path` (a file, `:memory:`, or a KV Connect URL): native `Deno.openKv` on
- * Deno, the `@deno/kv` package on Bun and Node.
+ * Deno; on Bun `bun:sqlite` for files and `:memory:` (Deno KV's file layout), `@deno/kv` for URLs
+ * (see `open_kv.ts`); `@deno/kv` on Node.
  */
 export async function openKvStorage(
   path: string,
   options: KvStorageOptions = {},
+  open: OpenKvOptions = {},
 ): Promise<KvStorageProvider> {
-  return kvStorageOn(await openKv(path), options);
+  return kvStorageOn(await openKv(path, open), options);
 }
 
 /**
@@ -23,12 +25,7 @@ export async function openKvStorage(
  * `kv` when it is closed.
  */
 export function kvStorageOn(kv: KvLike, options: KvStorageOptions = {}): KvStorageProvider {
-  const native = typeof (globalThis as { Deno?: { openKv?: unknown } }).Deno?.openKv === "function";
-  return new KvStorageProvider(kv, {
-    maxChecksPerAtomic: native ? 100 : 10,
-    maxCommitsInFlight: native ? 4 : 1,
-    ...options,
-  });
+  return new KvStorageProvider(kv, { ...kvPackingOf(kv), ...options });
 }
 
 /** The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime. */
