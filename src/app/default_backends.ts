@@ -18,6 +18,7 @@ import { MemoryStorageProvider } from "../storage/memory_storage.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "../runtime/default_storage.ts";
+import type { CheckpointPolicy } from "../storage/kv/kv_checkpoint_policy.ts";
 import { openKv } from "../runtime/open_kv.ts";
 import { firstLine } from "../ports/first_line.ts";
 
@@ -39,6 +40,8 @@ export interface DefaultBackendOptions {
   leaseTtlMs?: number | undefined;
   /** KV commit gather window under load (ms); see `KvStorageOptions.commitWindowMs`. */
   commitWindowMs?: number | undefined;
+  /** KV checkpoint thresholds; see `KvStorageOptions.checkpoint`. */
+  checkpoint?: Partial<CheckpointPolicy>;
   /** Logs. */
   logger: Logger;
   /** Serve rooms from several processes on one KV. */
@@ -97,6 +100,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
   const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
   const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
+  const checkpoint = o.checkpoint ? { checkpoint: o.checkpoint } : {};
   if (o.cluster) {
     const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
@@ -106,6 +110,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       maxCommitsInFlight: native ? 4 : 1,
       ...lease,
       ...onSkipped,
+      ...checkpoint,
     });
     return {
       storage: c.storage,
@@ -115,7 +120,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow }),
+    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow, ...checkpoint }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };
