@@ -27,6 +27,8 @@ export interface CheckpointHost {
   policy: CheckpointPolicy;
   keepLog: boolean;
   time: TimeSource;
+  /** True once the store is closed: no background checkpoint starts any more. */
+  storeClosed(): boolean;
   /** The document-key index, current head and latest schema. */
   state(): { index: StoredIndex; head: StoredHead | null; schema: SerializedSchema | undefined };
   /** Commit the head flip (checked against the head versionstamp, serialized with appends). */
@@ -92,6 +94,7 @@ export class RoomCheckpointer {
   }
 
   async #background(): Promise<void> {
+    if (this.#host.storeClosed()) return this.stop();
     try {
       await this.run();
     } catch {

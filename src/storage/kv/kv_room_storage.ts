@@ -12,7 +12,6 @@ import type { SerializedSchema } from "@tldraw/store";
 import type { TimeSource } from "../../ports/time_source.ts";
 import { CommitRefusedError } from "../commit_refused_error.ts";
 import type { RoomCommit, RoomSnapshot, RoomStorage } from "../storage.ts";
-import { addMutations } from "./atomic_packer.ts";
 import { encodeJson } from "./kv_codec.ts";
 import { type FlipResult, writeChecked } from "./kv_checkpoint.ts";
 import type { CheckpointPolicy } from "./kv_checkpoint_policy.ts";
@@ -36,6 +35,8 @@ export interface KvRoomOptions {
   keepLog: boolean;
   time: TimeSource;
   onLost: (reason: string) => void;
+  /** True once the provider (and its KV) is closed. */
+  storeClosed: () => boolean;
 }
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */
@@ -60,6 +61,8 @@ export class KvRoomStorage implements RoomStorage {
   #schemaJson: string | null = null;
   #loaded = false;
   #lost = false;
+  /** Closing: the last checkpoint goes out without waiting for the commit window. */
+  #closing = false;
   /** The last commit handed over (the engine hands them one at a time). */
   #inFlight: Promise<void> | null = null;
 
@@ -85,6 +88,7 @@ export class KvRoomStorage implements RoomStorage {
       policy: options.policy,
       keepLog: options.keepLog,
       time: options.time,
+      storeClosed: options.storeClosed,
       state: () => ({ index: this.#index, head: this.#head, schema: this.#schema }),
       flip: (mutations) => this.#flip(mutations),
       flipped: (head) => {
@@ -166,6 +170,7 @@ export class KvRoomStorage implements RoomStorage {
 
   /** Checkpoint what the log holds, send waiting commits and release the lease. */
   async close(): Promise<void> {
+    this.#closing = true;
     this.#batcher.flush(); // a commit of this room waiting in the window goes out now
     await this.#inFlight?.catch(() => {}); // its change must be in the last checkpoint
     this.#checkpoints.stop();
@@ -214,10 +219,11 @@ export class KvRoomStorage implements RoomStorage {
     });
   }
 
+  /** A checkpoint's atomic: through the batcher too, so rooms' checkpoints share atomics. */
   #flip(mutations: Mutation[]): Promise<FlipResult> {
     return this.#serialized(async () => {
-      const check = { key: this.#keys.head(), versionstamp: this.#headVersionstamp };
-      const result = await addMutations(this.#kv.atomic().check(check), mutations).commit();
+      const check = [{ key: this.#keys.head(), versionstamp: this.#headVersionstamp }];
+      const result = await this.#batcher.commit(check, mutations, this.#closing);
       if (result.ok) this.#headVersionstamp = result.versionstamp;
       return result;
     });

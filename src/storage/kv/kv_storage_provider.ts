@@ -78,6 +78,7 @@ export class KvStorageProvider implements StorageProvider {
   #batcher: KvCommitBatcher;
   #sweeper: LeaseSweeper;
   #policy: CheckpointPolicy;
+  #closed = false;
 
   /** Store rooms in `kv`. */
   constructor(kv: KvLike, options: KvStorageOptions = {}) {
@@ -115,6 +116,7 @@ export class KvStorageProvider implements StorageProvider {
       keepLog: this.#options.keepLog ?? false,
       time: this.#options.time ?? systemTime,
       onLost,
+      storeClosed: () => this.#closed,
     });
   }
 
@@ -163,6 +165,7 @@ export class KvStorageProvider implements StorageProvider {
 
   /** Close the database. */
   close(): void {
+    this.#closed = true; // rooms left open keep their log; the next load replays it
     this.#batcher.flush();
     this.#kv.close();
   }
