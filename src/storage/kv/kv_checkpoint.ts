@@ -42,9 +42,10 @@ export interface CheckpointJob {
   ctx: LoadContext;
   /**
    * Commit `mutations` in one atomic checked against the current head versionstamp (the caller
-   * serializes it with appends): every document batch, and last the head flip.
+   * serializes it with appends): every document batch, and last the head flip (`setsHead`: the
+   * atomic writes the head, whose versionstamp is then the atomic's).
    */
-  flip: (mutations: Mutation[]) => Promise<FlipResult>;
+  flip: (mutations: Mutation[], setsHead: boolean) => Promise<FlipResult>;
 }
 
 /** Write `job`'s checkpoint; `{ ok: false }` when the head changed under it (room lost). */
@@ -75,7 +76,7 @@ export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
   packer.add(costOf(final));
   // Every batch is checked against the head too: a writer that lost the room writes nothing.
   for (const batch of batches) {
-    const result = await job.flip(batch);
+    const result = await job.flip(batch, false);
     if (!result.ok) return result;
   }
   const logDeletes = job.keepLog
@@ -85,7 +86,7 @@ export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
   while (deletes < logDeletes.length && packer.fits(costOf([logDeletes[deletes]!]))) {
     packer.add(costOf([logDeletes[deletes++]!]));
   }
-  const result = await job.flip([...last, ...final, ...logDeletes.slice(0, deletes)]);
+  const result = await job.flip([...last, ...final, ...logDeletes.slice(0, deletes)], true);
   if (result.ok && deletes < logDeletes.length) {
     await writeBatches(job.kv, logDeletes.slice(deletes), "KV log cleanup failed");
   }

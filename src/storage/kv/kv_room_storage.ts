@@ -90,7 +90,7 @@ export class KvRoomStorage implements RoomStorage {
       time: options.time,
       storeClosed: options.storeClosed,
       state: () => ({ index: this.#index, head: this.#head, schema: this.#schema }),
-      flip: (mutations) => this.#flip(mutations),
+      flip: (mutations, setsHead) => this.#flip(mutations, setsHead),
       flipped: (head) => {
         this.#head = head;
         this.#headBytes = null;
@@ -219,12 +219,15 @@ export class KvRoomStorage implements RoomStorage {
     });
   }
 
-  /** A checkpoint's atomic: through the batcher too, so rooms' checkpoints share atomics. */
-  #flip(mutations: Mutation[]): Promise<FlipResult> {
+  /**
+   * A checkpoint's atomic: through the batcher too, so rooms' checkpoints share atomics. Only
+   * the one that writes the head changes the versionstamp appends check.
+   */
+  #flip(mutations: Mutation[], setsHead: boolean): Promise<FlipResult> {
     return this.#serialized(async () => {
       const check = [{ key: this.#keys.head(), versionstamp: this.#headVersionstamp }];
       const result = await this.#batcher.commit(check, mutations, this.#closing);
-      if (result.ok) this.#headVersionstamp = result.versionstamp;
+      if (result.ok && setsHead) this.#headVersionstamp = result.versionstamp;
       return result;
     });
   }
