@@ -27,7 +27,7 @@ import { type EncodedLogEntry, encodeLogEntry } from "./kv_log_write.ts";
 import { assertCommitFits, schemaJsonOf } from "./kv_plan.ts";
 import type { StoredHead, StoredIndex } from "./kv_records.ts";
 import { RoomCheckpointer } from "./kv_room_checkpointer.ts";
-import type { FoldedChange } from "./kv_room_delta.ts";
+import { changeOfCommit } from "./kv_room_delta.ts";
 
 /** How a room storage writes (from `KvStorageOptions`). */
 export interface KvRoomOptions {
@@ -143,14 +143,7 @@ export class KvRoomStorage implements RoomStorage {
     this.#schema = commit.schema;
     this.#schemaJson = schemaJson;
     const clock = commit.documentClock;
-    const change: FoldedChange = {
-      replace: commit.replace,
-      puts: commit.puts,
-      deletes: commit.deletes,
-      pruned: commit.prunedTombstones,
-      historyStart: commit.tombstoneHistoryStartsAtClock,
-      schema: commit.schema,
-    };
+    const change = changeOfCommit(commit);
     const checkpoints = this.#checkpoints;
     if (clock <= this.#lastClock || (this.#head === null && clock < 1)) {
       this.#lastClock = Math.max(this.#lastClock, clock);
