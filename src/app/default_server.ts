@@ -123,12 +123,20 @@ const ENV_CEILINGS: Record<string, number> = {
   TLSYNC_KV_CHECKPOINT_MS: CHECKPOINT_POLICY_CEILINGS.maxAgeMs,
 };
 
-/** Checkpoint thresholds set by TLSYNC_KV_CHECKPOINT_ENTRIES / _BYTES / _MS. */
-function checkpointEnv(logger: Logger): Partial<CheckpointPolicy> {
+/**
+ * Checkpoint thresholds set by TLSYNC_KV_CHECKPOINT_ENTRIES / _BYTES / _MS (each a positive
+ * integer, clamped to its ceiling with a warning; anything else ignored with a warning).
+ */
+export function checkpointEnv(
+  logger: Logger,
+  read: (name: string) => string | undefined = readEnv,
+): Partial<CheckpointPolicy> {
   const out: Partial<CheckpointPolicy> = {};
-  const entries = numberEnv("TLSYNC_KV_CHECKPOINT_ENTRIES", logger);
-  const bytes = numberEnv("TLSYNC_KV_CHECKPOINT_BYTES", logger);
-  const ms = numberEnv("TLSYNC_KV_CHECKPOINT_MS", logger);
+  const env = (name: string): number | undefined =>
+    parseEnvInteger(name, read(name), ENV_CEILINGS[name]!, logger);
+  const entries = env("TLSYNC_KV_CHECKPOINT_ENTRIES");
+  const bytes = env("TLSYNC_KV_CHECKPOINT_BYTES");
+  const ms = env("TLSYNC_KV_CHECKPOINT_MS");
   if (entries !== undefined) out.maxEntries = entries;
   if (bytes !== undefined) out.maxBytes = bytes;
   if (ms !== undefined) out.maxAgeMs = ms;
