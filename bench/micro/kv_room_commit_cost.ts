@@ -4,7 +4,8 @@
 // thread ("sw": the KV SQLite writer), atomics and mutations per commit. The batcher is set as the
 // default server sets it (native Deno: 100 checks, 4 in flight; Bun: 10, 1).
 // Usage: deno run -A bench/micro/kv_room_commit_cost.ts | bun run bench/micro/kv_room_commit_cost.ts
-// Env: ROOMS (10), COMMITS (1000), RECS (1).
+// Env: ROOMS (10), COMMITS (1000), RECS (1), CP_ENTRIES / CP_MS (checkpoint thresholds; default
+// the provider's).
 import process from "node:process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +58,10 @@ const provider = new KvStorageProvider(kv, {
   lease: false,
   maxChecksPerAtomic: native ? 100 : 10,
   maxCommitsInFlight: native ? 4 : 1,
+  checkpoint: {
+    ...(process.env.CP_ENTRIES ? { maxEntries: Number(process.env.CP_ENTRIES) } : {}),
+    ...(process.env.CP_MS ? { maxAgeMs: Number(process.env.CP_MS) } : {}),
+  },
 });
 const rooms = await Promise.all(
   Array.from({ length: ROOMS }, (_, i) => provider.openRoom(`r${i}`)),
@@ -93,6 +98,7 @@ for (const [k, v] of Object.entries(t1)) {
 }
 console.log(JSON.stringify({
   runtime: native ? "deno" : "bun",
+  checkpointEntries: process.env.CP_ENTRIES ?? "default",
   recordsPerCommit: RECS,
   commits: n,
   atomicsPerCommit: Number((atomics / n).toFixed(3)),
