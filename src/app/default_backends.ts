@@ -19,6 +19,7 @@ import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "../runtime/default_storage.ts";
 import { type BunKvDriver, kvPackingOf, openKv } from "../runtime/open_kv.ts";
+import type { CheckpointPolicy } from "../storage/kv/kv_checkpoint_policy.ts";
 import { firstLine } from "../ports/first_line.ts";
 
 /** Where the default server keeps rooms and assets. */
@@ -39,6 +40,8 @@ export interface DefaultBackendOptions {
   leaseTtlMs?: number | undefined;
   /** KV commit gather window under load (ms); see `KvStorageOptions.commitWindowMs`. */
   commitWindowMs?: number | undefined;
+  /** KV checkpoint thresholds; see `KvStorageOptions.checkpoint`. */
+  checkpoint?: Partial<CheckpointPolicy>;
   /** Logs. */
   logger: Logger;
   /** Serve rooms from several processes on one KV. */
@@ -99,6 +102,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
   const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
   const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
+  const checkpoint = o.checkpoint ? { checkpoint: o.checkpoint } : {};
   if (o.cluster) {
     const c = createKvCluster(kv, {
       logger: o.logger,
@@ -106,6 +110,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       ...kvPackingOf(kv),
       ...lease,
       ...onSkipped,
+      ...checkpoint,
     });
     return {
       storage: c.storage,
@@ -115,7 +120,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow }),
+    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow, ...checkpoint }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };

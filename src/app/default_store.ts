@@ -18,6 +18,7 @@ import { type DefaultBackends, kvKindOf, openDefaultBackends } from "./default_b
 import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
+import type { CheckpointPolicy } from "../storage/kv/kv_checkpoint_policy.ts";
 import { exitWithMessage } from "../runtime/exit_with_message.ts";
 import type { BunKvDriver } from "../runtime/open_kv.ts";
 import { firstLine } from "../ports/first_line.ts";
@@ -37,6 +38,8 @@ export interface DefaultStoreOptions {
   commitWindowMs?: number | undefined;
   /** Bun's KV driver for a file or `:memory:` (TLSYNC_BUN_KV). */
   bunKvDriver?: BunKvDriver | undefined;
+  /** KV checkpoint thresholds (see `KvStorageOptions.checkpoint`). */
+  checkpoint?: Partial<CheckpointPolicy>;
   /** Logs. */
   logger: Logger;
   /** End the process (one line, status 1) when storage cannot be opened. */
@@ -65,6 +68,7 @@ export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
     leaseTtlMs: o.leaseTtlMs,
     commitWindowMs: o.commitWindowMs,
     bunKvDriver: o.bunKvDriver,
+    ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
     logger: o.logger,
     cluster: o.cluster,
     onSkipped: (entry) => events.emit("storage_entry_skipped", { ...entry }),

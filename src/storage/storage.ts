@@ -55,6 +55,10 @@ export interface RoomCommit<R extends UnknownRecord = UnknownRecord> {
    * happened after the previous commit, any stored document under that id too.
    */
   prunedTombstones: string[];
+  /** Wall-clock time of the commit in ms since the epoch (the room's TimeSource). */
+  time?: number;
+  /** User ids (from `authorize`) whose changes this commit carries. */
+  authors?: string[];
 }
 
 /** Storage for one room. Opened by a {@linkcode StorageProvider}. */
