@@ -36,6 +36,7 @@ export class HistoryPruner {
   #entries: EntryInfo[] | null = null;
   #timer: TimerHandle | undefined;
   #running: Promise<void> | null = null;
+  #serial: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   /** Prune `backend` under `options.policy`. */
@@ -59,8 +60,14 @@ export class HistoryPruner {
     await this.#running;
   }
 
-  /** Run one pass now. Resolves to true when work is left for another pass. */
-  async pass(): Promise<boolean> {
+  /** Run one pass now (after one in progress). Resolves to true when work is left. */
+  pass(): Promise<boolean> {
+    const next = this.#serial.then(() => this.#pass());
+    this.#serial = next.catch(() => {});
+    return next;
+  }
+
+  async #pass(): Promise<boolean> {
     const entries = await this.#index();
     const now = this.#options.time.now();
     let checkpoints = await this.#backend.checkpoints();
