@@ -13,7 +13,8 @@ import type { KvKey, KvLike } from "./kv_like.ts";
 import { KvRoomStorage } from "./kv_room_storage.ts";
 import { writeBatches } from "./atomic_packer.ts";
 import { KvCommitBatcher } from "./kv_commit_batcher.ts";
-import type { TimeSource } from "../../ports/time_source.ts";
+import { systemTime, type TimeSource } from "../../ports/time_source.ts";
+import { type CheckpointPolicy, resolveCheckpointPolicy } from "./kv_checkpoint_policy.ts";
 
 /** Default {@linkcode KvStorageOptions.commitWindowMs}. */
 export const DEFAULT_COMMIT_WINDOW_MS = 2;
@@ -47,8 +48,19 @@ export interface KvStorageOptions {
    * {@linkcode DEFAULT_COMMIT_WINDOW_MS}.
    */
   commitWindowMs?: number;
-  /** Clock and timers of the commit window (default the system's). */
+  /** Clock and timers of the commit window and of checkpoints (default the system's). */
   time?: TimeSource;
+  /**
+   * When a room's log is checkpointed (see `kv_checkpoint_policy.ts`): after `maxEntries`
+   * entries (default 64) or `maxBytes` bytes (256 KiB) or once the oldest is `maxAgeMs` old
+   * (2000), and when the room closes.
+   */
+  checkpoint?: Partial<CheckpointPolicy>;
+  /**
+   * Keep log entries a checkpoint covers (default false: it deletes them). Room history keeps
+   * them and prunes them itself.
+   */
+  keepLog?: boolean;
   /**
    * Called for every stored entry loading skipped because it cannot be read or applied (an
    * undecodable document, a missing part, a bad journal entry). The room loads without it.
@@ -65,6 +77,7 @@ export class KvStorageProvider implements StorageProvider {
   #owner: string;
   #batcher: KvCommitBatcher;
   #sweeper: LeaseSweeper;
+  #policy: CheckpointPolicy;
 
   /** Store rooms in `kv`. */
   constructor(kv: KvLike, options: KvStorageOptions = {}) {
@@ -78,6 +91,7 @@ export class KvStorageProvider implements StorageProvider {
       windowMs: Math.min(options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS),
       ...(options.time ? { time: options.time } : {}),
     });
+    this.#policy = resolveCheckpointPolicy(options.checkpoint);
     this.#sweeper = new LeaseSweeper(kv, leasesPrefix(this.#prefix), {
       now: options.now ?? Date.now,
     });
@@ -96,7 +110,12 @@ export class KvStorageProvider implements StorageProvider {
         now: this.#options.now ?? Date.now,
       }, onLost);
     }
-    return new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, onLost);
+    return new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, {
+      policy: this.#policy,
+      keepLog: this.#options.keepLog ?? false,
+      time: this.#options.time ?? systemTime,
+      onLost,
+    });
   }
 
   /**
@@ -131,9 +150,10 @@ export class KvStorageProvider implements StorageProvider {
     return ids;
   }
 
-  /** Delete everything stored for a room. */
+  /** Delete everything stored for a room (its head first: a cut-short delete leaves no room). */
   async deleteRoom(roomId: string): Promise<void> {
     const keys = new RoomKeys(this.#prefix, roomId);
+    await writeBatches(this.#kv, [{ key: keys.head(), value: null }]);
     const mutations = [];
     for await (const entry of this.#kv.list({ prefix: keys.root })) {
       mutations.push({ key: entry.key, value: null });
