@@ -100,6 +100,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
   const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
   const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
+  const history = { history: o.history ?? {} };
   if (o.cluster) {
     const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
@@ -109,6 +110,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       maxCommitsInFlight: native ? 4 : 1,
       ...lease,
       ...onSkipped,
+      ...history,
     });
     return {
       storage: c.storage,
@@ -118,7 +120,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow }),
+    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow, ...history }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };

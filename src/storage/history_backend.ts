@@ -51,4 +51,6 @@ export interface HistoryBackend {
   deleteCheckpoint(clock: number): Promise<void>;
   /** Delete entries, in the order given (callers pass newest first). */
   deleteEntries(clocks: number[]): Promise<void>;
+  /** Entries above this clock are still needed by the live room and are never deleted. */
+  deletableUpTo?(): Promise<number>;
 }

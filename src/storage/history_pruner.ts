@@ -74,14 +74,16 @@ export class HistoryPruner {
     const oldest = checkpoints[0];
     if (oldest) await this.#dropEntries(entries.filter((e) => e.clock <= oldest.clock));
     let writes = this.#options.policy.checkpointsPerPass;
-    for (const group of oldGroups(this.#entries!, now, this.#options.policy)) {
+    const bound = (await this.#backend.deletableUpTo?.()) ?? Infinity;
+    const deletable = this.#entries!.filter((e) => e.clock <= bound);
+    for (const group of oldGroups(deletable, now, this.#options.policy)) {
       if (writes === 0) return true;
       if (!(await this.#collapse(group, checkpoints))) break;
       writes--;
     }
     checkpoints = await this.#backend.checkpoints();
     await this.#thin(checkpoints, now);
-    return await this.#fitBytes(writes);
+    return await this.#fitBytes(writes, bound);
   }
 
   #schedule(ms: number): void {
@@ -166,7 +168,7 @@ export class HistoryPruner {
   }
 
   /** Over the byte budget: drop sealed checkpoints, then move the base past old entries. */
-  async #fitBytes(writes: number): Promise<boolean> {
+  async #fitBytes(writes: number, bound: number): Promise<boolean> {
     const max = this.#options.policy.maxBytes;
     const checkpoints = await this.#backend.checkpoints();
     const entries = this.#entries!;
@@ -179,16 +181,17 @@ export class HistoryPruner {
       await this.#backend.deleteCheckpoint(checkpoints[i]!.clock);
       total -= checkpoints[i++]!.bytes;
     }
-    if (total <= max || entries.length === 0) return false;
+    const deletable = entries.filter((e) => e.clock <= bound);
+    if (total <= max || deletable.length === 0) return false;
     if (writes === 0) return true;
     const base = checkpoints.at(-1);
     const estimate = base?.bytes ?? entries[0]!.bytes;
     let removed = (base?.bytes ?? 0) + entries[0]!.bytes;
     let k = 0;
-    while (removed - estimate < total - max && k < entries.length - 1) {
-      removed += entries[++k]!.bytes;
+    while (removed - estimate < total - max && k < deletable.length - 1) {
+      removed += deletable[++k]!.bytes;
     }
-    if (!(await this.#collapse(entries.slice(0, k + 1), checkpoints))) return false;
+    if (!(await this.#collapse(deletable.slice(0, k + 1), checkpoints))) return false;
     if (base) await this.#backend.deleteCheckpoint(base.clock);
     return true;
   }
