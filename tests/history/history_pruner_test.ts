@@ -6,19 +6,13 @@ import { describe, it } from "node:test";
 import { Room } from "../../src/room/room.ts";
 import type { HistoryPolicy } from "../../src/storage/history_policy.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
-import type { RoomHistory } from "../../src/storage/room_history.ts";
-import type { RoomSnapshot } from "../../src/storage/storage.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
 import { geoShape } from "../helpers/records.ts";
+import { assertReadsBack, canon } from "./_history_helpers.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-
-function canon(snapshot: RoomSnapshot | undefined): string {
-  const docs = (snapshot?.documents ?? []).map((d) => [d.state.id, d.state] as const);
-  return JSON.stringify(docs.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-}
 
 async function harness(policy: HistoryPolicy) {
   const time = new FakeTime(Date.UTC(2026, 0, 1));
@@ -40,12 +34,6 @@ async function harness(policy: HistoryPolicy) {
       for (let i = 0; i < 100 && (await provider.pruneHistory("r")); i++);
     },
   };
-}
-
-async function assertReadsBack(history: RoomHistory, states: Map<number, string>): Promise<void> {
-  for (const p of (await history.points()).points) {
-    assert.equal(canon(await history.at(p.clock)), states.get(p.clock), `clock ${p.clock}`);
-  }
 }
 
 describe("history retention", () => {

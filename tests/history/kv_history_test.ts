@@ -16,29 +16,12 @@ import {
   type KvStorageOptions,
   KvStorageProvider,
 } from "../../src/storage/kv/kv_storage_provider.ts";
-import type { RoomHistory } from "../../src/storage/room_history.ts";
-import type { RoomSnapshot } from "../../src/storage/storage.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
 import { geoShape } from "../helpers/records.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
+import { assertReadsBack, canon } from "./_history_helpers.ts";
 
 const HOUR = 3_600_000;
-
-export function canon(snapshot: RoomSnapshot | undefined): string {
-  const docs = (snapshot?.documents ?? []).map((d) => [d.state.id, d.state] as const);
-  return JSON.stringify(docs.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-}
-
-export async function assertReadsBack(
-  history: RoomHistory,
-  states: Map<number, string>,
-): Promise<number> {
-  const { points } = await history.points();
-  for (const p of points) {
-    assert.equal(canon(await history.at(p.clock)), states.get(p.clock), `clock ${p.clock}`);
-  }
-  return points.length;
-}
 
 async function openRoom(kv: KvLike, options: KvStorageOptions, time?: FakeTime) {
   const provider = new KvStorageProvider(kv, {
