@@ -125,3 +125,33 @@ describe("KV room history", () => {
     kv.close();
   });
 });
+
+describe("KV room history after an off period", () => {
+  it("history turned off and on again starts over from the state loaded", async () => {
+    const kv = await openKv(":memory:");
+    const states = new Map<number, string>();
+    const on = await openRoom(kv, { history: {}, checkpoint: { maxEntries: 2 } });
+    for (let i = 0; i < 5; i++) await edit(on.room, states, i);
+    await on.room.close();
+    const keys = new RoomKeys(["tlsync"], "r");
+    const backend = new KvHistoryBackend(kv, keys, new LoadContext("r", () => {}));
+    await backend.writeCheckpoint((await new BackendHistory(backend).at(3))!, Date.now());
+    const off = await openRoom(kv, { checkpoint: { maxEntries: 2 } }); // folds the log away
+    for (let i = 5; i < 12; i++) await edit(off.room, states, i);
+    await off.room.close();
+    const again = await openRoom(kv, { history: {} });
+    const history = (await again.provider.history("r"))!;
+    const loaded = again.room.getDocumentClock();
+    for (let i = 0; i < 200; i++) {
+      const { points } = await history.points();
+      if (points[0]?.clock === loaded) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await edit(again.room, states, 20);
+    const { points } = await history.points();
+    assert.deepEqual(points.map((p) => p.clock), [loaded, again.room.getDocumentClock()]);
+    assert.equal(await assertReadsBack(history, states), 2);
+    await again.room.close();
+    kv.close();
+  });
+});

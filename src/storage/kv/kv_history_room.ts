@@ -65,7 +65,9 @@ export function withKvHistory(
 
 /**
  * History needs a base: a checkpoint, or a first entry that rewrote the whole room (a new room's
- * first save). Without either, checkpoint the state the room loaded.
+ * first save). Without either, checkpoint the state the room loaded. The same when the log has a
+ * gap after the newest checkpoint (history was off meanwhile and the log was folded away): then
+ * history starts over from the loaded state and the older checkpoints go.
  */
 async function ensureBase(
   backend: KvHistoryBackend,
@@ -73,7 +75,26 @@ async function ensureBase(
   time: TimeSource,
 ): Promise<void> {
   await backend.checkpointStore.sweepOrphans();
-  if ((await backend.checkpoints()).length > 0) return;
-  for await (const first of backend.entryInfos({ limit: 1 })) if (first.replace) return;
-  await backend.writeCheckpoint(snapshot, time.now());
+  const checkpoints = await backend.checkpoints();
+  const newest = checkpoints.at(-1);
+  if (newest ? !(await gapAfter(backend, newest.clock)) : await startsWithReplace(backend)) return;
+  const base = await backend.writeCheckpoint(snapshot, time.now());
+  for (const c of checkpoints) if (c.clock < base.clock) await backend.deleteCheckpoint(c.clock);
+}
+
+async function startsWithReplace(backend: KvHistoryBackend): Promise<boolean> {
+  for await (const first of backend.entryInfos({ limit: 1 })) return first.replace;
+  return false;
+}
+
+/**
+ * With history on, every entry after the newest checkpoint is kept, so the room's head (the last
+ * entry folded into its documents) is an entry. A head past the checkpoint without its entry
+ * means entries were folded away without history.
+ */
+async function gapAfter(backend: KvHistoryBackend, checkpoint: number): Promise<boolean> {
+  const head = await backend.deletableUpTo();
+  if (head <= checkpoint) return false;
+  for await (const _ of backend.entryInfos({ after: head - 1, upTo: head })) return false;
+  return true;
 }
