@@ -212,3 +212,30 @@ describe("admin history API", () => {
     }
   });
 });
+
+describe("admin history export", () => {
+  it("GET history/entries exports a range of commits in clock order, with limit and truncated", async () => {
+    const server = await serve({ routes });
+    try {
+      const a = await connectRaw(`${server.ws}/connect/x1?sessionId=a`);
+      const c1 = await push(a, 1, { "shape:a": ["put", geoShape("shape:a")] });
+      const c2 = await push(a, 2, { "shape:b": ["put", geoShape("shape:b")] });
+      const c3 = await push(a, 3, { "shape:a": ["remove"] });
+      const all = await admin(server, "GET", `/admin/rooms/x1/history/entries?after=${c1}`);
+      assert.equal(all.status, 200);
+      const entries = all.body["entries"] as { clock: number; puts: unknown[]; deletes: object }[];
+      assert.deepEqual(entries.map((e) => e.clock), [c2, c3]);
+      assert.deepEqual(Object.keys(entries[1]!.deletes), ["shape:a"]);
+      const one = await admin(server, "GET", `/admin/rooms/x1/history/entries?upTo=${c2}&limit=1`);
+      assert.equal(one.body["truncated"], true);
+      assert.equal((one.body["entries"] as unknown[]).length, 1);
+      for (const q of ["after=x", "upTo=-1", "limit=0", "limit=10001"]) {
+        const r = await admin(server, "GET", `/admin/rooms/x1/history/entries?${q}`);
+        assert.equal(r.status, 400, q);
+      }
+      a.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Admin API paths: `/admin/rooms[/:id[/close | /sessions/:sessionId | /restore |
- * /history[/:clock[/ticket]]]]`.
+ * /history[/entries | /:clock[/ticket]]]]`.
  * @module
  */
 import { parseClock } from "../../storage/history_target.ts";
@@ -12,7 +12,7 @@ export type AdminPath =
   | { kind: "room"; roomId: string }
   | { kind: "close"; roomId: string }
   | { kind: "session"; roomId: string; sessionId: string }
-  | { kind: "history" | "restore"; roomId: string }
+  | { kind: "history" | "restore" | "history_entries"; roomId: string }
   | { kind: "history_at" | "history_ticket"; roomId: string; clock: number };
 
 /**
@@ -42,6 +42,7 @@ function historyPath(parts: string[], roomId: string, pathname: string): AdminPa
   if (parts[2] !== "history" || (parts.length === 5 && parts[4] !== "ticket")) {
     throw notFound(pathname);
   }
+  if (parts.length === 4 && parts[3] === "entries") return { kind: "history_entries", roomId };
   const clock = parseClock(parts[3]!);
   if (clock === null) {
     throw new AdminError(

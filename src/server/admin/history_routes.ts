@@ -5,6 +5,7 @@
 import type { AdminPath } from "./admin_path.ts";
 import type { AdminRequest } from "./admin_request.ts";
 import { listHistory } from "./history_list.ts";
+import { historyEntries } from "./history_entries.ts";
 import { historySnapshot } from "./history_snapshot.ts";
 import { historyTicket } from "./history_ticket.ts";
 import { restoreHistory } from "./restore_history.ts";
@@ -16,6 +17,8 @@ export function historyRoutes(path: AdminPath): Record<string, Endpoint> {
   switch (path.kind) {
     case "history":
       return { GET: (ctx) => listHistory(ctx, path) };
+    case "history_entries":
+      return { GET: (ctx) => historyEntries(ctx, path) };
     case "history_at":
       return { GET: (ctx) => historySnapshot(ctx, path) };
     case "history_ticket":
