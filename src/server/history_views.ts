@@ -72,7 +72,10 @@ export class HistoryViews {
       view = { loading: this.#load(roomId, clock) };
       this.#views.set(key, view);
     }
-    const room = await view.loading.catch(() => undefined);
+    const room = await view.loading.catch((error) => {
+      this.#init.logger.warn("history_view_failed", { roomId, clock, error: String(error) });
+      return undefined;
+    });
     if (!room) {
       if (this.#views.get(key) === view) this.#views.delete(key);
       return undefined;

@@ -37,7 +37,9 @@ export class BackendHistory implements RoomHistory {
     for (const c of checkpoints) byClock.set(c.clock, checkpointPoint(c));
     let entries = 0;
     let more = false;
-    for await (const e of this.#backend.entryInfos({ reverse: true, after: base - 1 })) {
+    const newest = { reverse: true, after: base - 1 };
+    const listing = Number.isFinite(limit) ? { ...newest, limit: limit + 1 } : newest;
+    for await (const e of this.#backend.entryInfos(listing)) {
       if (entries >= limit) {
         more = true;
         break;
