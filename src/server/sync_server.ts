@@ -99,7 +99,7 @@ export class SyncServer implements RouteContext {
       new StorageHealth(options.storage ? StorageKind.custom : StorageKind.memory);
     this.registry = new RoomRegistry({
       storage: timedStorage(
-        options.storage ?? new MemoryStorageProvider(),
+        options.storage ?? new MemoryStorageProvider({ time: this.#time }),
         this.metrics,
         this.storageHealth,
       ),

@@ -111,6 +111,15 @@ describe("history across processes", () => {
     const printed = lines.map((l) => Number(l[0]));
     assert.deepEqual(printed, [...printed].sort((a, b) => a - b), "oldest first");
     for (const c of clocks) assert.ok(printed.includes(c));
+    const exported = cli(["history-export", "hist", "--after", String(clocks[14]!)], data);
+    assert.equal(exported.status, 0, exported.stderr);
+    const entries = exported.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(entries.map((e) => e.clock), clocks.slice(15));
+    assert.deepEqual(
+      entries.map((e) => e.puts[0].state.id),
+      clocks.slice(15).map((c) => acked.get(c)),
+    );
+    assert.equal(cli(["history-export", "hist", "--after", "x"], data).status, 2);
     const target = clocks[4]!;
     const restored = cli(["restore", "hist", "--at", String(target)], data);
     assert.equal(restored.status, 0, restored.stderr);
@@ -118,8 +127,8 @@ describe("history across processes", () => {
     assert.ok(newClock > clocks.at(-1)!, restored.stdout);
     const after = cli(["history", "hist"], data).stdout.trim().split("\n");
     assert.equal(Number(after.at(-1)!.split("\t")[0]), newClock);
-    const exported = JSON.parse(cli(["export", "hist"], data).stdout);
-    assert.deepEqual(ids(exported), [
+    const snapshot = JSON.parse(cli(["export", "hist"], data).stdout);
+    assert.deepEqual(ids(snapshot), [
       "document:document",
       "page:page",
       "shape:s1",

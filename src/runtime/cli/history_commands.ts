@@ -10,13 +10,14 @@
 import process from "node:process";
 import type { Room } from "../../room/room.ts";
 import { restoreRoom } from "../../room/restore_room.ts";
-import { parseHistoryTarget } from "../../storage/history_target.ts";
+import { parseClock, parseHistoryTarget } from "../../storage/history_target.ts";
 import type { RoomHistory } from "../../storage/room_history.ts";
 import type { RoomStorage, StorageProvider } from "../../storage/storage.ts";
 import { CliError } from "./cli_error.ts";
 
 /** Usage of the history commands. */
-export const HISTORY_USAGE = "history <room> | restore <room> --at <clock | ISO time>";
+export const HISTORY_USAGE = "history <room> | restore <room> --at <clock | ISO time> | " +
+  "history-export <room> [--after <clock>] [--up-to <clock>]";
 
 /** The room's history, or a CliError (status 1) naming why there is none. */
 async function historyOf(storage: StorageProvider, roomId: string): Promise<RoomHistory> {
@@ -83,5 +84,39 @@ export async function restoreCommand(
     process.stdout.write(`${result.clock}\n`);
   } finally {
     await room.close();
+  }
+}
+
+/** The `--after` / `--up-to` range of `history-export`, or a usage error. */
+export function exportRange(args: string[]): { after?: number; upTo?: number } {
+  const range: { after?: number; upTo?: number } = {};
+  for (let i = 2; i < args.length; i += 2) {
+    const flag = args[i];
+    const value = parseClock(args[i + 1] ?? "");
+    if ((flag !== "--after" && flag !== "--up-to") || value === null) {
+      throw new CliError(`usage: snapshot ${HISTORY_USAGE}`, 2);
+    }
+    if (flag === "--after") range.after = value;
+    else range.upTo = value;
+  }
+  return range;
+}
+
+/** Print the kept commits in a clock range as JSON lines, oldest first (holding the lease). */
+export async function exportHistory(
+  storage: StorageProvider,
+  roomId: string,
+  args: string[],
+  lease: () => Promise<RoomStorage>,
+): Promise<void> {
+  const range = exportRange(args);
+  const history = await historyOf(storage, roomId);
+  const held = await lease();
+  try {
+    for await (const entry of history.entries(range)) {
+      process.stdout.write(`${JSON.stringify(entry)}\n`);
+    }
+  } finally {
+    await held.close();
   }
 }

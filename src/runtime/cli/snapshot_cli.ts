@@ -19,7 +19,14 @@ import { openDefaultStorage } from "../default_storage.ts";
 import { DEFAULT_DATA_PATH } from "../../app/default_server.ts";
 import { readEnv } from "../env.ts";
 import { CliError } from "./cli_error.ts";
-import { HISTORY_USAGE, printHistory, restoreCommand, restoreTarget } from "./history_commands.ts";
+import {
+  exportHistory,
+  exportRange,
+  HISTORY_USAGE,
+  printHistory,
+  restoreCommand,
+  restoreTarget,
+} from "./history_commands.ts";
 import { historyFromEnv } from "../../app/history_env.ts";
 
 const USAGE =
@@ -40,14 +47,17 @@ async function run(args: string[], path: string): Promise<void> {
   const [command, roomId, file] = args;
   const valid = command === "list" || (command === "history" && roomId && !file) ||
     (command === "export" && roomId) || (command === "import" && roomId && file) ||
-    (command === "restore" && roomId);
+    (command === "restore" && roomId) || (command === "history-export" && roomId);
   if (!valid) throw new CliError(USAGE, 2);
   if (command === "restore") restoreTarget(args); // usage errors before opening anything
+  if (command === "history-export") exportRange(args);
   const history = historyFromEnv();
   const storage = await openDefaultStorage(path, leaseMs(), history.enabled && history.policy);
   try {
     if (command === "history") {
       await printHistory(storage, roomId!, () => leaseRoom(storage, roomId!));
+    } else if (command === "history-export") {
+      await exportHistory(storage, roomId!, args, () => leaseRoom(storage, roomId!));
     } else if (command === "restore") {
       await restoreCommand(storage, roomId!, args, () => openRoom(storage, roomId!));
     } else if (command === "list") {
