@@ -18,7 +18,7 @@ export interface HistoryPolicy {
   retentionMs?: number;
   /** Bytes of history per room (entries + checkpoints). Default 64 MiB. */
   maxBytes?: number;
-  /** Delay between a commit and the background pruning pass it schedules (ms). Default 5 s. */
+  /** Delay between a commit and the background pruning pass it schedules (ms). Default 30 s. */
   passDelayMs?: number;
   /** Checkpoints one pruning pass may write; more work schedules another pass. Default 4. */
   checkpointsPerPass?: number;
@@ -33,7 +33,7 @@ export const DEFAULT_HISTORY_POLICY: ResolvedHistoryPolicy = {
   hourlyMs: 7 * DAY,
   retentionMs: 30 * DAY,
   maxBytes: 64 * 1024 * 1024,
-  passDelayMs: 5_000,
+  passDelayMs: 30_000,
   checkpointsPerPass: 4,
 };
 

@@ -34,6 +34,8 @@ export class HistoryPruner {
   #reader: BackendHistory;
   #options: HistoryPrunerOptions;
   #entries: EntryInfo[] | null = null;
+  #checkpoints: CheckpointInfo[] | null = null;
+  #stale = false;
   #timer: TimerHandle | undefined;
   #running: Promise<void> | null = null;
   #serial: Promise<unknown> = Promise.resolve();
@@ -67,23 +69,43 @@ export class HistoryPruner {
     return next;
   }
 
+  /** Re-list checkpoints at the next pass (another writer, e.g. the base at load, added one). */
+  invalidate(): void {
+    this.#stale = true;
+  }
+
   async #pass(): Promise<boolean> {
+    if (this.#stale) this.#checkpoints = null; // re-list at the start of the next pass
+    this.#stale = false;
     const entries = await this.#index();
     const now = this.#options.time.now();
-    let checkpoints = await this.#backend.checkpoints();
-    const oldest = checkpoints[0];
+    const policy = this.#options.policy;
+    const oldest = (await this.#listCheckpoints())[0];
     if (oldest) await this.#dropEntries(entries.filter((e) => e.clock <= oldest.clock));
-    let writes = this.#options.policy.checkpointsPerPass;
-    const bound = (await this.#backend.deletableUpTo?.()) ?? Infinity;
-    const deletable = this.#entries!.filter((e) => e.clock <= bound);
-    for (const group of oldGroups(deletable, now, this.#options.policy)) {
+    const first = this.#entries![0];
+    const aging = first !== undefined && bucketOf(first.time, now, policy) !== null;
+    const over = sum(await this.#listCheckpoints()) + sum(this.#entries!) > policy.maxBytes;
+    // The head is read only when something may be deleted (an idle pass does no I/O but the index).
+    const bound = aging || over ? (await this.#backend.deletableUpTo?.()) ?? Infinity : -Infinity;
+    let writes = policy.checkpointsPerPass;
+    for (const group of oldGroups(this.#entries!.filter((e) => e.clock <= bound), now, policy)) {
       if (writes === 0) return true;
-      if (!(await this.#collapse(group, checkpoints))) break;
+      if (!(await this.#collapse(group))) break;
       writes--;
     }
-    checkpoints = await this.#backend.checkpoints();
-    await this.#thin(checkpoints, now);
+    await this.#thin(await this.#listCheckpoints(), now);
     return await this.#fitBytes(writes, bound);
+  }
+
+  /** The checkpoints, listed once and then kept up to date by this pruner's own writes. */
+  async #listCheckpoints(): Promise<CheckpointInfo[]> {
+    this.#checkpoints ??= await this.#backend.checkpoints();
+    return this.#checkpoints;
+  }
+
+  async #deleteCheckpoint(clock: number): Promise<void> {
+    await this.#backend.deleteCheckpoint(clock);
+    this.#checkpoints = this.#checkpoints?.filter((c) => c.clock !== clock) ?? null;
   }
 
   #schedule(ms: number): void {
@@ -102,7 +124,8 @@ export class HistoryPruner {
       },
       (error) => {
         this.#running = null;
-        this.#entries = null; // rebuild the index on the next pass
+        this.#entries = null; // rebuild the index and the checkpoint list on the next pass
+        this.#checkpoints = null;
         this.#options.onError?.(error);
       },
     );
@@ -135,12 +158,14 @@ export class HistoryPruner {
   }
 
   /** Checkpoint the state at the group's last entry, then delete the group's entries. */
-  async #collapse(group: EntryInfo[], checkpoints: CheckpointInfo[]): Promise<boolean> {
+  async #collapse(group: EntryInfo[]): Promise<boolean> {
     const target = group.at(-1)!;
+    const checkpoints = await this.#listCheckpoints();
     if (!checkpoints.some((c) => c.clock === target.clock)) {
       const snapshot = await this.#reader.at(target.clock);
       if (!snapshot) return false; // no base yet: nothing can be collapsed
-      await this.#backend.writeCheckpoint(snapshot, target.time);
+      const info = await this.#backend.writeCheckpoint(snapshot, target.time);
+      this.#checkpoints = [...checkpoints, info].sort((a, b) => a.clock - b.clock);
     }
     await this.#dropEntries(group);
     return true;
@@ -156,7 +181,7 @@ export class HistoryPruner {
       const bucket = bucketOf(c.time, now, policy);
       const expired = now - c.time > policy.retentionMs;
       if (expired || (bucket !== null && bucket === bucketOf(next.time, now, policy))) {
-        await this.#backend.deleteCheckpoint(c.clock);
+        await this.#deleteCheckpoint(c.clock);
       }
     }
   }
@@ -170,7 +195,7 @@ export class HistoryPruner {
   /** Over the byte budget: drop sealed checkpoints, then move the base past old entries. */
   async #fitBytes(writes: number, bound: number): Promise<boolean> {
     const max = this.#options.policy.maxBytes;
-    const checkpoints = await this.#backend.checkpoints();
+    const checkpoints = await this.#listCheckpoints();
     const entries = this.#entries!;
     let total = sum(checkpoints) + sum(entries);
     let i = 0;
@@ -178,7 +203,7 @@ export class HistoryPruner {
       total > max && i < checkpoints.length - 1 &&
       this.#sealed(checkpoints[i]!, checkpoints[i + 1]!)
     ) {
-      await this.#backend.deleteCheckpoint(checkpoints[i]!.clock);
+      await this.#deleteCheckpoint(checkpoints[i]!.clock);
       total -= checkpoints[i++]!.bytes;
     }
     const deletable = entries.filter((e) => e.clock <= bound);
@@ -191,8 +216,8 @@ export class HistoryPruner {
     while (removed - estimate < total - max && k < deletable.length - 1) {
       removed += deletable[++k]!.bytes;
     }
-    if (!(await this.#collapse(deletable.slice(0, k + 1), checkpoints))) return false;
-    if (base) await this.#backend.deleteCheckpoint(base.clock);
+    if (!(await this.#collapse(deletable.slice(0, k + 1)))) return false;
+    if (base) await this.#deleteCheckpoint(base.clock);
     return true;
   }
 }

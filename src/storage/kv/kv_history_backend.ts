@@ -93,7 +93,9 @@ export class KvHistoryBackend implements HistoryBackend {
 
   /** See {@linkcode HistoryBackend.deleteEntries}; entries above the head are kept. */
   async deleteEntries(clocks: number[]): Promise<void> {
-    const bound = Math.min(Math.max(...clocks), await this.deletableUpTo());
+    let newest = -1;
+    for (const clock of clocks) newest = Math.max(newest, clock);
+    const bound = Math.min(newest, await this.deletableUpTo());
     const found = new Map<number, ScannedEntry>();
     const range = { fromStart: true, after: bound, upTo: bound };
     for await (const s of scanLog(this.#kv, this.#keys, range, this.#ctx)) found.set(s.clock, s);

@@ -48,7 +48,10 @@ export function withKvHistory(
     load: async () => {
       const snapshot = await storage.load();
       if (snapshot) {
-        ensureBase(backend, snapshot, options.time).then(() => pruner.noteCommit(), onError);
+        ensureBase(backend, snapshot, options.time).then(() => {
+          pruner.invalidate();
+          pruner.noteCommit();
+        }, onError);
       }
       return snapshot;
     },
