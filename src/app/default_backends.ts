@@ -19,6 +19,7 @@ import type { HistoryPolicy } from "../storage/history_policy.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "../runtime/default_storage.ts";
+import type { CheckpointPolicy } from "../storage/kv/kv_checkpoint_policy.ts";
 import { openKv } from "../runtime/open_kv.ts";
 import { firstLine } from "../ports/first_line.ts";
 
@@ -40,6 +41,8 @@ export interface DefaultBackendOptions {
   leaseTtlMs?: number | undefined;
   /** KV commit gather window under load (ms); see `KvStorageOptions.commitWindowMs`. */
   commitWindowMs?: number | undefined;
+  /** KV checkpoint thresholds; see `KvStorageOptions.checkpoint`. */
+  checkpoint?: Partial<CheckpointPolicy>;
   /** Logs. */
   logger: Logger;
   /** Serve rooms from several processes on one KV. */
@@ -101,6 +104,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
   const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
   const history = { history: o.history ?? {} };
+  const checkpoint = o.checkpoint ? { checkpoint: o.checkpoint } : {};
   if (o.cluster) {
     const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
@@ -111,6 +115,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       ...lease,
       ...onSkipped,
       ...history,
+      ...checkpoint,
     });
     return {
       storage: c.storage,
@@ -120,7 +125,13 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow, ...history }),
+    storage: kvStorageOn(kv, {
+      ...lease,
+      ...onSkipped,
+      ...commitWindow,
+      ...checkpoint,
+      ...history,
+    }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };

@@ -22,6 +22,10 @@ import { unfurlRoute } from "../server/routes/unfurl_route.ts";
 import { createSyncHandler, type SyncHandler } from "../runtime/create_sync_handler.ts";
 import { openDefaultStore } from "./default_store.ts";
 import { MAX_COMMIT_WINDOW_MS } from "../storage/kv/kv_storage_provider.ts";
+import {
+  CHECKPOINT_POLICY_CEILINGS,
+  type CheckpointPolicy,
+} from "../storage/kv/kv_checkpoint_policy.ts";
 import { readEnv } from "../runtime/env.ts";
 import { limitsFromEnv, originOptionsFromEnv, parseEnvInteger } from "./env_limits.ts";
 import { jsonLogger, type LogLevel } from "../log/json_logger.ts";
@@ -54,6 +58,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     cluster,
     leaseTtlMs: numberEnv("TLSYNC_LEASE_MS", logger),
     commitWindowMs: numberEnv("TLSYNC_KV_COMMIT_WINDOW_MS", logger),
+    checkpoint: checkpointEnv(logger),
     logger,
     exitOnStorageFailure: options.exitOnStorageFailure ?? false,
     history: history.enabled ? history.policy : false,
@@ -115,11 +120,29 @@ export function reusePortFromEnv(): boolean {
 /** TLSYNC_CLUSTER values that turn cluster mode off (anything else leaves it on). */
 const OFF = new Set(["0", "false", "off", "no"]);
 
-/** Largest TLSYNC_LEASE_MS accepted (1 hour), TLSYNC_KV_COMMIT_WINDOW_MS (the provider's cap). */
+/**
+ * Largest TLSYNC_LEASE_MS accepted (1 hour), TLSYNC_KV_COMMIT_WINDOW_MS (the provider's cap), and
+ * the KV checkpoint thresholds (`kv_checkpoint_policy.ts`).
+ */
 const ENV_CEILINGS: Record<string, number> = {
   TLSYNC_LEASE_MS: 3_600_000,
   TLSYNC_KV_COMMIT_WINDOW_MS: MAX_COMMIT_WINDOW_MS,
+  TLSYNC_KV_CHECKPOINT_ENTRIES: CHECKPOINT_POLICY_CEILINGS.maxEntries,
+  TLSYNC_KV_CHECKPOINT_BYTES: CHECKPOINT_POLICY_CEILINGS.maxBytes,
+  TLSYNC_KV_CHECKPOINT_MS: CHECKPOINT_POLICY_CEILINGS.maxAgeMs,
 };
+
+/** Checkpoint thresholds set by TLSYNC_KV_CHECKPOINT_ENTRIES / _BYTES / _MS. */
+function checkpointEnv(logger: Logger): Partial<CheckpointPolicy> {
+  const out: Partial<CheckpointPolicy> = {};
+  const entries = numberEnv("TLSYNC_KV_CHECKPOINT_ENTRIES", logger);
+  const bytes = numberEnv("TLSYNC_KV_CHECKPOINT_BYTES", logger);
+  const ms = numberEnv("TLSYNC_KV_CHECKPOINT_MS", logger);
+  if (entries !== undefined) out.maxEntries = entries;
+  if (bytes !== undefined) out.maxBytes = bytes;
+  if (ms !== undefined) out.maxAgeMs = ms;
+  return out;
+}
 
 function numberEnv(name: string, logger: Logger): number | undefined {
   return parseEnvInteger(name, readEnv(name), ENV_CEILINGS[name] ?? 1_000_000_000, logger);

@@ -19,6 +19,7 @@ import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
 import type { HistoryPolicy } from "../storage/history_policy.ts";
+import type { CheckpointPolicy } from "../storage/kv/kv_checkpoint_policy.ts";
 import { exitWithMessage } from "../runtime/exit_with_message.ts";
 import { firstLine } from "../ports/first_line.ts";
 
@@ -35,6 +36,8 @@ export interface DefaultStoreOptions {
   leaseTtlMs: number | undefined;
   /** KV commit gather window under load (ms). */
   commitWindowMs?: number | undefined;
+  /** KV checkpoint thresholds (see `KvStorageOptions.checkpoint`). */
+  checkpoint?: Partial<CheckpointPolicy>;
   /** Logs. */
   logger: Logger;
   /** End the process (one line, status 1) when storage cannot be opened. */
@@ -64,6 +67,7 @@ export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
   const backends = openDefaultBackends(o.path, {
     leaseTtlMs: o.leaseTtlMs,
     commitWindowMs: o.commitWindowMs,
+    ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
     logger: o.logger,
     cluster: o.cluster,
     onSkipped: (entry) => events.emit("storage_entry_skipped", { ...entry }),

@@ -45,6 +45,8 @@ export interface KvClusterOptions {
   onSkipped?: KvStorageOptions["onSkipped"];
   /** Room history bounds (see `KvStorageOptions.history`; default none). */
   history?: KvStorageOptions["history"];
+  /** KV checkpoint thresholds (see `KvStorageOptions.checkpoint`). */
+  checkpoint?: KvStorageOptions["checkpoint"];
 }
 
 /** What {@linkcode createKvCluster} returns: spread it into `createSyncHandler`'s options. */
@@ -86,6 +88,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
     ...(options.maxCommitsInFlight ? { maxCommitsInFlight: options.maxCommitsInFlight } : {}),
     ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
     ...(options.history ? { history: options.history } : {}),
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
   });
   const timing = {
     expireInMs: Math.max(60_000, channelTimeoutMs * 4),

@@ -45,6 +45,32 @@ describe("KV limits", () => {
     }
   });
 
+  it("counts string key parts without encoding them, exactly as UTF-8 with NULs escaped", () => {
+    const enc = new TextEncoder();
+    const reference = (s: string): number => {
+      const b = enc.encode(s);
+      return b.length + 2 + b.filter((x) => x === 0).length;
+    };
+    const samples = [
+      "",
+      "abc",
+      "\u0000",
+      "a\u0000b",
+      "é",
+      "€",
+      "😀",
+      "\ud800",
+      "\ud800x",
+      "x\udc00",
+    ];
+    for (let i = 0; i < 500; i++) {
+      let s = "";
+      for (let j = 0; j < i % 9; j++) s += String.fromCharCode((i * 7919 + j * 104_729) % 0x10000);
+      samples.push(s);
+    }
+    for (const s of samples) assert.equal(keyBytes([s]), reference(s), JSON.stringify(s));
+  });
+
   it("a record id over the key limit fails that commit (small or journaled) and the room still loads", async () => {
     const { kv, provider, done } = await open();
     try {

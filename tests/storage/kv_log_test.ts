@@ -116,6 +116,31 @@ describe("KV log", () => {
     }
   });
 
+  it("after a checkpoint of several document batches the room keeps committing", async () => {
+    const t = await setup({ checkpoint: { maxEntries: 2, maxAgeMs: 60_000 } });
+    try {
+      const room = await t.make().openRoom("r");
+      await room.load();
+      const puts = (clock: number) =>
+        Array.from({ length: 1500 }, (_, i) => ({
+          state: geoShape(`shape:${i}`, clock),
+          lastChangedClock: clock,
+        }));
+      await room.commit(commit({ documentClock: 1, puts: puts(1) }));
+      await room.commit(commit({ documentClock: 2, puts: puts(2) })); // 2nd entry: checkpoint
+      await settle(async () => await count(t.kv, keys.logs()) === 0);
+      assert.equal(await count(t.kv, keys.docs()), 1500);
+      await room.commit(put("shape:after", 3));
+      await room.commit(put("shape:after", 4, 4));
+      await room.close();
+      const loaded = (await (await t.make().openRoom("r")).load())!;
+      assert.equal(loaded.documents.length, 1501);
+      assert.equal(loaded.documentClock, 4);
+    } finally {
+      t.done();
+    }
+  });
+
   it("the age threshold checkpoints on the injected clock", async () => {
     const t = await setup({ checkpoint: { maxEntries: 1000, maxAgeMs: 500 } });
     try {

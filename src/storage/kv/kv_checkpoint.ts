@@ -1,8 +1,10 @@
 /**
  * Write a checkpoint: the document keys brought up to a {@linkcode RoomDelta} (in as many
- * atomics as the limits need), then one atomic that flips the head to the delta's clock (checked
- * against the head's versionstamp; the schema key goes with it), then the log entries the
- * checkpoint covers are deleted (unless the log is kept). A small checkpoint is all one atomic.
+ * atomics as the limits need), then one atomic that flips the head to the delta's clock (the
+ * schema key goes with it), then the log entries the checkpoint covers are deleted (unless the
+ * log is kept; as many as fit go in the flip's atomic). Every atomic is checked against the
+ * head's versionstamp, so a writer that lost the room never overwrites a document. A small
+ * checkpoint is all one atomic.
  *
  * A crash before the flip leaves document keys that hold, per record, its state at some clock
  * between the old head and the delta: replaying the log after the old head overwrites every such
@@ -39,39 +41,52 @@ export interface CheckpointJob {
   keepLog: boolean;
   ctx: LoadContext;
   /**
-   * Commit the head flip: `mutations` in one atomic checked against the current head
-   * versionstamp (the caller serializes it with appends).
+   * Commit `mutations` in one atomic checked against the current head versionstamp (the caller
+   * serializes it with appends): every document batch, and last the head flip (`setsHead`: the
+   * atomic writes the head, whose versionstamp is then the atomic's).
    */
-  flip: (mutations: Mutation[]) => Promise<FlipResult>;
+  flip: (mutations: Mutation[], setsHead: boolean) => Promise<FlipResult>;
 }
 
 /** Write `job`'s checkpoint; `{ ok: false }` when the head changed under it (room lost). */
 export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
   const { keys, ctx } = job;
   const commit = job.delta.toCommit(job.schema, job.head.tombstoneHistoryStartsAtClock);
-  const schemaKey = JSON.stringify(keys.schema());
+  const schemaAt = keys.root.length;
   const docs: Mutation[] = [];
   const final: Mutation[] = [];
   for (const m of planMutations(commit, keys, job.index)) {
     const problem = mutationProblem(m);
     if (problem) ctx.skip(m.key, `checkpoint write skipped: ${problem}`);
-    else if (JSON.stringify(m.key) === schemaKey) final.push(m);
+    else if (m.key.length === schemaAt + 1 && m.key[schemaAt] === "schema") final.push(m);
     else docs.push(m);
   }
   final.push({ key: keys.head(), value: encodeJson(job.head) });
+  const check = [{ key: keys.head() }];
+  const batches = packAtomics(docs, (m) => costOf([m]));
+  let last = batches.pop() ?? [];
+  const packer = new AtomicPacker();
+  packer.add(costOf(last, check));
+  if (!packer.fits(costOf(final))) {
+    batches.push(last);
+    last = [];
+    packer.reset();
+    packer.add(costOf([], check));
+  }
+  packer.add(costOf(final));
+  // Every batch is checked against the head too: a writer that lost the room writes nothing.
+  for (const batch of batches) {
+    const result = await job.flip(batch, false);
+    if (!result.ok) return result;
+  }
   const logDeletes = job.keepLog
     ? []
     : job.delta.entries.flatMap((e) => logEntryDeletes(keys, e.clock, e.parts));
-  const packer = new AtomicPacker();
-  packer.add(costOf(final, [{ key: keys.head() }]));
-  const inline = packer.fits(costOf(docs)) ? docs : [];
-  if (inline.length === 0) await writeBatches(job.kv, docs, "KV checkpoint write failed");
-  else packer.add(costOf(inline));
   let deletes = 0;
   while (deletes < logDeletes.length && packer.fits(costOf([logDeletes[deletes]!]))) {
     packer.add(costOf([logDeletes[deletes++]!]));
   }
-  const result = await job.flip([...inline, ...final, ...logDeletes.slice(0, deletes)]);
+  const result = await job.flip([...last, ...final, ...logDeletes.slice(0, deletes)], true);
   if (result.ok && deletes < logDeletes.length) {
     await writeBatches(job.kv, logDeletes.slice(deletes), "KV log cleanup failed");
   }

@@ -80,8 +80,11 @@ export class KvCommitBatcher {
     this.#time = options.time ?? keepAliveTime;
   }
 
-  /** Commit `mutations` if every check holds, alone or packed with others. */
-  commit(checks: Request["checks"], mutations: Mutation[]): Promise<AtomicResult> {
+  /**
+   * Commit `mutations` if every check holds, alone or packed with others (`urgent`: send it, and
+   * whatever waits, without waiting for the window, as {@linkcode flush} does).
+   */
+  commit(checks: Request["checks"], mutations: Mutation[], urgent = false): Promise<AtomicResult> {
     const cost = costOf(mutations, checks);
     const at = this.#time.now();
     // Under load: the previous commit came less than a window ago, or an atomic is in flight.
@@ -89,6 +92,7 @@ export class KvCommitBatcher {
     this.#lastArrival = at;
     return new Promise((resolve, reject) => {
       this.#queue.push({ checks, mutations, cost, at, seq: ++this.#seq, resolve, reject });
+      if (urgent) this.#release();
       this.#pump();
     });
   }

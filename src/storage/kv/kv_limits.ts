@@ -29,11 +29,31 @@ export const ATOMIC_BUDGET = {
 /** One write (`value`) or delete (`value: null`). */
 export type Mutation = { key: KvKey; value: Uint8Array } | { key: KvKey; value: null };
 
-const encoder = new TextEncoder();
-
 function encodedLength(bytes: Uint8Array): number {
   let n = bytes.length + 2; // type tag + terminator
   for (const b of bytes) if (b === 0) n++; // 0x00 is escaped as 0x00 0xff
+  return n;
+}
+
+/**
+ * Bytes of a string key part as KV encodes it: its UTF-8 length (a lone surrogate becomes
+ * U+FFFD, 3 bytes) plus one per NUL (escaped) plus tag and terminator, counted without
+ * encoding (this runs for every key of every atomic).
+ */
+function stringKeyBytes(s: string): number {
+  let n = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += c === 0 ? 2 : 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
   return n;
 }
 
@@ -41,7 +61,7 @@ function encodedLength(bytes: Uint8Array): number {
 export function keyBytes(key: KvKey): number {
   let n = 0;
   for (const part of key) {
-    if (typeof part === "string") n += encodedLength(encoder.encode(part));
+    if (typeof part === "string") n += stringKeyBytes(part);
     else if (part instanceof Uint8Array) n += encodedLength(part);
     else if (typeof part === "number") n += 9;
     else if (typeof part === "bigint") n += 2 + Math.ceil(part.toString(16).length / 2);

@@ -27,10 +27,12 @@ export interface CheckpointHost {
   policy: CheckpointPolicy;
   keepLog: boolean;
   time: TimeSource;
+  /** True once the store is closed: no background checkpoint starts any more. */
+  storeClosed(): boolean;
   /** The document-key index, current head and latest schema. */
   state(): { index: StoredIndex; head: StoredHead | null; schema: SerializedSchema | undefined };
-  /** Commit the head flip (checked against the head versionstamp, serialized with appends). */
-  flip(mutations: Mutation[]): Promise<FlipResult>;
+  /** Commit a checkpoint atomic (checked against the head, serialized with appends). */
+  flip(mutations: Mutation[], setsHead: boolean): Promise<FlipResult>;
   /** The flip succeeded: `head` is the room's head now. */
   flipped(head: StoredHead): void;
   /** The flip found another writer's head: the room is lost. */
@@ -92,6 +94,7 @@ export class RoomCheckpointer {
   }
 
   async #background(): Promise<void> {
+    if (this.#host.storeClosed()) return this.stop();
     try {
       await this.run();
     } catch {
@@ -122,7 +125,7 @@ export class RoomCheckpointer {
         schema: s,
         keepLog: host.keepLog,
         ctx: host.ctx,
-        flip: (m) => host.flip(m),
+        flip: (m, setsHead) => host.flip(m, setsHead),
       });
       if (!result.ok) host.lost();
       host.flipped(head);

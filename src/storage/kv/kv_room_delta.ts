@@ -20,6 +20,18 @@ export interface FoldedChange {
   schema?: SerializedSchema | undefined;
 }
 
+/** A commit as a change to fold. */
+export function changeOfCommit(commit: RoomCommit): FoldedChange {
+  return {
+    replace: commit.replace,
+    puts: commit.puts,
+    deletes: commit.deletes,
+    pruned: commit.prunedTombstones,
+    historyStart: commit.tombstoneHistoryStartsAtClock,
+    schema: commit.schema,
+  };
+}
+
 /** A log entry folded in (its keys are deleted once checkpointed). */
 export interface FoldedEntry {
   clock: number;

@@ -12,7 +12,6 @@ import type { SerializedSchema } from "@tldraw/store";
 import type { TimeSource } from "../../ports/time_source.ts";
 import { CommitRefusedError } from "../commit_refused_error.ts";
 import type { RoomCommit, RoomSnapshot, RoomStorage } from "../storage.ts";
-import { addMutations } from "./atomic_packer.ts";
 import { encodeJson } from "./kv_codec.ts";
 import { type FlipResult, writeChecked } from "./kv_checkpoint.ts";
 import type { CheckpointPolicy } from "./kv_checkpoint_policy.ts";
@@ -28,7 +27,7 @@ import { type EncodedLogEntry, encodeLogEntry } from "./kv_log_write.ts";
 import { assertCommitFits, schemaJsonOf } from "./kv_plan.ts";
 import type { StoredHead, StoredIndex } from "./kv_records.ts";
 import { RoomCheckpointer } from "./kv_room_checkpointer.ts";
-import type { FoldedChange } from "./kv_room_delta.ts";
+import { changeOfCommit } from "./kv_room_delta.ts";
 
 /** How a room storage writes (from `KvStorageOptions`). */
 export interface KvRoomOptions {
@@ -36,6 +35,8 @@ export interface KvRoomOptions {
   keepLog: boolean;
   time: TimeSource;
   onLost: (reason: string) => void;
+  /** True once the provider (and its KV) is closed. */
+  storeClosed: () => boolean;
 }
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */
@@ -60,6 +61,8 @@ export class KvRoomStorage implements RoomStorage {
   #schemaJson: string | null = null;
   #loaded = false;
   #lost = false;
+  /** Closing: the last checkpoint goes out without waiting for the commit window. */
+  #closing = false;
   /** The last commit handed over (the engine hands them one at a time). */
   #inFlight: Promise<void> | null = null;
 
@@ -85,8 +88,9 @@ export class KvRoomStorage implements RoomStorage {
       policy: options.policy,
       keepLog: options.keepLog,
       time: options.time,
+      storeClosed: options.storeClosed,
       state: () => ({ index: this.#index, head: this.#head, schema: this.#schema }),
-      flip: (mutations) => this.#flip(mutations),
+      flip: (mutations, setsHead) => this.#flip(mutations, setsHead),
       flipped: (head) => {
         this.#head = head;
         this.#headBytes = null;
@@ -139,14 +143,7 @@ export class KvRoomStorage implements RoomStorage {
     this.#schema = commit.schema;
     this.#schemaJson = schemaJson;
     const clock = commit.documentClock;
-    const change: FoldedChange = {
-      replace: commit.replace,
-      puts: commit.puts,
-      deletes: commit.deletes,
-      pruned: commit.prunedTombstones,
-      historyStart: commit.tombstoneHistoryStartsAtClock,
-      schema: commit.schema,
-    };
+    const change = changeOfCommit(commit);
     const checkpoints = this.#checkpoints;
     if (clock <= this.#lastClock || (this.#head === null && clock < 1)) {
       this.#lastClock = Math.max(this.#lastClock, clock);
@@ -166,6 +163,7 @@ export class KvRoomStorage implements RoomStorage {
 
   /** Checkpoint what the log holds, send waiting commits and release the lease. */
   async close(): Promise<void> {
+    this.#closing = true;
     this.#batcher.flush(); // a commit of this room waiting in the window goes out now
     await this.#inFlight?.catch(() => {}); // its change must be in the last checkpoint
     this.#checkpoints.stop();
@@ -214,11 +212,15 @@ export class KvRoomStorage implements RoomStorage {
     });
   }
 
-  #flip(mutations: Mutation[]): Promise<FlipResult> {
+  /**
+   * A checkpoint's atomic: through the batcher too, so rooms' checkpoints share atomics. Only
+   * the one that writes the head changes the versionstamp appends check.
+   */
+  #flip(mutations: Mutation[], setsHead: boolean): Promise<FlipResult> {
     return this.#serialized(async () => {
-      const check = { key: this.#keys.head(), versionstamp: this.#headVersionstamp };
-      const result = await addMutations(this.#kv.atomic().check(check), mutations).commit();
-      if (result.ok) this.#headVersionstamp = result.versionstamp;
+      const check = [{ key: this.#keys.head(), versionstamp: this.#headVersionstamp }];
+      const result = await this.#batcher.commit(check, mutations, this.#closing);
+      if (result.ok && setsHead) this.#headVersionstamp = result.versionstamp;
       return result;
     });
   }

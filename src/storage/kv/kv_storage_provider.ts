@@ -86,6 +86,7 @@ export class KvStorageProvider implements StorageProvider {
   #batcher: KvCommitBatcher;
   #sweeper: LeaseSweeper;
   #policy: CheckpointPolicy;
+  #closed = false;
 
   /** Store rooms in `kv`. */
   constructor(kv: KvLike, options: KvStorageOptions = {}) {
@@ -125,6 +126,7 @@ export class KvStorageProvider implements StorageProvider {
       keepLog: (this.#options.keepLog ?? false) || !!history,
       time,
       onLost,
+      storeClosed: () => this.#closed,
     });
     if (!history) return room;
     const policy = resolveHistoryPolicy(history);
@@ -183,6 +185,7 @@ export class KvStorageProvider implements StorageProvider {
 
   /** Close the database. */
   close(): void {
+    this.#closed = true; // rooms left open keep their log; the next load replays it
     this.#batcher.flush();
     this.#kv.close();
   }
