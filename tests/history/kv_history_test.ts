@@ -23,12 +23,9 @@ import { assertReadsBack, canon } from "./_history_helpers.ts";
 
 const HOUR = 3_600_000;
 
+/** The room runs on `time` (its commits carry it); storage's own timers stay real. */
 async function openRoom(kv: KvLike, options: KvStorageOptions, time?: FakeTime) {
-  const provider = new KvStorageProvider(kv, {
-    lease: false,
-    ...options,
-    ...(time ? { time } : {}),
-  });
+  const provider = new KvStorageProvider(kv, { lease: false, ...options });
   const room = await Room.load({
     roomId: "r",
     storage: await provider.openRoom("r"),
