@@ -76,6 +76,17 @@ export type {
   StorageProvider,
   StoredDocument,
 } from "./src/storage/storage.ts";
+export {
+  type HistoryEntry,
+  type HistoryRange,
+  type RestorePoint,
+  RestorePointKind,
+  type RestorePointList,
+  type RestorePointsOptions,
+  type RoomHistory,
+} from "./src/storage/room_history.ts";
+export type { HistoryPolicy } from "./src/storage/history_policy.ts";
+export type { HistoryViewOptions } from "./src/server/history_views.ts";
 export type {
   StorageHealth,
   StorageHealthReport,

@@ -15,6 +15,7 @@ import type { Logger } from "../ports/logger.ts";
 import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { SkippedEntry } from "../storage/kv/kv_records.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
+import type { HistoryPolicy } from "../storage/history_policy.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "../runtime/default_storage.ts";
@@ -50,6 +51,8 @@ export interface DefaultBackendOptions {
   onSkipped?: (entry: SkippedEntry) => void;
   /** Bun's KV driver for a file or `:memory:` (TLSYNC_BUN_KV; default `sqlite`). */
   bunKvDriver?: BunKvDriver | undefined;
+  /** Room history bounds, or `false` for none. Default: the default policy. */
+  history?: HistoryPolicy | false;
 }
 
 /** KV could not be opened; `message` is one line naming the path. */
@@ -90,7 +93,7 @@ export async function openDefaultBackends(
         "(run with --allow-read --allow-write --allow-env, or set TLSYNC_DATA=:memory:)",
     });
     return {
-      storage: new MemoryStorageProvider(),
+      storage: new MemoryStorageProvider({ history: options.history ?? {} }),
       assets: new MemoryAssetStore(),
       kind: StorageKind.memory,
     };
@@ -102,6 +105,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
   const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
   const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
+  const history = { history: o.history ?? {} };
   const checkpoint = o.checkpoint ? { checkpoint: o.checkpoint } : {};
   if (o.cluster) {
     const c = createKvCluster(kv, {
@@ -110,6 +114,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       ...kvPackingOf(kv),
       ...lease,
       ...onSkipped,
+      ...history,
       ...checkpoint,
     });
     return {
@@ -120,7 +125,13 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow, ...checkpoint }),
+    storage: kvStorageOn(kv, {
+      ...lease,
+      ...onSkipped,
+      ...commitWindow,
+      ...checkpoint,
+      ...history,
+    }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };

@@ -43,6 +43,8 @@ export interface KvClusterOptions {
   now?: () => number;
   /** Stored entries loading skipped (see `KvStorageOptions.onSkipped`). */
   onSkipped?: KvStorageOptions["onSkipped"];
+  /** Room history bounds (see `KvStorageOptions.history`; default none). */
+  history?: KvStorageOptions["history"];
   /** KV checkpoint thresholds (see `KvStorageOptions.checkpoint`). */
   checkpoint?: KvStorageOptions["checkpoint"];
 }
@@ -85,6 +87,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
     ...(options.maxChecksPerAtomic ? { maxChecksPerAtomic: options.maxChecksPerAtomic } : {}),
     ...(options.maxCommitsInFlight ? { maxCommitsInFlight: options.maxCommitsInFlight } : {}),
     ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
+    ...(options.history ? { history: options.history } : {}),
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
   });
   const timing = {

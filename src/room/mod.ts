@@ -33,7 +33,12 @@ export type { SessionIdentity } from "./session.ts";
 export type { SocketLike } from "../ports/socket_like.ts";
 export type { Logger } from "../ports/logger.ts";
 export type { TimerHandle, TimeSource } from "../ports/time_source.ts";
-export { MemoryRoomStorage, MemoryStorageProvider } from "../storage/memory_storage.ts";
+export {
+  MemoryRoomStorage,
+  type MemoryStorageOptions,
+  MemoryStorageProvider,
+} from "../storage/memory_storage.ts";
+export { type RestoreResult, restoreRoom } from "./restore_room.ts";
 export type {
   OpenRoomOptions,
   RoomCommit,

@@ -6,6 +6,7 @@ import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_stora
 import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { kvPackingOf, openKv, type OpenKvOptions } from "./open_kv.ts";
+import type { HistoryPolicy } from "../storage/history_policy.ts";
 
 /**
  * Rooms in Deno KV at `path` (a file, `:memory:`, or a KV Connect URL): native `Deno.openKv` on
@@ -28,7 +29,14 @@ export function kvStorageOn(kv: KvLike, options: KvStorageOptions = {}): KvStora
   return new KvStorageProvider(kv, { ...kvPackingOf(kv), ...options });
 }
 
-/** The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime. */
-export function openDefaultStorage(path: string, leaseTtlMs?: number): Promise<StorageProvider> {
-  return openKvStorage(path, leaseTtlMs ? { leaseTtlMs } : {});
+/**
+ * The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime and
+ * history policy (`false`: no history).
+ */
+export function openDefaultStorage(
+  path: string,
+  leaseTtlMs?: number,
+  history: HistoryPolicy | false = {},
+): Promise<StorageProvider> {
+  return openKvStorage(path, { ...(leaseTtlMs ? { leaseTtlMs } : {}), history });
 }

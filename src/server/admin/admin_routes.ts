@@ -17,6 +17,7 @@ import { kickSession } from "./kick_session.ts";
 import { listRooms } from "./list_rooms.ts";
 import { patchRoom } from "./patch_room.ts";
 import { putRoom } from "./put_room.ts";
+import { historyRoutes } from "./history_routes.ts";
 
 /** Options of {@linkcode adminRoutes}. */
 export interface AdminRoutesOptions {
@@ -54,7 +55,13 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
       options.logger?.warn("admin_unauthorized", { method: req.method, path: url.pathname });
       return unauthorized("admin");
     }
-    const ctx: AdminRequest = { req, url, registry: server.registry, maxBodyBytes };
+    const ctx: AdminRequest = {
+      req,
+      url,
+      registry: server.registry,
+      maxBodyBytes,
+      tickets: server.historyTickets,
+    };
     let response: Response;
     try {
       response = await endpoint(parseAdminPath(url.pathname, pattern), req.method)(ctx);
@@ -93,5 +100,7 @@ function routeTable(path: AdminPath): Record<string, Endpoint> {
       return { POST: (ctx) => closeRoom(ctx, path) };
     case "session":
       return { DELETE: (ctx) => kickSession(ctx, path) };
+    default:
+      return historyRoutes(path);
   }
 }

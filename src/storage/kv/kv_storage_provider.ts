@@ -2,6 +2,9 @@
  * Rooms stored in Deno KV (native on Deno, `@deno/kv` on Bun and Node).
  * @module
  */
+import { type HistoryPolicy, resolveHistoryPolicy } from "../history_policy.ts";
+import type { RoomHistory } from "../room_history.ts";
+import { kvRoomHistory, withKvHistory } from "./kv_history_room.ts";
 import type { OpenRoomOptions, RoomSnapshot, RoomStorage, StorageProvider } from "../storage.ts";
 import { leasesPrefix, RoomKeys, roomsPrefix } from "./kv_keys.ts";
 import { Lease } from "./kv_lease.ts";
@@ -62,6 +65,11 @@ export interface KvStorageOptions {
    */
   keepLog?: boolean;
   /**
+   * Keep each room's history (restore points; see `room_history.ts`) within these bounds, or
+   * `false`/unset for none. Implies `keepLog`. The default server turns it on (TLSYNC_HISTORY).
+   */
+  history?: HistoryPolicy | false;
+  /**
    * Called for every stored entry loading skipped because it cannot be read or applied (an
    * undecodable document, a missing part, a bad journal entry). The room loads without it.
    * The default server logs a warning and counts `tlsync_storage_skipped_entries_total`.
@@ -111,13 +119,25 @@ export class KvStorageProvider implements StorageProvider {
         now: this.#options.now ?? Date.now,
       }, onLost);
     }
-    return new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, {
+    const time = this.#options.time ?? systemTime;
+    const history = this.#options.history;
+    const room = new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, {
       policy: this.#policy,
-      keepLog: this.#options.keepLog ?? false,
-      time: this.#options.time ?? systemTime,
+      keepLog: (this.#options.keepLog ?? false) || !!history,
+      time,
       onLost,
       storeClosed: () => this.#closed,
     });
+    if (!history) return room;
+    const policy = resolveHistoryPolicy(history);
+    return withKvHistory(room, this.#kv, keys, this.#context(roomId), { policy, time });
+  }
+
+  /** The room's history (read without its lease); `undefined` unless `history` is on. */
+  history(roomId: string): Promise<RoomHistory | undefined> {
+    if (!this.#options.history) return Promise.resolve(undefined);
+    const keys = new RoomKeys(this.#prefix, roomId);
+    return Promise.resolve(kvRoomHistory(this.#kv, keys, this.#context(roomId)));
   }
 
   /**
