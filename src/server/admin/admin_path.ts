@@ -1,5 +1,5 @@
 /**
- * Admin API paths: `/admin/rooms[/:id[/close | /sessions/:sessionId]]`.
+ * Admin API paths: `/admin/stats`, `/admin/rooms[/:id[/close | /sessions[/:sessionId]]]`.
  * @module
  */
 import { AdminError } from "./admin_error.ts";
@@ -7,6 +7,8 @@ import { AdminError } from "./admin_error.ts";
 /** A parsed admin path. */
 export type AdminPath =
   | { kind: "rooms" }
+  | { kind: "stats" }
+  | { kind: "sessions"; roomId: string }
   | { kind: "room"; roomId: string }
   | { kind: "close"; roomId: string }
   | { kind: "session"; roomId: string; sessionId: string };
@@ -17,6 +19,7 @@ export type AdminPath =
  */
 export function parseAdminPath(pathname: string, roomIdPattern: RegExp): AdminPath {
   const parts = pathname.replace(/\/+$/, "").split("/").slice(2);
+  if (parts.length === 1 && parts[0] === "stats") return { kind: "stats" };
   if (parts[0] !== "rooms" || parts.length > 4) throw notFound(pathname);
   if (parts.length === 1) return { kind: "rooms" };
   const roomId = decode(parts[1]!);
@@ -25,6 +28,7 @@ export function parseAdminPath(pathname: string, roomIdPattern: RegExp): AdminPa
   }
   if (parts.length === 2) return { kind: "room", roomId };
   if (parts.length === 3 && parts[2] === "close") return { kind: "close", roomId };
+  if (parts.length === 3 && parts[2] === "sessions") return { kind: "sessions", roomId };
   if (parts.length === 4 && parts[2] === "sessions" && parts[3] !== "") {
     return { kind: "session", roomId, sessionId: decode(parts[3]!) };
   }

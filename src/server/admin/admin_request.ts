@@ -2,6 +2,7 @@
  * What every admin endpoint handler receives.
  * @module
  */
+import type { RouteContext } from "../http_route.ts";
 import type { RoomRegistry } from "../room_registry.ts";
 
 /** One authenticated admin request. */
@@ -11,4 +12,6 @@ export interface AdminRequest {
   registry: RoomRegistry;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
+  /** The server: its metrics and open connections. */
+  server: RouteContext;
 }
