@@ -64,6 +64,10 @@ describe("admin sessions and stats", () => {
       assert.equal(reply.body["roomId"], "s1");
       assert.equal(reply.body["live"], true);
       assert.equal(reply.body["truncated"], undefined);
+      const room = server.handler.server.registry.get("s1")!;
+      assert.equal(reply.body["documentClock"], room.getDocumentClock());
+      assert.equal(reply.body["records"], room.getSize().records);
+      assert.equal(reply.body["bytes"], room.getSize().bytes);
       const sessions = reply.body["sessions"] as Record<string, unknown>[];
       assert.deepEqual(sessions.map((s) => s["sessionId"]).sort(), ["a", "m", "z"]);
       const byId = new Map(sessions.map((s) => [s["sessionId"], s]));

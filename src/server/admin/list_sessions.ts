@@ -41,6 +41,12 @@ export interface SessionList {
   roomId: string;
   /** True when the room is loaded in this process (else `sessions` is empty). */
   live: boolean;
+  /** The live room's document clock. */
+  documentClock?: number;
+  /** The live room's documents. */
+  records?: number;
+  /** Their serialized size in bytes. */
+  bytes?: number;
   /** Oldest first, at most `?limit=` of them. */
   sessions: AdminSession[];
   /** Present (true) when the room has more sessions than were listed. */
@@ -62,6 +68,7 @@ export async function listSessions(
   const body: SessionList = {
     roomId,
     live: room !== undefined,
+    ...(room ? { documentClock: room.getDocumentClock(), ...room.getSize() } : {}),
     sessions,
     ...(all.length > limit ? { truncated: true as const } : {}),
   };

@@ -23,7 +23,8 @@ button.link { border: 0; background: none; color: var(--accent); padding: 0; tex
 button.danger { color: var(--bad); }
 table { border-collapse: collapse; margin: 8px 0; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; } th { white-space: nowrap; }
+td { max-width: 40em; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.selected { background: var(--row); }
 dl { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }

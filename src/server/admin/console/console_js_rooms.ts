@@ -68,6 +68,12 @@ async function refreshSessions() {
   const roomId = state.room;
   const reply = await api("GET", roomPath(roomId, "/sessions?limit=" + MAX_ROWS));
   if (state.room !== roomId) return;
+  const known = state.rooms.get(roomId);
+  if (known && reply.live) {
+    Object.assign(known, { live: true, sessions: reply.sessions.length }, pick(reply, ["documentClock", "records", "bytes"]));
+    renderRoomInfo();
+    renderRooms();
+  }
   $("sessions-table").tBodies[0].replaceChildren(...reply.sessions.map((s) =>
     h("tr", { "data-session": s.sessionId, "data-state": s.state }, [
       cell(s.sessionId),
@@ -84,6 +90,12 @@ async function refreshSessions() {
   ));
   const note = reply.live ? "" : "The room is not loaded in this process: no sessions here.";
   $("sessions-more").textContent = reply.truncated ? "More sessions not shown. " + note : note;
+}
+
+function pick(source, keys) {
+  const out = {};
+  for (const key of keys) if (typeof source[key] === "number") out[key] = source[key];
+  return out;
 }
 
 function kick(roomId, sessionId) {
