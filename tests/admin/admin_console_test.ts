@@ -9,6 +9,8 @@ import { CONSOLE_JS_CHART } from "../../src/server/admin/console/console_js_char
 import { CONSOLE_JS, CONSOLE_JS_PARTS } from "../../src/server/admin/console/console_script.ts";
 import { ADMIN_TOKEN } from "../helpers/admin_fetch.ts";
 import { serve } from "../helpers/serve.ts";
+import { startServerProcess } from "../helpers/server_process.ts";
+import { tempDir } from "../helpers/temp_dir.ts";
 
 interface ChartFns {
   estimateQuantile(q: number, prev: unknown, cur: unknown): number | null;
@@ -161,5 +163,34 @@ describe("operator console files", () => {
       }),
       null,
     );
+  });
+
+  it("the default server (mod.ts) serves it only when TLSYNC_ADMIN_TOKEN is set", async () => {
+    const dir = tempDir("tlsync-console-");
+    const on = await startServerProcess({
+      TLSYNC_DATA: dir.file("on.kv.sqlite3"),
+      TLSYNC_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
+    const off = await startServerProcess({ TLSYNC_DATA: dir.file("off.kv.sqlite3") });
+    try {
+      const auth = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+      const page = await fetch(`http://127.0.0.1:${on.port}/admin/`);
+      const stats = await fetch(`http://127.0.0.1:${on.port}/admin/stats`, auth);
+      const none = await fetch(`http://127.0.0.1:${off.port}/admin/`);
+      const noStats = await fetch(`http://127.0.0.1:${off.port}/admin/stats`, auth);
+
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get("content-security-policy"), CONSOLE_CSP);
+      assert.match(await page.text(), /tlsync console/);
+      assert.equal(stats.status, 200);
+      assert.equal(typeof ((await stats.json()) as { now: unknown }).now, "number");
+      assert.equal(none.status, 404);
+      assert.equal(noStats.status, 404);
+      await Promise.all([none, noStats].map((r) => r.body?.cancel()));
+    } finally {
+      await on.kill();
+      await off.kill();
+      dir.remove();
+    }
   });
 });
