@@ -15,6 +15,7 @@ import type { Logger } from "../ports/logger.ts";
 import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { SkippedEntry } from "../storage/kv/kv_records.ts";
 import { MemoryStorageProvider } from "../storage/memory_storage.ts";
+import type { HistoryPolicy } from "../storage/history_policy.ts";
 import type { StorageProvider } from "../storage/storage.ts";
 import { StorageKind } from "../storage/storage_health.ts";
 import { kvStorageOn } from "../runtime/default_storage.ts";
@@ -45,6 +46,8 @@ export interface DefaultBackendOptions {
   cluster?: boolean;
   /** Stored entries that loading skipped. */
   onSkipped?: (entry: SkippedEntry) => void;
+  /** Room history bounds, or `false` for none. Default: the default policy. */
+  history?: HistoryPolicy | false;
 }
 
 /** KV could not be opened; `message` is one line naming the path. */
@@ -85,7 +88,7 @@ export async function openDefaultBackends(
         "(run with --allow-read --allow-write --allow-env, or set TLSYNC_DATA=:memory:)",
     });
     return {
-      storage: new MemoryStorageProvider(),
+      storage: new MemoryStorageProvider({ history: options.history ?? {} }),
       assets: new MemoryAssetStore(),
       kind: StorageKind.memory,
     };
@@ -97,6 +100,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
   const lease = o.leaseTtlMs ? { leaseTtlMs: o.leaseTtlMs } : {};
   const onSkipped = o.onSkipped ? { onSkipped: o.onSkipped } : {};
   const commitWindow = o.commitWindowMs !== undefined ? { commitWindowMs: o.commitWindowMs } : {};
+  const history = { history: o.history ?? {} };
   if (o.cluster) {
     const native = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     const c = createKvCluster(kv, {
@@ -106,6 +110,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       maxCommitsInFlight: native ? 4 : 1,
       ...lease,
       ...onSkipped,
+      ...history,
     });
     return {
       storage: c.storage,
@@ -115,7 +120,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     };
   }
   return {
-    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow }),
+    storage: kvStorageOn(kv, { ...lease, ...onSkipped, ...commitWindow, ...history }),
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };

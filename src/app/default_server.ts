@@ -15,6 +15,7 @@
  */
 import type { Logger } from "../ports/logger.ts";
 import { adminRoutes } from "../server/admin/admin_routes.ts";
+import { historyFromEnv } from "./history_env.ts";
 import { metricsRoute } from "../server/metrics_route.ts";
 import { assetRoutes } from "../server/routes/assets_route.ts";
 import { unfurlRoute } from "../server/routes/unfurl_route.ts";
@@ -46,6 +47,8 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   const managed = !readEnv("TLSYNC_DATA") && !!readEnv("DENO_DEPLOYMENT_ID");
   const path = managed ? undefined : readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
   const cluster = clusterDefault(path, readEnv("TLSYNC_CLUSTER"));
+  const history = historyFromEnv(logger);
+  const adminToken = readEnv("TLSYNC_ADMIN_TOKEN") || undefined;
   const store = openDefaultStore({
     path,
     cluster,
@@ -53,6 +56,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     commitWindowMs: numberEnv("TLSYNC_KV_COMMIT_WINDOW_MS", logger),
     logger,
     exitOnStorageFailure: options.exitOnStorageFailure ?? false,
+    history: history.enabled ? history.policy : false,
   });
   const { storage, assets } = store;
   const limits = limitsFromEnv(logger);
@@ -60,7 +64,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     assetRoutes({ store: assets, logger, ...assetRouteEnv(logger) }),
     unfurlRoute({ logger, resolveHost: systemResolveHost, ...unfurlRouteEnv(logger) }),
     metricsRoute({ token: readEnv("TLSYNC_METRICS_TOKEN") || undefined }),
-    adminRoutes({ token: readEnv("TLSYNC_ADMIN_TOKEN") || undefined, logger }),
+    adminRoutes({ token: adminToken, logger }),
   ];
   const handler = createSyncHandler({
     storage,
@@ -71,6 +75,10 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     limits,
     ...originOptionsFromEnv(),
     routes,
+    // View tickets keyed by the admin token: every process of a cluster accepts them.
+    history: history.enabled
+      ? { ...(adminToken ? { ticketSecret: adminToken } : {}), maxViews: history.maxViews }
+      : false,
     ...(store.roomRouter ? { roomRouter: store.roomRouter } : {}),
   });
   installShutdown(() => (store.stop(), handler.close()), logger);
@@ -78,6 +86,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     storage: path ?? "managed",
     cluster,
     admin: !!readEnv("TLSYNC_ADMIN_TOKEN"),
+    history: history.enabled,
   });
   return handler;
 }

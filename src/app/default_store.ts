@@ -18,6 +18,7 @@ import { type DefaultBackends, kvKindOf, openDefaultBackends } from "./default_b
 import { DeferredAssetStore } from "./deferred_asset_store.ts";
 import { deferRouter } from "./deferred_router.ts";
 import { DeferredStorage } from "./deferred_storage.ts";
+import type { HistoryPolicy } from "../storage/history_policy.ts";
 import { exitWithMessage } from "../runtime/exit_with_message.ts";
 import { firstLine } from "../ports/first_line.ts";
 
@@ -38,6 +39,8 @@ export interface DefaultStoreOptions {
   logger: Logger;
   /** End the process (one line, status 1) when storage cannot be opened. */
   exitOnStorageFailure: boolean;
+  /** Room history bounds, or `false` for none. */
+  history?: HistoryPolicy | false;
 }
 
 /** What the default server hands to `createSyncHandler` and its routes. */
@@ -64,6 +67,7 @@ export function openDefaultStore(o: DefaultStoreOptions): DefaultStore {
     logger: o.logger,
     cluster: o.cluster,
     onSkipped: (entry) => events.emit("storage_entry_skipped", { ...entry }),
+    ...(o.history !== undefined ? { history: o.history } : {}),
   });
   const stop = watch(backends, storageHealth, o);
   return {

@@ -8,6 +8,7 @@ import type {
   RoomStorage,
   StorageProvider,
 } from "../storage/storage.ts";
+import type { RoomHistory } from "../storage/room_history.ts";
 
 /** Forwards to the provider `ready` resolves to. */
 export class DeferredStorage implements StorageProvider {
@@ -31,6 +32,10 @@ export class DeferredStorage implements StorageProvider {
   /** See {@linkcode StorageProvider.salvageRoom}. */
   async salvageRoom(roomId: string): Promise<RoomSnapshot | undefined> {
     return await (await this.#ready).salvageRoom?.(roomId);
+  }
+  /** See {@linkcode StorageProvider.history}. */
+  async history(roomId: string): Promise<RoomHistory | undefined> {
+    return await (await this.#ready).history?.(roomId);
   }
   /** See {@linkcode StorageProvider.close}. */
   async close(): Promise<void> {

@@ -43,6 +43,8 @@ export interface KvClusterOptions {
   now?: () => number;
   /** Stored entries loading skipped (see `KvStorageOptions.onSkipped`). */
   onSkipped?: KvStorageOptions["onSkipped"];
+  /** Room history bounds (see `KvStorageOptions.history`; default none). */
+  history?: KvStorageOptions["history"];
 }
 
 /** What {@linkcode createKvCluster} returns: spread it into `createSyncHandler`'s options. */
@@ -83,6 +85,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
     ...(options.maxChecksPerAtomic ? { maxChecksPerAtomic: options.maxChecksPerAtomic } : {}),
     ...(options.maxCommitsInFlight ? { maxCommitsInFlight: options.maxCommitsInFlight } : {}),
     ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
+    ...(options.history ? { history: options.history } : {}),
   });
   const timing = {
     expireInMs: Math.max(60_000, channelTimeoutMs * 4),

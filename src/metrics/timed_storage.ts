@@ -33,6 +33,7 @@ export function timedStorage(
     ...(provider.salvageRoom
       ? { salvageRoom: (roomId: string) => provider.salvageRoom!(roomId) }
       : {}),
+    ...(provider.history ? { history: (roomId: string) => provider.history!(roomId) } : {}),
     ...(provider.close ? { close: () => provider.close!() } : {}),
   };
 }

@@ -26,6 +26,7 @@ export class CommitScheduler {
   #report: CommitReport | undefined;
   #dirty = new Set<string>();
   #pruned = new Set<string>();
+  #authors = new Set<string>();
   #replace = false;
   #schemaDirty = false;
   #inFlight = false;
@@ -51,10 +52,14 @@ export class CommitScheduler {
     this.#report = report;
   }
 
-  /** Record that `ids` changed (their current state is read when the commit is built). */
-  record(ids: Iterable<string>, prunedTombstones: readonly string[] = []): void {
+  /**
+   * Record that `ids` changed (their current state is read when the commit is built), by
+   * `author` (a session's `authorize` user id) when known.
+   */
+  record(ids: Iterable<string>, prunedTombstones: readonly string[] = [], author?: string): void {
     for (const id of ids) this.#dirty.add(id);
     for (const id of prunedTombstones) this.#pruned.add(id);
+    if (author !== undefined) this.#authors.add(author);
     this.#schedule();
   }
 
@@ -143,6 +148,11 @@ export class CommitScheduler {
       deletes: this.#replace ? Object.fromEntries(store.tombstones) : deletes,
       prunedTombstones: this.#replace ? [] : [...pruned],
     };
+    if (this.#report) commit.time = this.#report.time.now();
+    if (this.#authors.size > 0) {
+      commit.authors = [...this.#authors];
+      this.#authors.clear();
+    }
     this.#dirty.clear();
     this.#pruned.clear();
     this.#replace = false;

@@ -45,7 +45,9 @@ export function handlePush(core: RoomCore, session: Session, message: TLPushRequ
   const committed = txn.commit();
   const docChanges = committed.changes;
   core.size.apply(docChanges, measured);
-  if (docChanges.size > 0) core.commits.record(docChanges.keys(), committed.prunedTombstones);
+  if (docChanges.size > 0) {
+    core.commits.record(docChanges.keys(), committed.prunedTombstones, session.identity?.userId);
+  }
   if (presence) core.presence.set(session.presenceId!, presence.after!);
   const clock = committed.documentClock;
 

@@ -5,6 +5,7 @@
 import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
 import type { KvLike } from "../storage/kv/kv_like.ts";
 import type { StorageProvider } from "../storage/storage.ts";
+import type { HistoryPolicy } from "../storage/history_policy.ts";
 import { openKv } from "./open_kv.ts";
 
 /**
@@ -31,7 +32,14 @@ export function kvStorageOn(kv: KvLike, options: KvStorageOptions = {}): KvStora
   });
 }
 
-/** The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime. */
-export function openDefaultStorage(path: string, leaseTtlMs?: number): Promise<StorageProvider> {
-  return openKvStorage(path, leaseTtlMs ? { leaseTtlMs } : {});
+/**
+ * The default server's storage: {@linkcode openKvStorage} with an optional lease lifetime and
+ * history policy (`false`: no history).
+ */
+export function openDefaultStorage(
+  path: string,
+  leaseTtlMs?: number,
+  history: HistoryPolicy | false = {},
+): Promise<StorageProvider> {
+  return openKvStorage(path, { ...(leaseTtlMs ? { leaseTtlMs } : {}), history });
 }

@@ -9,7 +9,7 @@ import type { Authorize } from "./authorize.ts";
 
 /** The normalised decision. */
 export type AuthDecision =
-  | { readonly: boolean; meta: unknown; identity?: SessionIdentity }
+  | { readonly: boolean; meta: unknown; identity?: SessionIdentity; history?: boolean }
   | { refuse: string };
 
 /** Decide whether `req` may join `roomId`. */
@@ -30,7 +30,11 @@ export async function authorizeRequest(
   if (result === false) return { refuse: CloseReason.FORBIDDEN };
   if (result === true || result === undefined) return { readonly: false, meta: undefined };
   if ("refuse" in result) return { refuse: result.refuse || CloseReason.FORBIDDEN };
-  const decision = { readonly: result.readonly ?? false, meta: result.meta };
+  const decision = {
+    readonly: result.readonly ?? false,
+    meta: result.meta,
+    ...(result.history === true ? { history: true } : {}),
+  };
   if (typeof result.userId !== "string" || result.userId === "") return decision;
   // tldraw presence validates `userId` as a user record id (`createUserId` adds the prefix).
   const userId = result.userId.startsWith("user:") ? result.userId : `user:${result.userId}`;

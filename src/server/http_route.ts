@@ -8,6 +8,7 @@
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import type { Authorize } from "./authorize.ts";
 import type { ConnectionInfo } from "./connection_info.ts";
+import type { HistoryTickets } from "./history_tickets.ts";
 import type { RoomRegistry } from "./room_registry.ts";
 
 /** What a route may use of the server that runs it (`SyncServer` implements it). */
@@ -18,6 +19,8 @@ export interface RouteContext {
   readonly metrics: SyncMetrics;
   /** The connect auth hook, for routes that reuse it (uploads). */
   readonly authorize: Authorize | undefined;
+  /** Issues tickets for readonly history views (`?at=`), when the server offers them. */
+  readonly historyTickets?: HistoryTickets | undefined;
   /** The client's address as the server's limits see it, or `undefined` when unknown. */
   clientAddressOf(req: Request): string | undefined;
   /** This process's open connections to `roomId` (address, open time, bytes). */

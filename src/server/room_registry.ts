@@ -12,6 +12,7 @@ import type { RoomEmitter } from "../room/room_events.ts";
 import type { RoomLimits } from "../room/room_limits.ts";
 import type { TimerHandle, TimeSource } from "../ports/time_source.ts";
 import type { RoomSnapshot, StorageProvider } from "../storage/storage.ts";
+import type { RoomHistory } from "../storage/room_history.ts";
 import { RoomLoadError } from "./room_load_error.ts";
 import type { ServerEmitter } from "./server_events.ts";
 
@@ -125,6 +126,11 @@ export class RoomRegistry {
   /** What storage can read of a room that does not load (export), if it can tell. */
   async salvageStored(roomId: string): Promise<RoomSnapshot | undefined> {
     return await this.#options.storage.salvageRoom?.(roomId);
+  }
+
+  /** The room's kept history, read from storage; `undefined` when storage keeps none. */
+  async history(roomId: string): Promise<RoomHistory | undefined> {
+    return await this.#options.storage.history?.(roomId);
   }
 
   /**

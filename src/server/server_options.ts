@@ -13,6 +13,7 @@ import type { Authorize } from "./authorize.ts";
 import type { HttpRoute } from "./http_route.ts";
 import type { ServerEmitter } from "./server_events.ts";
 import type { RoomRouterFactory } from "./room_router.ts";
+import type { HistoryViewOptions } from "./history_views.ts";
 
 export type { Authorize, AuthorizeResult } from "./authorize.ts";
 
@@ -118,6 +119,11 @@ export interface SyncServerOptions {
    * clients, whom one shared cap would refuse together.
    */
   limitLocalhost?: boolean;
+  /**
+   * Readonly views of a room's past (`/connect/<room>?at=<clock>`), for storage that keeps
+   * history: tickets and caps, or `false` to refuse every `?at=` connect. Default: on.
+   */
+  history?: HistoryViewOptions | false;
 }
 
 /** Limits with defaults filled in. */

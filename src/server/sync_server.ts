@@ -31,6 +31,13 @@ import {
 } from "./server_options.ts";
 import { type AuthDecision, authorizeRequest } from "./authorize_request.ts";
 import type { ServerEmitter, ServerEventMap } from "./server_events.ts";
+import { parseClock } from "../storage/history_target.ts";
+import { HistoryTickets, MAX_TICKET_CHARS } from "./history_tickets.ts";
+import {
+  DEFAULT_MAX_HISTORY_VIEWS,
+  HistoryViews,
+  MAX_HISTORY_VIEWS_CEILING,
+} from "./history_views.ts";
 
 type Admitted = Exclude<AuthDecision, { refuse: string }>;
 
@@ -72,6 +79,9 @@ export class SyncServer implements RouteContext {
   /** Admission counts (open and pending sockets per address and room, new-room buckets). */
   readonly admission: Admission;
   #origins: OriginCheck | undefined;
+  #views: HistoryViews | undefined;
+  /** Issues the tickets of readonly history views (undefined when `history` is false). */
+  readonly historyTickets: HistoryTickets | undefined;
 
   /** A server with the given options. */
   constructor(options: SyncServerOptions = {}) {
@@ -105,6 +115,27 @@ export class SyncServer implements RouteContext {
     this.#router = options.roomRouter?.(this.registry) ?? this.registry;
     this.admission = new Admission(this.#limits, this.#time);
     this.#origins = options.allowedOrigins && new OriginCheck(options.allowedOrigins);
+    const history = options.history ?? {};
+    if (history !== false) {
+      this.historyTickets = new HistoryTickets(
+        history.ticketSecret,
+        this.#time,
+        history.ticketTtlMs,
+      );
+      this.#views = new HistoryViews({
+        registry: this.registry,
+        schema: options.schema,
+        time: this.#time,
+        logger: this.#logger,
+        limits: this.#limits,
+        clientTimeout: options.clientTimeout,
+        graceMs: options.roomGracePeriodMs ?? 10_000,
+        maxViews: Math.min(
+          history.maxViews ?? DEFAULT_MAX_HISTORY_VIEWS,
+          MAX_HISTORY_VIEWS_CEILING,
+        ),
+      });
+    }
   }
 
   /**
@@ -175,6 +206,8 @@ export class SyncServer implements RouteContext {
       return new Response("sessionId too long\n", { status: 400 });
     }
     const roomId = route.roomId;
+    const at = url.searchParams.get("at");
+    if (at !== null) return await this.#historyView(req, upgrade, { roomId, url, at, address });
     const auth = await authorizeRequest(this.#options.authorize, req, roomId, this.#logger);
     if ("refuse" in auth) return upgrade(req, this.#refuse(auth.refuse, roomId));
     return this.#admit(req, upgrade, { roomId, url, auth, address });
@@ -184,10 +217,46 @@ export class SyncServer implements RouteContext {
    * The caps, checked again after the `await` of `authorize` (so concurrent upgrades of one
    * address cannot all pass), then the session's socket.
    */
+  /**
+   * `?at=<clock>`: a readonly view of the room's past, for a valid ticket (from the admin API)
+   * or an `authorize` answer with `history: true`.
+   */
+  async #historyView(
+    req: Request,
+    upgrade: Upgrader,
+    a: { roomId: string; url: URL; at: string; address: string },
+  ): Promise<Response | undefined> {
+    const clock = parseClock(a.at);
+    const ticket = a.url.searchParams.get("ticket");
+    if (clock === null || (ticket !== null && ticket.length > MAX_TICKET_CHARS)) {
+      return new Response("at must be a clock (digits); ticket at most 128 characters\n", {
+        status: 400,
+      });
+    }
+    const views = this.#views;
+    if (!views) return upgrade(req, this.#refuse(CloseReason.FORBIDDEN, a.roomId));
+    let auth: Admitted;
+    if (ticket !== null && await this.historyTickets!.verify(a.roomId, clock, ticket)) {
+      auth = { readonly: true, meta: undefined };
+    } else {
+      const decision = await authorizeRequest(this.#options.authorize, req, a.roomId, this.#logger);
+      if ("refuse" in decision) return upgrade(req, this.#refuse(decision.refuse, a.roomId));
+      if (!decision.history) return upgrade(req, this.#refuse(CloseReason.FORBIDDEN, a.roomId));
+      auth = { ...decision, readonly: true };
+    }
+    const view = await views.open(a.roomId, clock);
+    if (view === "full") {
+      return upgrade(req, closeOnOpen(CloseCode.TRY_AGAIN_LATER, CloseText.TRY_AGAIN_LATER));
+    }
+    if (!view) return upgrade(req, this.#refuse(CloseReason.NOT_FOUND, a.roomId));
+    const router = { acquire: () => Promise.resolve(view), releaseIfEmpty: () => {} };
+    return this.#admit(req, upgrade, { ...a, auth, router });
+  }
+
   #admit(
     req: Request,
     upgrade: Upgrader,
-    a: { roomId: string; url: URL; auth: Admitted; address: string },
+    a: { roomId: string; url: URL; auth: Admitted; address: string; router?: RoomRouter },
   ): Response | undefined {
     const key = this.#limitKey(a.address);
     const byAddress = this.admission.checkAddress(key);
@@ -197,7 +266,10 @@ export class SyncServer implements RouteContext {
       this.#logRefusal(byRoom, a.address, a.roomId);
       return upgrade(req, closeOnOpen(CloseCode.TRY_AGAIN_LATER, CloseText.TRY_AGAIN_LATER));
     }
-    const newRoom = this.registry.get(a.roomId) ? null : this.admission.takeNewRoom(key);
+    const router = a.router ?? this.#router;
+    const newRoom = this.registry.get(a.roomId) || a.router
+      ? null
+      : this.admission.takeNewRoom(key);
     if (newRoom) return this.#tooMany(newRoom, a.address, a.roomId);
     const connection = new Connection({
       roomId: a.roomId,
@@ -212,8 +284,8 @@ export class SyncServer implements RouteContext {
       metrics: this.metrics,
       clientAddress: a.address,
       ticket: this.admission.enter(key, a.roomId),
-      acquire: (roomId) => this.#router.acquire(roomId),
-      releaseIfEmpty: (roomId) => this.#router.releaseIfEmpty(roomId),
+      acquire: (roomId) => router.acquire(roomId),
+      releaseIfEmpty: (roomId) => router.releaseIfEmpty(roomId),
       onClosed: (c) => this.#connections.delete(c),
     });
     this.#connections.add(connection);
@@ -250,6 +322,7 @@ export class SyncServer implements RouteContext {
     this.#draining = true;
     try {
       await this.registry.closeAll(CloseCode.GOING_AWAY, CloseText.SERVER_SHUTTING_DOWN);
+      await this.#views?.closeAll(CloseCode.GOING_AWAY, CloseText.SERVER_SHUTTING_DOWN);
       await this.#router.close?.();
       for (const c of this.#connections) c.close();
     } finally {

@@ -3,6 +3,12 @@
  * implementation of the {@linkcode RoomStorage} contract.
  * @module
  */
+import { systemTime, type TimeSource } from "../ports/time_source.ts";
+import { BackendHistory } from "./backend_history.ts";
+import { type HistoryPolicy, resolveHistoryPolicy } from "./history_policy.ts";
+import { HistoryPruner } from "./history_pruner.ts";
+import { MemoryHistoryBackend } from "./memory_history.ts";
+import type { RoomHistory } from "./room_history.ts";
 import type {
   RoomCommit,
   RoomSnapshot,
@@ -16,10 +22,18 @@ export class MemoryRoomStorage implements RoomStorage {
   #snapshot: RoomSnapshot | undefined;
   #documents = new Map<string, StoredDocument>();
   #tombstones = new Map<string, number>();
+  #onCommit: ((commit: RoomCommit, records: number) => void) | undefined;
 
-  /** Start from `snapshot`, or empty (a new room) when it is omitted. */
-  constructor(snapshot?: RoomSnapshot) {
+  /**
+   * Start from `snapshot`, or empty (a new room) when it is omitted. `onCommit` sees every
+   * applied commit and the number of documents after it (history keeps it).
+   */
+  constructor(
+    snapshot?: RoomSnapshot,
+    onCommit?: (commit: RoomCommit, records: number) => void,
+  ) {
     if (snapshot) this.#reset(snapshot);
+    this.#onCommit = onCommit;
   }
 
   /** Return a copy of the stored state. */
@@ -51,6 +65,7 @@ export class MemoryRoomStorage implements RoomStorage {
       schema: commit.schema,
       documents: [],
     };
+    this.#onCommit?.(commit, this.#documents.size);
   }
 
   /** Nothing to release. */
@@ -81,18 +96,69 @@ export class MemoryRoomStorage implements RoomStorage {
   }
 }
 
-/** Keeps every room in memory for the life of the process. */
+/** Options of {@linkcode MemoryStorageProvider}. */
+export interface MemoryStorageOptions {
+  /** History bounds, or `false` to keep no history. Default: the default policy. */
+  history?: HistoryPolicy | false;
+  /** Clock and timers of history (commit times, pruning). Default: the system's. */
+  time?: TimeSource;
+}
+
+interface MemoryRoom {
+  storage: MemoryRoomStorage;
+  history?: MemoryHistoryBackend;
+  pruner?: HistoryPruner;
+}
+
+/** Keeps every room (and its history) in memory for the life of the process. */
 export class MemoryStorageProvider implements StorageProvider {
-  #rooms = new Map<string, MemoryRoomStorage>();
+  #rooms = new Map<string, MemoryRoom>();
+  #options: MemoryStorageOptions;
+
+  /** Rooms in memory; history on unless `options.history` is false. */
+  constructor(options: MemoryStorageOptions = {}) {
+    this.#options = options;
+  }
 
   /** Open (or create) a room. */
   openRoom(roomId: string): Promise<RoomStorage> {
     let room = this.#rooms.get(roomId);
     if (!room) {
-      room = new MemoryRoomStorage();
+      room = this.#create();
       this.#rooms.set(roomId, room);
     }
-    return Promise.resolve(room);
+    return Promise.resolve(room.storage);
+  }
+
+  /** The room's history (`undefined` when history is off or the room was never opened). */
+  history(roomId: string): Promise<RoomHistory | undefined> {
+    const backend = this.#rooms.get(roomId)?.history;
+    return Promise.resolve(backend && new BackendHistory(backend));
+  }
+
+  /** Run one pruning pass of a room's history now (tests, tools); false when nothing to do. */
+  async pruneHistory(roomId: string): Promise<boolean> {
+    return (await this.#rooms.get(roomId)?.pruner?.pass()) ?? false;
+  }
+
+  /** Stop the history pruners. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#rooms.values()].map((r) => r.pruner?.close()));
+  }
+
+  #create(): MemoryRoom {
+    if (this.#options.history === false) return { storage: new MemoryRoomStorage() };
+    const time = this.#options.time ?? systemTime;
+    const history = new MemoryHistoryBackend();
+    const pruner = new HistoryPruner(history, {
+      policy: resolveHistoryPolicy(this.#options.history),
+      time,
+    });
+    const storage = new MemoryRoomStorage(undefined, (commit, records) => {
+      history.append(commit, commit.time ?? time.now(), records);
+      pruner.noteCommit();
+    });
+    return { storage, history, pruner };
   }
 
   /** Ids of rooms that have been stored at least once. */
@@ -102,13 +168,14 @@ export class MemoryStorageProvider implements StorageProvider {
 
   /** A room's stored state (records loading skips included), without loading it. */
   salvageRoom(roomId: string): Promise<RoomSnapshot | undefined> {
-    const room = this.#rooms.get(roomId);
+    const room = this.#rooms.get(roomId)?.storage;
     return Promise.resolve(room?.hasState() ? room.snapshot() : undefined);
   }
 
   /** Forget a room. */
-  deleteRoom(roomId: string): Promise<void> {
+  async deleteRoom(roomId: string): Promise<void> {
+    const room = this.#rooms.get(roomId);
     this.#rooms.delete(roomId);
-    return Promise.resolve();
+    await room?.pruner?.close();
   }
 }

@@ -7,34 +7,10 @@
  * @module
  */
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
+import type { RoomHistory } from "./room_history.ts";
+import type { RoomSnapshot, StoredDocument } from "./room_snapshot.ts";
 
-/** A document as stored: its state and the document clock at which it last changed. */
-export interface StoredDocument<R extends UnknownRecord = UnknownRecord> {
-  /** The record. */
-  state: R;
-  /** The document clock of its last change. */
-  lastChangedClock: number;
-}
-
-/**
- * A room's persisted state. Also the snapshot format of export/import.
- *
- * `clock` is the legacy (3.x) name of `documentClock` and is accepted on input.
- */
-export interface RoomSnapshot<R extends UnknownRecord = UnknownRecord> {
-  /** The clock of the last change. */
-  documentClock?: number;
-  /** Legacy name of `documentClock`, accepted on input. */
-  clock?: number;
-  /** Deletions before this clock are no longer listed in `tombstones`. */
-  tombstoneHistoryStartsAtClock?: number;
-  /** Every record, with the clock of its last change. */
-  documents: StoredDocument<R>[];
-  /** Deleted record ids and the clock of their deletion. */
-  tombstones?: Record<string, number>;
-  /** The schema the records were written with. */
-  schema?: SerializedSchema;
-}
+export type { RoomSnapshot, StoredDocument } from "./room_snapshot.ts";
 
 /** One atomic unit of change handed to storage. */
 export interface RoomCommit<R extends UnknownRecord = UnknownRecord> {
@@ -55,6 +31,10 @@ export interface RoomCommit<R extends UnknownRecord = UnknownRecord> {
    * happened after the previous commit, any stored document under that id too.
    */
   prunedTombstones: string[];
+  /** Wall-clock time of the commit in ms since the epoch (the room's TimeSource). */
+  time?: number;
+  /** User ids (from `authorize`) whose changes this commit carries. */
+  authors?: string[];
 }
 
 /** Storage for one room. Opened by a {@linkcode StorageProvider}. */
@@ -90,6 +70,11 @@ export interface StorageProvider {
    * whose stored state does not load. `undefined` when nothing is stored.
    */
   salvageRoom?(roomId: string): Promise<RoomSnapshot | undefined>;
+  /**
+   * The room's kept past (restore points, the room at a clock), read without loading or writing
+   * the room; `undefined` when this provider keeps no history.
+   */
+  history?(roomId: string): Promise<RoomHistory | undefined>;
   /** Release everything. */
   close?(): Promise<void> | void;
 }

@@ -30,6 +30,7 @@ async function seed(path: string): Promise<void> {
     await room.commit(
       commit({ puts: [{ state: geoShape(`shape:${roomId}`), lastChangedClock: 1 }] }),
     );
+    await room.close(); // checkpointed: what an earlier version stored is head and documents
   }
   const p = new RoomKeys(["tlsync"], "poisoned");
   const staged = commit({

@@ -36,6 +36,7 @@ async function seeded(): Promise<{
       },
     ],
   }));
+  await room.close(); // checkpointed: the records are in their document keys
   return { kv, provider, skipped, done: () => (kv.close(), dir.remove()) };
 }
 

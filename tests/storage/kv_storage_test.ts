@@ -39,17 +39,29 @@ describe("KvStorageProvider", () => {
     const room = await provider.openRoom("s");
     await room.load();
     const keys = new RoomKeys(["tlsync"], "s");
+    const entry = async (clock: number) =>
+      JSON.parse(new TextDecoder().decode((await kv.get<Uint8Array>(keys.log(clock))).value!));
     await room.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
-    const first = await kv.get(keys.schema());
-    assert.ok(first.versionstamp, "the first commit stores the schema");
+    assert.ok((await entry(1)).schema, "the first commit logs the schema");
     await room.commit(
       commit({ documentClock: 2, puts: [{ state: geoShape("shape:a", 5), lastChangedClock: 2 }] }),
     );
+    assert.equal("schema" in await entry(2), false, "an unchanged schema is not logged again");
+    await room.close(); // checkpoint: the schema gets its key, once
+    const first = await kv.get(keys.schema());
+    assert.ok(first.versionstamp, "the checkpoint stores the schema");
+    const reopened = await provider.openRoom("s");
+    await reopened.load();
+    await reopened.commit(
+      commit({ documentClock: 3, puts: [{ state: geoShape("shape:a", 6), lastChangedClock: 3 }] }),
+    );
+    await reopened.close();
     assert.equal((await kv.get(keys.schema())).versionstamp, first.versionstamp);
     const head = JSON.parse(
       new TextDecoder().decode((await kv.get<Uint8Array>(keys.head())).value!),
     );
     assert.equal("schema" in head, false);
+    assert.equal(head.documentClock, 3);
 
     // A head written by an earlier version, schema inside it and no schema key:
     const legacy = new RoomKeys(["tlsync"], "legacy");
@@ -123,6 +135,7 @@ describe("KvStorageProvider", () => {
     const room = await provider.openRoom("crash");
     await room.load();
     await room.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+    await room.close(); // checkpointed, as every room an earlier version stored
     const staged = commit({
       documentClock: 2,
       puts: [{ state: geoShape("shape:b"), lastChangedClock: 2 }],
@@ -158,6 +171,7 @@ describe("KvStorageProvider", () => {
         { state: geoShape("shape:b"), lastChangedClock: 1 },
       ],
     }));
+    await room.close(); // checkpointed: the records are in their document keys
     await kv.atomic().set(
       new RoomKeys(["tlsync"], "bad").doc("shape:a"),
       new TextEncoder().encode("{oops"),

@@ -1,6 +1,8 @@
 /**
  * Back up and restore rooms: `deno task snapshot export <room> [file]`,
- * `deno task snapshot import <room> <file>`, `deno task snapshot list`.
+ * `deno task snapshot import <room> <file>`, `deno task snapshot list`, and room history:
+ * `deno task snapshot history <room>`, `deno task snapshot restore <room> --at <clock | time>`
+ * (see `history_commands.ts`).
  * Uses TLSYNC_DATA (default ./data/tlsync.kv.sqlite3). A room open in a running server is held by
  * its lease: the command waits for the lease (TLSYNC_LEASE_MS + 1 s, default 7 s) and then exits
  * with status 3 and one line saying what to do. Expected failures print one `error:` line, never a stack trace:
@@ -11,22 +13,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { createTLSchema } from "@tldraw/tlschema";
 import { Room } from "../../room/room.ts";
-import type { RoomSnapshot, StorageProvider } from "../../storage/storage.ts";
+import type { RoomSnapshot, RoomStorage, StorageProvider } from "../../storage/storage.ts";
 import { firstLine } from "../../ports/first_line.ts";
 import { openDefaultStorage } from "../default_storage.ts";
 import { DEFAULT_DATA_PATH } from "../../app/default_server.ts";
 import { readEnv } from "../env.ts";
+import { CliError } from "./cli_error.ts";
+import { HISTORY_USAGE, printHistory, restoreCommand, restoreTarget } from "./history_commands.ts";
+import { historyFromEnv } from "../../app/history_env.ts";
 
-const USAGE = "usage: snapshot list | export <room> [file] | import <room> <file>";
-
-/** A failure the user can act on: one line and an exit status. */
-class CliError extends Error {
-  readonly status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
-}
+const USAGE =
+  `usage: snapshot list | export <room> [file] | import <room> <file> | ${HISTORY_USAGE}`;
 
 /** TLSYNC_LEASE_MS when set to a positive number (the default server's variable). */
 function leaseMs(): number | undefined {
@@ -41,12 +38,19 @@ function progress(line: string): void {
 
 async function run(args: string[], path: string): Promise<void> {
   const [command, roomId, file] = args;
-  const valid = command === "list" ||
-    (command === "export" && roomId) || (command === "import" && roomId && file);
+  const valid = command === "list" || (command === "history" && roomId && !file) ||
+    (command === "export" && roomId) || (command === "import" && roomId && file) ||
+    (command === "restore" && roomId);
   if (!valid) throw new CliError(USAGE, 2);
-  const storage = await openDefaultStorage(path, leaseMs());
+  if (command === "restore") restoreTarget(args); // usage errors before opening anything
+  const history = historyFromEnv();
+  const storage = await openDefaultStorage(path, leaseMs(), history.enabled && history.policy);
   try {
-    if (command === "list") {
+    if (command === "history") {
+      await printHistory(storage, roomId!, () => leaseRoom(storage, roomId!));
+    } else if (command === "restore") {
+      await restoreCommand(storage, roomId!, args, () => openRoom(storage, roomId!));
+    } else if (command === "list") {
       for (const id of await storage.listRooms!()) process.stdout.write(`${id}\n`);
     } else if (command === "export") {
       await exportRoom(storage, roomId!, file, path);
@@ -58,15 +62,14 @@ async function run(args: string[], path: string): Promise<void> {
   }
 }
 
-async function openRoom(storage: StorageProvider, roomId: string): Promise<Room> {
+/** Open the room's storage, taking its lease (waiting for a running server's, then refusing). */
+async function leaseRoom(storage: StorageProvider, roomId: string): Promise<RoomStorage> {
   progress(
-    `loading room "${roomId}" (if a running server holds it, this waits one lease lifetime, ` +
+    `opening room "${roomId}" (if a running server holds it, this waits one lease lifetime, ` +
       "TLSYNC_LEASE_MS + 1 s, then gives up)…",
   );
-  const started = Date.now();
-  let roomStorage;
   try {
-    roomStorage = await storage.openRoom(roomId);
+    return await storage.openRoom(roomId);
   } catch (error) {
     if (/held by another server/.test(String(error))) {
       throw new CliError(
@@ -77,6 +80,11 @@ async function openRoom(storage: StorageProvider, roomId: string): Promise<Room>
     }
     throw error;
   }
+}
+
+async function openRoom(storage: StorageProvider, roomId: string): Promise<Room> {
+  const started = Date.now();
+  const roomStorage = await leaseRoom(storage, roomId);
   const room = await Room.load({ roomId, storage: roomStorage, schema: createTLSchema() as never });
   progress(
     `loaded room "${roomId}" (clock ${room.getDocumentClock()}) in ${Date.now() - started} ms`,

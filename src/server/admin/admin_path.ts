@@ -1,7 +1,9 @@
 /**
- * Admin API paths: `/admin/stats`, `/admin/rooms[/:id[/close | /sessions[/:sessionId]]]`.
+ * Admin API paths: `/admin/stats`, `/admin/rooms[/:id[/close | /sessions[/:sessionId] |
+ * /restore | /history[/:clock[/ticket]]]]`.
  * @module
  */
+import { parseClock } from "../../storage/history_target.ts";
 import { AdminError } from "./admin_error.ts";
 
 /** A parsed admin path. */
@@ -11,7 +13,9 @@ export type AdminPath =
   | { kind: "sessions"; roomId: string }
   | { kind: "room"; roomId: string }
   | { kind: "close"; roomId: string }
-  | { kind: "session"; roomId: string; sessionId: string };
+  | { kind: "session"; roomId: string; sessionId: string }
+  | { kind: "history" | "restore"; roomId: string }
+  | { kind: "history_at" | "history_ticket"; roomId: string; clock: number };
 
 /**
  * Parse `pathname` (known to start with `/admin`).
@@ -20,7 +24,7 @@ export type AdminPath =
 export function parseAdminPath(pathname: string, roomIdPattern: RegExp): AdminPath {
   const parts = pathname.replace(/\/+$/, "").split("/").slice(2);
   if (parts.length === 1 && parts[0] === "stats") return { kind: "stats" };
-  if (parts[0] !== "rooms" || parts.length > 4) throw notFound(pathname);
+  if (parts[0] !== "rooms" || parts.length > 5) throw notFound(pathname);
   if (parts.length === 1) return { kind: "rooms" };
   const roomId = decode(parts[1]!);
   if (!roomIdPattern.test(roomId)) {
@@ -32,7 +36,25 @@ export function parseAdminPath(pathname: string, roomIdPattern: RegExp): AdminPa
   if (parts.length === 4 && parts[2] === "sessions" && parts[3] !== "") {
     return { kind: "session", roomId, sessionId: decode(parts[3]!) };
   }
+  if (parts[2] === "history" || parts[2] === "restore") return historyPath(parts, roomId, pathname);
   throw notFound(pathname);
+}
+
+/** `/restore`, `/history`, `/history/:clock`, `/history/:clock/ticket` (clock: digits). */
+function historyPath(parts: string[], roomId: string, pathname: string): AdminPath {
+  if (parts.length === 3) return { kind: parts[2] === "restore" ? "restore" : "history", roomId };
+  if (parts[2] !== "history" || (parts.length === 5 && parts[4] !== "ticket")) {
+    throw notFound(pathname);
+  }
+  const clock = parseClock(parts[3]!);
+  if (clock === null) {
+    throw new AdminError(
+      400,
+      "bad_request",
+      `A clock is a non-negative integer, not "${parts[3]!.slice(0, 40)}"`,
+    );
+  }
+  return { kind: parts.length === 5 ? "history_ticket" : "history_at", roomId, clock };
 }
 
 function decode(part: string): string {

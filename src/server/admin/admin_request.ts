@@ -2,6 +2,7 @@
  * What every admin endpoint handler receives.
  * @module
  */
+import type { HistoryTickets } from "../history_tickets.ts";
 import type { RouteContext } from "../http_route.ts";
 import type { RoomRegistry } from "../room_registry.ts";
 
@@ -14,4 +15,6 @@ export interface AdminRequest {
   maxBodyBytes: number;
   /** The server: its metrics and open connections. */
   server: RouteContext;
+  /** Issues history view tickets (the server's), when it offers history views. */
+  tickets?: HistoryTickets | undefined;
 }

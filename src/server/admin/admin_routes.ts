@@ -21,6 +21,7 @@ import { listSessions } from "./list_sessions.ts";
 import { listRooms } from "./list_rooms.ts";
 import { patchRoom } from "./patch_room.ts";
 import { putRoom } from "./put_room.ts";
+import { historyRoutes } from "./history_routes.ts";
 
 /** Options of {@linkcode adminRoutes}. */
 export interface AdminRoutesOptions {
@@ -66,7 +67,14 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
       options.logger?.warn("admin_unauthorized", { method: req.method, path: url.pathname });
       return unauthorized("admin");
     }
-    const ctx: AdminRequest = { req, url, registry: server.registry, maxBodyBytes, server };
+    const ctx: AdminRequest = {
+      req,
+      url,
+      registry: server.registry,
+      maxBodyBytes,
+      server,
+      tickets: server.historyTickets,
+    };
     let response: Response;
     try {
       response = await endpoint(parseAdminPath(url.pathname, pattern), req.method)(ctx);
@@ -109,5 +117,7 @@ function routeTable(path: AdminPath): Record<string, Endpoint> {
       return { GET: (ctx) => listSessions(ctx, path) };
     case "stats":
       return { GET: adminStats };
+    default:
+      return historyRoutes(path);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Key builders. Layout under `[...prefix, "room", roomId]`:
- * `head` (clock, history start, pending journal), `schema` (written only when it changes),
- * `doc/<id>` (record or tombstone), `chunk/<id>/<clock>/<i>` (parts of large records),
- * `journal/<clock>/<i>`. Leases live apart, under `[...prefix, "lease", roomId]`, so they can be
+ * `head` (the checkpoint: clock the documents are complete up to, history start; a pending
+ * journal in heads of earlier versions), `schema` (written only when it changes), `doc/<id>`
+ * (record or tombstone), `chunk/<id>/<clock>/<i>` (parts of large records), `log/<clock>` (one
+ * commit, or the manifest of its parts `log/<clock>/<i>`), `journal/<clock>/<i>` (read only). Leases live apart, under `[...prefix, "lease", roomId]`, so they can be
  * swept without reading rooms.
  * @module
  */
@@ -53,6 +54,21 @@ export class RoomKeys {
   /** One part of a large document written at `clock`. */
   chunk(id: string, clock: number, part: number): KvKey {
     return [...this.root, "chunk", id, clock, part];
+  }
+
+  /** Prefix of the whole log. */
+  logs(): KvKey {
+    return [...this.root, "log"];
+  }
+
+  /** The log entry (or its manifest) of the commit at `clock`. */
+  log(clock: number): KvKey {
+    return [...this.root, "log", clock];
+  }
+
+  /** One part of a log entry too large for one value. */
+  logPart(clock: number, part: number): KvKey {
+    return [...this.root, "log", clock, part];
   }
 
   /** Prefix of a journaled commit. */

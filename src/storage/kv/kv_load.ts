@@ -1,6 +1,7 @@
 /**
- * Read a room back from KV: finish a journaled commit a crash interrupted, reassemble large
- * documents, and drop orphaned parts. A bad document, chunk, schema or journal entry is skipped
+ * Read a room back from KV: its checkpoint (head, document keys) plus its log after the head.
+ * Finish a journaled commit an earlier version left, reassemble large documents, and drop
+ * orphaned parts and log keys nothing needs. A bad document, chunk, schema or journal entry is skipped
  * and reported, so no stored value makes a room unloadable. A head that cannot be read fails
  * the load (its clocks cannot be guessed safely), naming the key; {@linkcode salvageRoom} still
  * reads whatever documents are readable, for export.
@@ -16,6 +17,9 @@ import { writeBatches } from "./atomic_packer.ts";
 import { type ReadDocs, readDocs } from "./kv_read_docs.ts";
 import { parseHead, type StoredHead, type StoredIndex } from "./kv_records.ts";
 import { replayJournal } from "./kv_replay_journal.ts";
+import { changeOf, replayLog } from "./kv_replay_log.ts";
+import { RoomDelta } from "./kv_room_delta.ts";
+import { scanLog } from "./kv_log_read.ts";
 
 /** A loaded room. */
 export interface LoadedRoom {
@@ -23,21 +27,46 @@ export interface LoadedRoom {
   index: StoredIndex;
   head: StoredHead | null;
   headVersionstamp: string | null;
+  /** The log after the head, folded (what the next checkpoint writes). */
+  delta: RoomDelta;
+}
+
+/** How to load. */
+export interface LoadOptions {
+  /** Leave log entries at or below the head (history keeps them). */
+  keepLog: boolean;
+  /** Now (ms), when the log's changes start waiting for a checkpoint. */
+  now: number;
 }
 
 /** Load `keys`' room, repairing what a crash left behind. */
-export async function loadRoom(kv: KvLike, keys: RoomKeys, ctx: LoadContext): Promise<LoadedRoom> {
+export async function loadRoom(
+  kv: KvLike,
+  keys: RoomKeys,
+  ctx: LoadContext,
+  options: LoadOptions,
+): Promise<LoadedRoom> {
   let { head, versionstamp } = await readHead(kv, keys, ctx);
   if (head && "journal" in head) {
     await replayJournal(kv, keys, head, ctx);
     ({ head, versionstamp } = await readHead(kv, keys, ctx));
   }
-  const read = await readDocs(kv, keys, ctx);
-  if (read.orphans.length) await writeBatches(kv, read.orphans);
-  if (!head) return { snapshot: undefined, index: read.index, head: null, headVersionstamp: null };
-  const schema = await readSchema(kv, keys, ctx, read.index) ?? head.schema;
-  const snapshot = toSnapshot(read, head.documentClock, head.tombstoneHistoryStartsAtClock, schema);
-  return { snapshot, index: read.index, head, headVersionstamp: versionstamp };
+  const log = await replayLog(kv, keys, head?.documentClock ?? null, options, ctx);
+  const { delta } = log;
+  const read = await readDocs(kv, keys, ctx, (id) => delta.replaced || delta.changes.has(id));
+  const garbage = [...read.orphans, ...log.leftovers];
+  if (garbage.length) await writeBatches(kv, garbage);
+  if (!head) return { snapshot: undefined, index: read.index, head, headVersionstamp: null, delta };
+  const stored = await readSchema(kv, keys, ctx, read.index);
+  const schema = delta.schema ?? stored ?? head.schema;
+  delta.applyTo(read.docs);
+  const snapshot = toSnapshot(
+    read,
+    Math.max(head.documentClock, delta.clock),
+    delta.historyStart ?? head.tombstoneHistoryStartsAtClock,
+    schema,
+  );
+  return { snapshot, index: read.index, head, headVersionstamp: versionstamp, delta };
 }
 
 /**
@@ -53,11 +82,19 @@ export async function salvageRoom(
   const decoded = decodeValue(headEntry.value);
   const head = decoded.ok ? parseHead(decoded.value) : null;
   const read = await readDocs(kv, keys, ctx);
-  if (!headEntry.versionstamp && read.docs.size === 0) return undefined;
-  let clock = head?.documentClock ?? 0;
+  const delta = new RoomDelta();
+  const after = head?.documentClock ?? -1;
+  for await (const s of scanLog(kv, keys, { after }, ctx)) {
+    if (s.entry) delta.apply(changeOf(s.entry), s.clock, 0);
+  }
+  if (!headEntry.versionstamp && read.docs.size === 0 && delta.isEmpty) return undefined;
+  let clock = Math.max(head?.documentClock ?? 0, delta.clock);
   for (const doc of read.docs.values()) clock = Math.max(clock, doc.c);
-  const schema = await readSchema(kv, keys, ctx, read.index) ?? head?.schema;
-  return toSnapshot(read, clock, head?.tombstoneHistoryStartsAtClock ?? 0, schema);
+  const stored = await readSchema(kv, keys, ctx, read.index);
+  delta.applyTo(read.docs);
+  const schema = delta.schema ?? stored ?? head?.schema;
+  const historyStart = delta.historyStart ?? head?.tombstoneHistoryStartsAtClock ?? 0;
+  return toSnapshot(read, clock, historyStart, schema);
 }
 
 async function readHead(

@@ -7,8 +7,7 @@ import type { RoomCommit } from "../storage.ts";
 import { CommitRefusedError } from "../commit_refused_error.ts";
 import { encodeJson, formatKey, PART_BYTES, splitBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
-import { AtomicPacker, costOf } from "./atomic_packer.ts";
-import { type Mutation, mutationProblem } from "./kv_limits.ts";
+import { keyBytes, KV_LIMITS, type Mutation, mutationProblem } from "./kv_limits.ts";
 import type { StoredIndex } from "./kv_records.ts";
 import type { SerializedSchema } from "@tldraw/store";
 
@@ -16,7 +15,7 @@ const schemaJsonCache = new WeakMap<SerializedSchema, string>();
 const encoder = new TextEncoder();
 
 /** The JSON of a serialized schema, computed once per schema object. */
-function schemaJsonOf(schema: SerializedSchema): string {
+export function schemaJsonOf(schema: SerializedSchema): string {
   let json = schemaJsonCache.get(schema);
   if (json === undefined) schemaJsonCache.set(schema, json = JSON.stringify(schema));
   return json;
@@ -77,26 +76,43 @@ export function planMutations(commit: RoomCommit, keys: RoomKeys, index: StoredI
   return out;
 }
 
-/** True when the mutations (plus `extra` head writes) fit in one atomic. */
-export function fitsOneAtomic(mutations: Mutation[], extra = 1): boolean {
-  const cost = costOf(mutations);
-  return new AtomicPacker().fits({ ...cost, mutations: cost.mutations + extra, checks: 0 });
+function describeKey(m: Mutation): string {
+  const text = formatKey(m.key);
+  return text.length > 200 ? `key ${text.slice(0, 200)}…` : `key ${text}`;
 }
 
 /**
- * Refuse a plan holding a write KV can never take (key or value over its limit), before anything
- * is written: the commit fails alone and nothing half-written (no journal) is left behind.
+ * Refuse, before anything is written, a commit the checkpoint could never write: a record whose
+ * document key (or, in an entry over one value, chunk key) is over KV's key limit, or a changed
+ * schema (`schemaJson`) over its value limit. Ids short enough are not measured.
  */
-export function assertPlanFits(mutations: Mutation[], what: string): void {
-  for (const m of mutations) {
+export function assertCommitFits(
+  commit: RoomCommit,
+  keys: RoomKeys,
+  entryBytes: number,
+  schemaJson: string | null,
+  what: string,
+): void {
+  const large = entryBytes > PART_BYTES; // only then can one record need chunks
+  const room = keyBytes(keys.root) + 30;
+  const check = (key: () => Mutation["key"], id: string): void => {
+    if (room + id.length * 3 + 2 <= KV_LIMITS.maxKeyBytes) return;
+    const m = { key: key(), value: null };
+    const problem = mutationProblem(m);
+    if (problem) {
+      throw new CommitRefusedError(`Cannot store ${what}: ${problem} (${describeKey(m)})`);
+    }
+  };
+  for (const doc of commit.puts) {
+    const id = doc.state.id;
+    check(() => (large ? keys.chunk(id, doc.lastChangedClock, 99_999) : keys.doc(id)), id);
+  }
+  for (const id in commit.deletes) check(() => keys.doc(id), id);
+  if (schemaJson !== null) {
+    const m = { key: keys.schema(), value: encoder.encode(schemaJson) };
     const problem = mutationProblem(m);
     if (problem) {
       throw new CommitRefusedError(`Cannot store ${what}: ${problem} (${describeKey(m)})`);
     }
   }
-}
-
-function describeKey(m: Mutation): string {
-  const text = formatKey(m.key);
-  return text.length > 200 ? `key ${text.slice(0, 200)}…` : `key ${text}`;
 }

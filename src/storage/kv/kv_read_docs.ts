@@ -6,7 +6,7 @@
 import type { UnknownRecord } from "@tldraw/store";
 import { decodeValue, joinBytes } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
-import type { KvLike } from "./kv_like.ts";
+import type { KvKey, KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
 import type { LoadContext } from "./kv_load_context.ts";
 import { isRecordOf, parseDoc, type StoredDoc, type StoredIndex } from "./kv_records.ts";
@@ -18,8 +18,19 @@ export interface ReadDocs {
   orphans: Mutation[];
 }
 
-/** Read every document and tombstone of `keys`' room. */
-export async function readDocs(kv: KvLike, keys: RoomKeys, ctx: LoadContext): Promise<ReadDocs> {
+/**
+ * Read every document and tombstone of `keys`' room. A bad entry of an id `superseded` says the
+ * log rewrites is dropped without a report (the log's version replaces it).
+ */
+export async function readDocs(
+  kv: KvLike,
+  keys: RoomKeys,
+  ctx: LoadContext,
+  superseded: (id: string) => boolean = () => false,
+): Promise<ReadDocs> {
+  const report = (key: KvKey, id: string, reason: string): void => {
+    if (!superseded(id)) ctx.skip(key, reason);
+  };
   const docs = new Map<string, StoredDoc>();
   const index: StoredIndex = { known: new Set(), chunked: new Map() };
   const bad = new Set<string>();
@@ -32,17 +43,17 @@ export async function readDocs(kv: KvLike, keys: RoomKeys, ctx: LoadContext): Pr
     if (doc) docs.set(id, doc);
     else {
       bad.add(id);
-      ctx.skip(entry.key, decoded.ok ? "not a stored document" : decoded.reason);
+      report(entry.key, id, decoded.ok ? "not a stored document" : decoded.reason);
     }
   }
-  const orphans = await assembleChunks(kv, keys, ctx, docs, index, bad);
+  const orphans = await assembleChunks(kv, keys, report, docs, index, bad);
   return { docs, index, orphans };
 }
 
 async function assembleChunks(
   kv: KvLike,
   keys: RoomKeys,
-  ctx: LoadContext,
+  report: (key: KvKey, id: string, reason: string) => void,
   docs: Map<string, StoredDoc>,
   index: StoredIndex,
   bad: Set<string>,
@@ -68,14 +79,14 @@ async function assembleChunks(
     const list = parts.get(id) ?? [];
     const present = list.filter((p) => p instanceof Uint8Array).length;
     if (present !== doc.parts) {
-      ctx.skip(keys.doc(id), `missing parts (${present}/${doc.parts})`);
+      report(keys.doc(id), id, `missing parts (${present}/${doc.parts})`);
       continue;
     }
     const decoded = decodeValue(joinBytes(list));
     if (decoded.ok && isRecordOf(decoded.value, id)) {
       docs.set(id, { c: doc.c, s: decoded.value as UnknownRecord });
     } else {
-      ctx.skip(keys.chunk(id, doc.c, 0), decoded.ok ? "not a record" : decoded.reason);
+      report(keys.chunk(id, doc.c, 0), id, decoded.ok ? "not a record" : decoded.reason);
     }
   }
   return orphans;

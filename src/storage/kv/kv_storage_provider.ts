@@ -2,6 +2,9 @@
  * Rooms stored in Deno KV (native on Deno, `@deno/kv` on Bun and Node).
  * @module
  */
+import { type HistoryPolicy, resolveHistoryPolicy } from "../history_policy.ts";
+import type { RoomHistory } from "../room_history.ts";
+import { kvRoomHistory, withKvHistory } from "./kv_history_room.ts";
 import type { OpenRoomOptions, RoomSnapshot, RoomStorage, StorageProvider } from "../storage.ts";
 import { leasesPrefix, RoomKeys, roomsPrefix } from "./kv_keys.ts";
 import { Lease } from "./kv_lease.ts";
@@ -13,7 +16,8 @@ import type { KvKey, KvLike } from "./kv_like.ts";
 import { KvRoomStorage } from "./kv_room_storage.ts";
 import { writeBatches } from "./atomic_packer.ts";
 import { KvCommitBatcher } from "./kv_commit_batcher.ts";
-import type { TimeSource } from "../../ports/time_source.ts";
+import { systemTime, type TimeSource } from "../../ports/time_source.ts";
+import { type CheckpointPolicy, resolveCheckpointPolicy } from "./kv_checkpoint_policy.ts";
 
 /** Default {@linkcode KvStorageOptions.commitWindowMs}. */
 export const DEFAULT_COMMIT_WINDOW_MS = 2;
@@ -47,8 +51,24 @@ export interface KvStorageOptions {
    * {@linkcode DEFAULT_COMMIT_WINDOW_MS}.
    */
   commitWindowMs?: number;
-  /** Clock and timers of the commit window (default the system's). */
+  /** Clock and timers of the commit window and of checkpoints (default the system's). */
   time?: TimeSource;
+  /**
+   * When a room's log is checkpointed (see `kv_checkpoint_policy.ts`): after `maxEntries`
+   * entries (default 64) or `maxBytes` bytes (256 KiB) or once the oldest is `maxAgeMs` old
+   * (2000), and when the room closes.
+   */
+  checkpoint?: Partial<CheckpointPolicy>;
+  /**
+   * Keep log entries a checkpoint covers (default false: it deletes them). Room history keeps
+   * them and prunes them itself.
+   */
+  keepLog?: boolean;
+  /**
+   * Keep each room's history (restore points; see `room_history.ts`) within these bounds, or
+   * `false`/unset for none. Implies `keepLog`. The default server turns it on (TLSYNC_HISTORY).
+   */
+  history?: HistoryPolicy | false;
   /**
    * Called for every stored entry loading skipped because it cannot be read or applied (an
    * undecodable document, a missing part, a bad journal entry). The room loads without it.
@@ -65,6 +85,7 @@ export class KvStorageProvider implements StorageProvider {
   #owner: string;
   #batcher: KvCommitBatcher;
   #sweeper: LeaseSweeper;
+  #policy: CheckpointPolicy;
 
   /** Store rooms in `kv`. */
   constructor(kv: KvLike, options: KvStorageOptions = {}) {
@@ -78,6 +99,7 @@ export class KvStorageProvider implements StorageProvider {
       windowMs: Math.min(options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS),
       ...(options.time ? { time: options.time } : {}),
     });
+    this.#policy = resolveCheckpointPolicy(options.checkpoint);
     this.#sweeper = new LeaseSweeper(kv, leasesPrefix(this.#prefix), {
       now: options.now ?? Date.now,
     });
@@ -96,7 +118,24 @@ export class KvStorageProvider implements StorageProvider {
         now: this.#options.now ?? Date.now,
       }, onLost);
     }
-    return new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, onLost);
+    const time = this.#options.time ?? systemTime;
+    const history = this.#options.history;
+    const room = new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, {
+      policy: this.#policy,
+      keepLog: (this.#options.keepLog ?? false) || !!history,
+      time,
+      onLost,
+    });
+    if (!history) return room;
+    const policy = resolveHistoryPolicy(history);
+    return withKvHistory(room, this.#kv, keys, this.#context(roomId), { policy, time });
+  }
+
+  /** The room's history (read without its lease); `undefined` unless `history` is on. */
+  history(roomId: string): Promise<RoomHistory | undefined> {
+    if (!this.#options.history) return Promise.resolve(undefined);
+    const keys = new RoomKeys(this.#prefix, roomId);
+    return Promise.resolve(kvRoomHistory(this.#kv, keys, this.#context(roomId)));
   }
 
   /**
@@ -131,9 +170,10 @@ export class KvStorageProvider implements StorageProvider {
     return ids;
   }
 
-  /** Delete everything stored for a room. */
+  /** Delete everything stored for a room (its head first: a cut-short delete leaves no room). */
   async deleteRoom(roomId: string): Promise<void> {
     const keys = new RoomKeys(this.#prefix, roomId);
+    await writeBatches(this.#kv, [{ key: keys.head(), value: null }]);
     const mutations = [];
     for await (const entry of this.#kv.list({ prefix: keys.root })) {
       mutations.push({ key: entry.key, value: null });

@@ -1,0 +1,50 @@
+/**
+ * The default server's history settings from the environment: TLSYNC_HISTORY (on unless `0`,
+ * `false`, `off` or `no`), TLSYNC_HISTORY_FULL_HOURS, TLSYNC_HISTORY_DAYS,
+ * TLSYNC_HISTORY_MAX_BYTES (per room) and TLSYNC_HISTORY_MAX_VIEWS (readonly `?at=` views per
+ * process). Invalid values keep the default, values over a ceiling are clamped; both log
+ * `env_invalid`.
+ * @module
+ */
+import { type Logger, silentLogger } from "../ports/logger.ts";
+import { readEnv } from "../runtime/env.ts";
+import { MAX_HISTORY_VIEWS_CEILING } from "../server/history_views.ts";
+import { HISTORY_POLICY_CEILINGS, type HistoryPolicy } from "../storage/history_policy.ts";
+import { parseEnvInteger } from "./env_limits.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const OFF = new Set(["0", "false", "off", "no"]);
+const ON = new Set(["", "1", "true", "on", "yes"]);
+
+/** History settings of the default server. */
+export interface HistoryEnv {
+  /** False: no history is kept and `?at=` views are refused. */
+  enabled: boolean;
+  /** The retention policy (unset fields: the defaults). */
+  policy: HistoryPolicy;
+  /** `HistoryViewOptions.maxViews`, when set. */
+  maxViews?: number;
+}
+
+/** Read the history env vars. */
+export function historyFromEnv(
+  logger: Logger = silentLogger,
+  read: (name: string) => string | undefined = readEnv,
+): HistoryEnv {
+  const flag = (read("TLSYNC_HISTORY") ?? "").trim().toLowerCase();
+  if (!OFF.has(flag) && !ON.has(flag)) {
+    logger.warn("env_invalid", { name: "TLSYNC_HISTORY", value: flag.slice(0, 40), using: "on" });
+  }
+  const int = (name: string, ceiling: number): number | undefined =>
+    parseEnvInteger(name, read(name), ceiling, logger);
+  const policy: HistoryPolicy = {};
+  const hours = int("TLSYNC_HISTORY_FULL_HOURS", HISTORY_POLICY_CEILINGS.fullMs / HOUR);
+  if (hours !== undefined) policy.fullMs = hours * HOUR;
+  const days = int("TLSYNC_HISTORY_DAYS", HISTORY_POLICY_CEILINGS.retentionMs / DAY);
+  if (days !== undefined) policy.retentionMs = days * DAY;
+  const bytes = int("TLSYNC_HISTORY_MAX_BYTES", HISTORY_POLICY_CEILINGS.maxBytes);
+  if (bytes !== undefined) policy.maxBytes = bytes;
+  const maxViews = int("TLSYNC_HISTORY_MAX_VIEWS", MAX_HISTORY_VIEWS_CEILING);
+  return { enabled: !OFF.has(flag), policy, ...(maxViews !== undefined ? { maxViews } : {}) };
+}

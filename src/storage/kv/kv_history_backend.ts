@@ -1,0 +1,129 @@
+/**
+ * A room's history in KV: the {@linkcode HistoryBackend} over the room's log (kept with
+ * `keepLog`, format in `kv_log_entry.ts`) and the checkpoints of `kv_history_checkpoints.ts`.
+ * Log entries the room's own checkpoint has not folded into its documents yet (clock above the
+ * head's) are never deleted: the room needs them to load.
+ * @module
+ */
+import type {
+  CheckpointInfo,
+  EntryInfo,
+  EntryListOptions,
+  HistoryBackend,
+} from "../history_backend.ts";
+import type { HistoryEntry, HistoryRange } from "../room_history.ts";
+import type { RoomSnapshot } from "../room_snapshot.ts";
+import { writeBatches } from "./atomic_packer.ts";
+import { decodeValue } from "./kv_codec.ts";
+import { KvCheckpoints } from "./kv_history_checkpoints.ts";
+import { HistoryKeys } from "./kv_history_keys.ts";
+import type { RoomKeys } from "./kv_keys.ts";
+import type { KvLike } from "./kv_like.ts";
+import type { Mutation } from "./kv_limits.ts";
+import type { LoadContext } from "./kv_load_context.ts";
+import { readLogEntries, scanLog, type ScannedEntry } from "./kv_log_read.ts";
+import { logEntryDeletes } from "./kv_log_write.ts";
+import { parseHead } from "./kv_records.ts";
+
+/** One room's history in KV. */
+export class KvHistoryBackend implements HistoryBackend {
+  #kv: KvLike;
+  #keys: RoomKeys;
+  #ctx: LoadContext;
+  /** The room's checkpoints. */
+  readonly checkpointStore: KvCheckpoints;
+
+  /** The history of the room at `keys`; undecodable entries are reported through `ctx`. */
+  constructor(kv: KvLike, keys: RoomKeys, ctx: LoadContext) {
+    this.#kv = kv;
+    this.#keys = keys;
+    this.#ctx = ctx;
+    this.checkpointStore = new KvCheckpoints(kv, new HistoryKeys(keys.root));
+  }
+
+  /** See {@linkcode HistoryBackend.checkpoints}. */
+  checkpoints(): Promise<CheckpointInfo[]> {
+    return this.checkpointStore.list();
+  }
+
+  /** See {@linkcode HistoryBackend.entryInfos}; newest first reads only the entries returned. */
+  async *entryInfos(options: EntryListOptions = {}): AsyncIterable<EntryInfo> {
+    const limit = options.limit ?? Infinity;
+    if (!options.reverse) {
+      let n = 0;
+      for await (const s of scanLog(this.#kv, this.#keys, options, this.#ctx)) {
+        if (n >= limit) return;
+        if (s.entry) (n++, yield infoOf(s));
+      }
+      return;
+    }
+    const after = await this.#newestAfter(options, limit);
+    const infos: EntryInfo[] = [];
+    for await (const s of scanLog(this.#kv, this.#keys, { ...options, after }, this.#ctx)) {
+      if (s.entry) infos.push(infoOf(s));
+    }
+    yield* infos.reverse().slice(0, limit);
+  }
+
+  /** See {@linkcode HistoryBackend.entries}. */
+  entries(range: HistoryRange = {}): AsyncIterable<HistoryEntry> {
+    return readLogEntries(this.#kv, this.#keys, range, this.#ctx);
+  }
+
+  /** See {@linkcode HistoryBackend.readCheckpoint}. */
+  readCheckpoint(clock: number): Promise<RoomSnapshot | undefined> {
+    return this.checkpointStore.read(clock);
+  }
+
+  /** See {@linkcode HistoryBackend.writeCheckpoint}. */
+  writeCheckpoint(snapshot: RoomSnapshot, time: number): Promise<CheckpointInfo> {
+    return this.checkpointStore.write(snapshot, time);
+  }
+
+  /** See {@linkcode HistoryBackend.deleteCheckpoint}. */
+  deleteCheckpoint(clock: number): Promise<void> {
+    return this.checkpointStore.delete(clock);
+  }
+
+  /** The room's head clock: entries above it are not in its documents yet. */
+  async deletableUpTo(): Promise<number> {
+    const decoded = decodeValue((await this.#kv.get<Uint8Array>(this.#keys.head())).value);
+    return (decoded.ok ? parseHead(decoded.value)?.documentClock : undefined) ?? -1;
+  }
+
+  /** See {@linkcode HistoryBackend.deleteEntries}; entries above the head are kept. */
+  async deleteEntries(clocks: number[]): Promise<void> {
+    const bound = Math.min(Math.max(...clocks), await this.deletableUpTo());
+    const found = new Map<number, ScannedEntry>();
+    const range = { fromStart: true, after: bound, upTo: bound };
+    for await (const s of scanLog(this.#kv, this.#keys, range, this.#ctx)) found.set(s.clock, s);
+    const doomed: Mutation[] = [];
+    for (const clock of clocks) {
+      const s = found.get(clock);
+      if (s) doomed.push(...logEntryDeletes(this.#keys, clock, s.parts));
+    }
+    await writeBatches(this.#kv, doomed, "KV history prune failed");
+  }
+
+  /** The `after` bound that leaves only the newest `limit` entries (keys listed, not decoded). */
+  async #newestAfter(options: EntryListOptions, limit: number): Promise<number | undefined> {
+    if (!Number.isFinite(limit)) return options.after;
+    const clocks: number[] = [];
+    const range = { fromStart: true, after: options.upTo ?? Infinity, upTo: options.upTo };
+    for await (const s of scanLog(this.#kv, this.#keys, range, this.#ctx)) clocks.push(s.clock);
+    if (clocks.length <= limit) return options.after;
+    return Math.max(clocks[clocks.length - limit - 1]!, options.after ?? -1);
+  }
+}
+
+function infoOf(s: ScannedEntry): EntryInfo {
+  const e = s.entry!;
+  return {
+    clock: e.clock,
+    time: e.time,
+    records: e.records,
+    bytes: s.bytes,
+    replace: e.replace === true,
+    ...(e.authors?.length ? { authors: e.authors } : {}),
+  };
+}

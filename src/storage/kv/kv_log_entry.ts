@@ -1,0 +1,105 @@
+/**
+ * A room's log entry: one commit as stored under `[...roomRoot, "log", clock]` (see
+ * `kv_log_write.ts` for how it is split into parts). A room's state is its checkpoint (head and
+ * document keys) plus every entry after the head's clock, applied in clock order.
+ * @module
+ */
+import type { SerializedSchema } from "@tldraw/store";
+import type { RoomCommit, StoredDocument } from "../storage.ts";
+import { isRecordOf } from "./kv_records.ts";
+
+/** One commit in the log. */
+export interface LogEntry {
+  v: 1;
+  /** The commit's document clock. */
+  clock: number;
+  /** When it was committed (ms since the epoch). */
+  time: number;
+  /** Users whose changes it carries, when known. */
+  authors?: string[];
+  /** The commit rewrote the whole room: applying it starts from an empty room. */
+  replace?: true;
+  /** Records written (full state). */
+  puts: StoredDocument[];
+  /** Records deleted: id → tombstone clock. */
+  deletes: Record<string, number>;
+  /** Tombstones dropped from history (their doc keys are removed). */
+  pruned: string[];
+  /** The room's tombstone history start after this commit. */
+  historyStart: number;
+  /** The schema, only when it changed with this commit. */
+  schema?: SerializedSchema;
+  /** Live documents after this commit. */
+  records: number;
+}
+
+/** The entry of `commit`; `schema` only when it changed, `records` the live count after it. */
+export function logEntryOf(
+  commit: RoomCommit,
+  time: number,
+  schemaChanged: boolean,
+  records: number,
+): LogEntry {
+  return {
+    v: 1,
+    clock: commit.documentClock,
+    time: commit.time ?? time,
+    ...(commit.authors ? { authors: commit.authors } : {}),
+    ...(commit.replace ? { replace: true as const } : {}),
+    puts: commit.puts,
+    deletes: commit.deletes,
+    pruned: commit.prunedTombstones,
+    historyStart: commit.tombstoneHistoryStartsAtClock,
+    ...(schemaChanged ? { schema: commit.schema } : {}),
+    records,
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isClock(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+/**
+ * The well-formed part of a stored entry (`null` when it is not an entry at all). Malformed puts
+ * and deletes are dropped and named through `skipped`.
+ */
+export function parseLogEntry(v: unknown, skipped: (what: string) => void): LogEntry | null {
+  if (!isObject(v) || v.v !== 1 || !isClock(v.clock)) return null;
+  const puts: StoredDocument[] = [];
+  for (const [i, put] of (Array.isArray(v.puts) ? v.puts : []).entries()) {
+    const state = isObject(put) ? put.state : undefined;
+    const id = isObject(state) ? state.id : undefined;
+    const clock = isObject(put) ? put.lastChangedClock : undefined;
+    if (typeof id === "string" && isRecordOf(state, id) && isClock(clock)) {
+      puts.push({ state, lastChangedClock: clock });
+    } else skipped(`put #${i}`);
+  }
+  const deletes: Record<string, number> = {};
+  for (const [id, clock] of Object.entries(isObject(v.deletes) ? v.deletes : {})) {
+    if (isClock(clock)) deletes[id] = clock;
+    else skipped(`delete of "${id.slice(0, 100)}"`);
+  }
+  const pruned = (Array.isArray(v.pruned) ? v.pruned : []).filter((id): id is string =>
+    typeof id === "string"
+  );
+  const authors = Array.isArray(v.authors)
+    ? v.authors.filter((a): a is string => typeof a === "string")
+    : undefined;
+  return {
+    v: 1,
+    clock: v.clock,
+    time: isClock(v.time) ? v.time : 0,
+    ...(authors ? { authors } : {}),
+    ...(v.replace === true ? { replace: true as const } : {}),
+    puts,
+    deletes,
+    pruned,
+    historyStart: isClock(v.historyStart) ? v.historyStart : 0,
+    ...(isObject(v.schema) ? { schema: v.schema as unknown as SerializedSchema } : {}),
+    records: isClock(v.records) ? v.records : puts.length,
+  };
+}
