@@ -101,6 +101,12 @@ async function signIn(page: Page, token: string): Promise<void> {
   await page.click("#signin");
 }
 
+/** The x of a shape in a client's store, `undefined` when it has no such record. */
+function xOf(client: WsClient, id: string): number | undefined {
+  const record = client.store.get(id as TLRecord["id"]) as { x?: number } | undefined;
+  return record?.x;
+}
+
 function put(client: WsClient, record: unknown): void {
   client.store.put([record as unknown as TLRecord]);
 }
@@ -229,6 +235,75 @@ describe("operator console in headless Chromium", { skip: chromiumSkip }, () => 
       const unexpected = f.pageErrors.filter((e) => !/status of 401 \(Unauthorized\)/.test(e));
       assert.deepEqual(unexpected, [], "no CSP violation or script error");
       assert.equal(f.pageErrors.length, 2);
+    } finally {
+      await f.stop();
+    }
+  });
+
+  it("restores the room to an earlier point from the page; connected clients see it, and it undoes", async () => {
+    const f = await start();
+    try {
+      const { page, alice, bob, server } = f;
+      const room = () => server.handler.server.registry.get(ROOM)!;
+      put(alice, geoShape("shape:first", 0, 0));
+      await waitFor(() => bob.store.has("shape:first" as never), "bob sees shape:first");
+      await waitFor(() => room().getRecord("shape:first") !== undefined, "server has shape:first");
+      const good = room().getDocumentClock();
+      put(alice, geoShape("shape:first", 500, 0)); // the vandal moves it ...
+      put(alice, geoShape("shape:vandal", 9, 9)); // ... and adds junk
+      await waitFor(() => bob.store.has("shape:vandal" as never), "bob sees the vandal's shape");
+      await waitFor(() => room().getRecord("shape:vandal") !== undefined, "server has it");
+      const vandalised = room().getDocumentClock();
+      assert.ok(vandalised > good);
+
+      await page.goto(`${server.http}/admin/`, { waitUntil: "load", timeout: 30_000 });
+      await signIn(page, TOKEN);
+      await page.click(`#rooms-table tr[data-room="${ROOM}"] button`);
+      await page.click("#show-history");
+      const goodRow = `#history-table tr[data-clock="${good}"]`;
+      await page.waitForSelector(goodRow, { timeout: 15_000 });
+      await page.waitForSelector(`#history-table tr[data-clock="${vandalised}"]`);
+
+      // Preview the good point: the record table of the room as it was.
+      await page.click(`${goodRow} button:text("Preview")`);
+      await page.locator("#preview-title", { hasText: `at clock ${good}` }).waitFor({
+        timeout: 15_000,
+      });
+      assert.equal(await page.locator('#records-table tr[data-record="shape:first"]').count(), 1);
+      assert.equal(await page.locator('#records-table tr[data-record="shape:vandal"]').count(), 0);
+
+      // Restore it, confirmed: both connected clients' stores change without a reload.
+      await page.click(`${goodRow} button:text("Restore")`);
+      assert.match(
+        await text(page, "#confirm-text"),
+        new RegExp(`Restore room ${ROOM} to clock ${good}`),
+      );
+      await page.click("#confirm-yes");
+      await page.locator("#status", { hasText: `from clock ${good}` }).waitFor({ timeout: 15_000 });
+      for (const [name, client] of [["alice", alice], ["bob", bob]] as const) {
+        await waitFor(
+          () =>
+            !client.store.has("shape:vandal" as never) &&
+            xOf(client, "shape:first") === 0,
+          `${name}'s store restored`,
+          15_000,
+        );
+      }
+      const restored = room().getDocumentClock();
+      assert.ok(restored > vandalised, "the restore is a new commit");
+      assert.match(await text(page, "#status"), new RegExp(`new clock ${restored}`));
+
+      // The restore is itself a restore point; restoring the vandalised point undoes it.
+      await page.waitForSelector(`#history-table tr[data-clock="${restored}"]`, {
+        timeout: 15_000,
+      });
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "admin_console_history.png"), fullPage: true });
+      await page.click(`#history-table tr[data-clock="${vandalised}"] button:text("Restore")`);
+      await page.click("#confirm-yes");
+      await waitFor(() => bob.store.has("shape:vandal" as never), "bob sees the undo", 15_000);
+      assert.equal(xOf(bob, "shape:first"), 500);
+      assert.deepEqual(f.pageErrors, [], "no CSP violation or script error");
     } finally {
       await f.stop();
     }
