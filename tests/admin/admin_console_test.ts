@@ -165,19 +165,31 @@ describe("operator console files", () => {
     );
   });
 
-  it("the default server (mod.ts) serves it only when TLSYNC_ADMIN_TOKEN is set", async () => {
+  it("the default server (mod.ts) serves it only with TLSYNC_ADMIN_TOKEN, not with TLSYNC_ADMIN_CONSOLE=0", async () => {
     const dir = tempDir("tlsync-console-");
-    const on = await startServerProcess({
-      TLSYNC_DATA: dir.file("on.kv.sqlite3"),
-      TLSYNC_ADMIN_TOKEN: ADMIN_TOKEN,
+    const env = (name: string, extra: Record<string, string>) => ({
+      TLSYNC_DATA: dir.file(`${name}.kv.sqlite3`),
+      ...extra,
     });
-    const off = await startServerProcess({ TLSYNC_DATA: dir.file("off.kv.sqlite3") });
+    const started = await Promise.allSettled([
+      startServerProcess(env("on", { TLSYNC_ADMIN_TOKEN: ADMIN_TOKEN })),
+      startServerProcess(env("off", {})),
+      startServerProcess(
+        env("api", { TLSYNC_ADMIN_TOKEN: ADMIN_TOKEN, TLSYNC_ADMIN_CONSOLE: "0" }),
+      ),
+    ]);
     try {
+      const [on, off, api] = started.map((s) => {
+        if (s.status === "rejected") throw s.reason;
+        return `http://127.0.0.1:${s.value.port}`;
+      });
       const auth = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
-      const page = await fetch(`http://127.0.0.1:${on.port}/admin/`);
-      const stats = await fetch(`http://127.0.0.1:${on.port}/admin/stats`, auth);
-      const none = await fetch(`http://127.0.0.1:${off.port}/admin/`);
-      const noStats = await fetch(`http://127.0.0.1:${off.port}/admin/stats`, auth);
+      const page = await fetch(`${on}/admin/`);
+      const stats = await fetch(`${on}/admin/stats`, auth);
+      const none = await fetch(`${off}/admin/`);
+      const noStats = await fetch(`${off}/admin/stats`, auth);
+      const apiOnly = await fetch(`${api}/admin/`);
+      const apiStats = await fetch(`${api}/admin/stats`, auth);
 
       assert.equal(page.status, 200);
       assert.equal(page.headers.get("content-security-policy"), CONSOLE_CSP);
@@ -186,10 +198,11 @@ describe("operator console files", () => {
       assert.equal(typeof ((await stats.json()) as { now: unknown }).now, "number");
       assert.equal(none.status, 404);
       assert.equal(noStats.status, 404);
-      await Promise.all([none, noStats].map((r) => r.body?.cancel()));
+      assert.equal(apiOnly.status, 401, "TLSYNC_ADMIN_CONSOLE=0: no page, the API answers");
+      assert.equal(apiStats.status, 200);
+      await Promise.all([none, noStats, apiOnly, apiStats].map((r) => r.body?.cancel()));
     } finally {
-      await on.kill();
-      await off.kill();
+      for (const s of started) if (s.status === "fulfilled") await s.value.kill();
       dir.remove();
     }
   });
