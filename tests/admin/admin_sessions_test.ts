@@ -6,6 +6,7 @@ import type { AdminStats } from "../../src/server/admin/admin_stats.ts";
 import type { AuthorizeResult } from "../../src/server/authorize.ts";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
 import { admin, ADMIN_TOKEN } from "../helpers/admin_fetch.ts";
+import { captureLogger } from "../helpers/capture_logger.ts";
 import { connectRaw, type RawClient } from "../helpers/raw_client.ts";
 import { geoShape } from "../helpers/records.ts";
 import { serve } from "../helpers/serve.ts";
@@ -213,6 +214,28 @@ describe("admin sessions and stats", () => {
         assert.ok(h.sum >= 0);
       }
       client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("the console's polls are audited at debug, other requests at info", async () => {
+    const logger = captureLogger();
+    const server = await serve({ routes: [adminRoutes({ token: ADMIN_TOKEN, logger })] });
+    try {
+      await admin(server, "GET", "/admin/stats");
+      await admin(server, "GET", "/admin/rooms/p/sessions");
+      await admin(server, "GET", "/admin/rooms");
+      await admin(server, "POST", "/admin/rooms/p/close");
+
+      const audit = logger.lines.filter((l) => l.event === "admin_request")
+        .map((l) => [l.level, l.fields["method"], l.fields["path"]]);
+      assert.deepEqual(audit, [
+        ["debug", "GET", "/admin/stats"],
+        ["debug", "GET", "/admin/rooms/p/sessions"],
+        ["info", "GET", "/admin/rooms"],
+        ["info", "POST", "/admin/rooms/p/close"],
+      ]);
     } finally {
       await server.stop();
     }

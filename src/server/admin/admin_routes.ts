@@ -31,7 +31,10 @@ export interface AdminRoutesOptions {
   maxBodyBytes?: number;
   /** Valid room ids; match the server's `roomIdPattern`. Default: the server default. */
   roomIdPattern?: RegExp;
-  /** Audit log: `admin_request` per authenticated request, `admin_unauthorized` per refusal. */
+  /**
+   * Audit log: `admin_request` per authenticated request (at debug for the console's polls of
+   * `/admin/stats` and `.../sessions`), `admin_unauthorized` per refusal.
+   */
   logger?: Logger;
   /**
    * Serve the operator console page at `/admin/` (no data in it: it asks for the token and
@@ -81,13 +84,16 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
     } catch (error) {
       response = adminErrorResponse(error, options.logger);
     }
-    options.logger?.info("admin_request", {
-      method: req.method,
-      path: url.pathname,
-      status: response.status,
-    });
+    const fields = { method: req.method, path: url.pathname, status: response.status };
+    if (isPoll(req.method, url.pathname)) options.logger?.debug("admin_request", fields);
+    else options.logger?.info("admin_request", fields);
     return response;
   };
+}
+
+/** The console's polls (every 2 s while it is open) log at debug, so the audit log stays readable. */
+function isPoll(method: string, pathname: string): boolean {
+  return method === "GET" && (pathname === "/admin/stats" || pathname.endsWith("/sessions"));
 }
 
 function endpoint(path: AdminPath, method: string): Endpoint {
