@@ -10,8 +10,9 @@
  * several Bun processes follow each room's lease holder), graceful shutdown. Storage fails closed (`default_store.ts`): a KV
  * that cannot be opened is never replaced by memory. On Deno Deploy (DENO_DEPLOYMENT_ID) without
  * TLSYNC_DATA, rooms go to the managed KV. `GET /metrics` always (TLSYNC_METRICS_TOKEN to require a
- * bearer token); the `/admin/` API only when TLSYNC_ADMIN_TOKEN is set. On Bun, TLSYNC_BUN_KV
- * picks the KV driver for a file or `:memory:` (`sqlite`, the default, or `deno-kv`).
+ * bearer token); the `/admin/` API and console page only when TLSYNC_ADMIN_TOKEN is set (the page
+ * not with TLSYNC_ADMIN_CONSOLE=0). On Bun, TLSYNC_BUN_KV picks the KV driver for a file or
+ * `:memory:` (`sqlite`, the default, or `deno-kv`).
  * @module
  */
 import type { Logger } from "../ports/logger.ts";
@@ -72,7 +73,11 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     assetRoutes({ store: assets, logger, ...assetRouteEnv(logger) }),
     unfurlRoute({ logger, resolveHost: systemResolveHost, ...unfurlRouteEnv(logger) }),
     metricsRoute({ token: readEnv("TLSYNC_METRICS_TOKEN") || undefined }),
-    adminRoutes({ token: adminToken, logger }),
+    adminRoutes({
+      token: adminToken,
+      logger,
+      console: switchedOn(readEnv("TLSYNC_ADMIN_CONSOLE")),
+    }),
   ];
   const handler = createSyncHandler({
     storage,
@@ -108,6 +113,11 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
  */
 export function clusterDefault(path: string | undefined, env: string | undefined): boolean {
   if (path === ":memory:") return false;
+  return switchedOn(env);
+}
+
+/** An on/off env var that is on unless it says `0`, `false`, `off` or `no` (TLSYNC_ADMIN_CONSOLE). */
+function switchedOn(env: string | undefined): boolean {
   return !OFF.has((env ?? "").trim().toLowerCase());
 }
 
@@ -120,7 +130,7 @@ export function reusePortFromEnv(): boolean {
   return readEnv("TLSYNC_REUSE_PORT") === "1";
 }
 
-/** TLSYNC_CLUSTER values that turn cluster mode off (anything else leaves it on). */
+/** TLSYNC_CLUSTER / TLSYNC_ADMIN_CONSOLE values that turn it off (anything else leaves it on). */
 const OFF = new Set(["0", "false", "off", "no"]);
 
 /**

@@ -29,17 +29,31 @@ let lastLarge: { text: string; bytes: number } = { text: "", bytes: 0 };
 export class ConnectionMeter {
   #metrics: SyncMetrics;
   #pending = new Map<number, number>();
+  #bytesIn = 0;
+  #bytesOut = 0;
 
   /** A meter reporting to `metrics`. */
   constructor(metrics: SyncMetrics) {
     this.#metrics = metrics;
   }
 
+  /** Bytes this connection received (as counted in `tlsync_bytes_in_total`). */
+  get bytesIn(): number {
+    return this.#bytesIn;
+  }
+
+  /** Bytes this connection sent (as counted in `tlsync_bytes_out_total`). */
+  get bytesOut(): number {
+    return this.#bytesOut;
+  }
+
   /** A frame arrived. */
   received(data: string | ArrayBuffer | Uint8Array): void {
     const m = this.#metrics;
     m.messagesIn.inc();
-    m.bytesIn.inc(NO_LABELS, typeof data === "string" ? byteLength(data) : data.byteLength);
+    const bytes = typeof data === "string" ? byteLength(data) : data.byteLength;
+    this.#bytesIn += bytes;
+    m.bytesIn.inc(NO_LABELS, bytes);
     if (typeof data !== "string") return;
     const push = PUSH_HEAD.exec(data.slice(0, 64));
     if (push && this.#pending.size < MAX_PENDING) {
@@ -52,7 +66,9 @@ export class ConnectionMeter {
   sent(frame: string): void {
     const m = this.#metrics;
     m.messagesOut.inc();
-    m.bytesOut.inc(NO_LABELS, byteLength(frame));
+    const bytes = byteLength(frame);
+    this.#bytesOut += bytes;
+    m.bytesOut.inc(NO_LABELS, bytes);
     if (this.#pending.size === 0 || !frame.includes('"push_result"')) return;
     for (const match of frame.matchAll(PUSH_RESULT)) {
       const clock = Number(match[1]);

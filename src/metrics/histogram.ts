@@ -21,6 +21,18 @@ export const LATENCY_BUCKETS: readonly number[] = [
   10,
 ];
 
+/** A histogram's state at one moment (JSON-friendly: `+Inf` is `count`). */
+export interface HistogramSnapshot {
+  /** Upper bounds of the finite buckets, ascending. */
+  bounds: number[];
+  /** Cumulative observations `<=` each bound (same length as `bounds`). */
+  cumulative: number[];
+  /** Every observation (the `+Inf` bucket). */
+  count: number;
+  /** Sum of the observations. */
+  sum: number;
+}
+
 /** A histogram without labels. */
 export class Histogram implements Metric {
   /** Always `"histogram"`. */
@@ -67,6 +79,13 @@ export class Histogram implements Metric {
   /** Sum of observations so far. */
   get sum(): number {
     return this.#sum;
+  }
+
+  /** The buckets (cumulative), count and sum now. */
+  snapshot(): HistogramSnapshot {
+    let running = 0;
+    const cumulative = this.#counts.map((n) => (running += n));
+    return { bounds: [...this.#bounds], cumulative, count: this.#count, sum: this.#sum };
   }
 
   /** Cumulative buckets, then `+Inf`, `_sum` and `_count`. */

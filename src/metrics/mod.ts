@@ -24,5 +24,5 @@ export { type ServerStats, SyncMetrics, type SyncMetricsOptions } from "./sync_m
 export { MetricsRegistry } from "./metrics_registry.ts";
 export { Counter, type CounterOptions } from "./counter.ts";
 export { Gauge, type GaugeOptions } from "./gauge.ts";
-export { Histogram } from "./histogram.ts";
+export { Histogram, type HistogramSnapshot } from "./histogram.ts";
 export type { Labels, Metric, MetricType, Sample } from "./exposition.ts";

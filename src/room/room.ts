@@ -26,7 +26,7 @@ import type { RoomEmitter, RoomEventMap } from "./room_events.ts";
 import { RoomLifecycle } from "./room_lifecycle.ts";
 import { resolveRoomLimits, type RoomLimits } from "./room_limits.ts";
 import { RoomSize } from "./room_size.ts";
-import { type Session, SessionPhase } from "./session.ts";
+import { type Session, type SessionIdentity, SessionPhase } from "./session.ts";
 import type { SocketConnectOptions } from "./socket_connect_options.ts";
 export type { SocketConnectOptions } from "./socket_connect_options.ts";
 import { expireSession, parkSession, refuseSession } from "./session_exits.ts";
@@ -78,6 +78,12 @@ export interface SessionInfo {
   isReadonly: boolean;
   /** The `meta` given at connect. */
   meta: unknown;
+  /** `handshaking`, `live` or `parked`. */
+  phase: SessionPhase;
+  /** The user `authorize` bound the session to, if any. */
+  identity?: SessionIdentity;
+  /** When the session's socket opened, in ms since the epoch. */
+  openedAt: number;
 }
 
 /**
@@ -274,7 +280,15 @@ export class Room {
       isConnected: s.isLive,
       isReadonly: s.isReadonly,
       meta: s.meta,
+      phase: s.phase,
+      ...(s.identity ? { identity: s.identity } : {}),
+      openedAt: s.openedAt,
     }));
+  }
+
+  /** How many documents the room holds and their serialized size in bytes. */
+  getSize(): { records: number; bytes: number } {
+    return { records: this.#core.store.documents.size, bytes: this.#core.size.total };
   }
 
   /** The current document clock. */

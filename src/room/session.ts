@@ -64,6 +64,8 @@ export class Session {
   readonly assembler: FrameReassembler;
   /** Batched sending. */
   readonly outbox: Outbox;
+  /** When the session was created (its socket opened), in ms since the epoch. */
+  readonly openedAt: number;
   /** How this session is refused; learnt from the protocol version in `connect`. */
   farewell: Farewell = Farewell.Close4099;
   #phase: SessionPhase = SessionPhase.Handshaking;
@@ -80,7 +82,7 @@ export class Session {
     this.meta = init.meta;
     this.identity = init.identity;
     this.assembler = new FrameReassembler({ maxMessageBytes: init.maxMessageBytes });
-    this.#phaseSince = this.#lastSeenAt = init.time.now();
+    this.#phaseSince = this.#lastSeenAt = this.openedAt = init.time.now();
     this.outbox = new Outbox(init.socket, init.time, init.onDead);
   }
 

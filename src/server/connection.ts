@@ -12,6 +12,7 @@ import type { SessionIdentity } from "../room/session.ts";
 import type { SocketLike } from "../ports/socket_like.ts";
 import type { TimeSource } from "../ports/time_source.ts";
 import type { AdmissionTicket } from "./admission.ts";
+import type { ConnectionInfo } from "./connection_info.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { RawSocket, SocketEvents } from "./raw_socket.ts";
 import type { ResolvedLimits } from "./server_options.ts";
@@ -107,6 +108,20 @@ export class Connection implements SocketEvents {
     if (!this.#limiter.take()) return this.#reject(CloseReason.RATE_LIMITED);
     if (this.#pending) return this.#buffer(data);
     if (this.#room) this.#forward(this.#room, data);
+  }
+
+  /** Where it comes from and what it carried so far; `undefined` until the socket opened. */
+  info(): ConnectionInfo | undefined {
+    if (!this.#raw || this.#closed) return undefined;
+    const init = this.#init;
+    return {
+      roomId: init.roomId,
+      sessionId: init.sessionId,
+      address: init.clientAddress,
+      openedAt: this.#openedAt,
+      bytesIn: this.#meter?.bytesIn ?? 0,
+      bytesOut: this.#meter?.bytesOut ?? 0,
+    };
   }
 
   /** The socket closed. Idempotent (Deno may report a close twice). */

@@ -7,6 +7,7 @@
  */
 import type { SyncMetrics } from "../metrics/sync_metrics.ts";
 import type { Authorize } from "./authorize.ts";
+import type { ConnectionInfo } from "./connection_info.ts";
 import type { HistoryTickets } from "./history_tickets.ts";
 import type { RoomRegistry } from "./room_registry.ts";
 
@@ -22,6 +23,8 @@ export interface RouteContext {
   readonly historyTickets?: HistoryTickets | undefined;
   /** The client's address as the server's limits see it, or `undefined` when unknown. */
   clientAddressOf(req: Request): string | undefined;
+  /** This process's open connections to `roomId` (address, open time, bytes). */
+  connectionsIn(roomId: string): ConnectionInfo[];
 }
 
 /**

@@ -14,6 +14,7 @@ import { StorageHealth, StorageKind } from "../storage/storage_health.ts";
 import { Admission, type Refusal } from "./admission.ts";
 import { clientAddress, limitKeyOf } from "./client_address.ts";
 import { Connection } from "./connection.ts";
+import type { ConnectionInfo } from "./connection_info.ts";
 import type { RouteContext } from "./http_route.ts";
 import { logEvents } from "./log_subscriber.ts";
 import { meterEvents } from "./metrics_subscriber.ts";
@@ -298,6 +299,16 @@ export class SyncServer implements RouteContext {
     }
     if (response !== undefined && response.status !== 101) connection.close();
     return response;
+  }
+
+  /** This process's open connections to `roomId` (for the admin sessions list). */
+  connectionsIn(roomId: string): ConnectionInfo[] {
+    const found: ConnectionInfo[] = [];
+    for (const connection of this.#connections) {
+      const info = connection.info();
+      if (info?.roomId === roomId) found.push(info);
+    }
+    return found;
   }
 
   /** Live rooms and sessions. */

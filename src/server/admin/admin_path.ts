@@ -1,6 +1,6 @@
 /**
- * Admin API paths: `/admin/rooms[/:id[/close | /sessions/:sessionId | /restore |
- * /history[/entries | /:clock[/ticket]]]]`.
+ * Admin API paths: `/admin/stats`, `/admin/rooms[/:id[/close | /sessions[/:sessionId] |
+ * /restore | /history[/entries | /:clock[/ticket]]]]`.
  * @module
  */
 import { parseClock } from "../../storage/history_target.ts";
@@ -9,6 +9,8 @@ import { AdminError } from "./admin_error.ts";
 /** A parsed admin path. */
 export type AdminPath =
   | { kind: "rooms" }
+  | { kind: "stats" }
+  | { kind: "sessions"; roomId: string }
   | { kind: "room"; roomId: string }
   | { kind: "close"; roomId: string }
   | { kind: "session"; roomId: string; sessionId: string }
@@ -21,6 +23,7 @@ export type AdminPath =
  */
 export function parseAdminPath(pathname: string, roomIdPattern: RegExp): AdminPath {
   const parts = pathname.replace(/\/+$/, "").split("/").slice(2);
+  if (parts.length === 1 && parts[0] === "stats") return { kind: "stats" };
   if (parts[0] !== "rooms" || parts.length > 5) throw notFound(pathname);
   if (parts.length === 1) return { kind: "rooms" };
   const roomId = decode(parts[1]!);
@@ -29,6 +32,7 @@ export function parseAdminPath(pathname: string, roomIdPattern: RegExp): AdminPa
   }
   if (parts.length === 2) return { kind: "room", roomId };
   if (parts.length === 3 && parts[2] === "close") return { kind: "close", roomId };
+  if (parts.length === 3 && parts[2] === "sessions") return { kind: "sessions", roomId };
   if (parts.length === 4 && parts[2] === "sessions" && parts[3] !== "") {
     return { kind: "session", roomId, sessionId: decode(parts[3]!) };
   }

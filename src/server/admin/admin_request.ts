@@ -3,6 +3,7 @@
  * @module
  */
 import type { HistoryTickets } from "../history_tickets.ts";
+import type { RouteContext } from "../http_route.ts";
 import type { RoomRegistry } from "../room_registry.ts";
 
 /** One authenticated admin request. */
@@ -12,6 +13,8 @@ export interface AdminRequest {
   registry: RoomRegistry;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
+  /** The server: its metrics and open connections. */
+  server: RouteContext;
   /** Issues history view tickets (the server's), when it offers history views. */
   tickets?: HistoryTickets | undefined;
 }

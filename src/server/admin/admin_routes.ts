@@ -1,6 +1,7 @@
 /**
- * `adminRoutes({ token })`: the admin REST API under `/admin/`, as an {@linkcode HttpRoute}.
- * Off unless a token is configured; every request needs `Authorization: Bearer <token>`.
+ * `adminRoutes({ token })`: the admin REST API under `/admin/`, as an {@linkcode HttpRoute}, and
+ * the operator console page at `/admin/`. Off unless a token is configured; every API request
+ * needs `Authorization: Bearer <token>` (the console's static files need none: they hold no data).
  * @module
  */
 import type { Logger } from "../../ports/logger.ts";
@@ -8,12 +9,15 @@ import { BearerToken, unauthorized } from "../bearer_token.ts";
 import type { HttpRoute } from "../http_route.ts";
 import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
 import { AdminError, adminErrorResponse } from "./admin_error.ts";
+import { consoleFile } from "./console/console_route.ts";
 import { type AdminPath, parseAdminPath } from "./admin_path.ts";
 import type { AdminRequest } from "./admin_request.ts";
 import { closeRoom } from "./close_room.ts";
 import { deleteRoom } from "./delete_room.ts";
 import { getRoom } from "./get_room.ts";
+import { adminStats } from "./admin_stats.ts";
 import { kickSession } from "./kick_session.ts";
+import { listSessions } from "./list_sessions.ts";
 import { listRooms } from "./list_rooms.ts";
 import { patchRoom } from "./patch_room.ts";
 import { putRoom } from "./put_room.ts";
@@ -27,8 +31,16 @@ export interface AdminRoutesOptions {
   maxBodyBytes?: number;
   /** Valid room ids; match the server's `roomIdPattern`. Default: the server default. */
   roomIdPattern?: RegExp;
-  /** Audit log: `admin_request` per authenticated request, `admin_unauthorized` per refusal. */
+  /**
+   * Audit log: `admin_request` per authenticated request (at debug for the console's polls of
+   * `/admin/stats` and `.../sessions`), `admin_unauthorized` per refusal.
+   */
   logger?: Logger;
+  /**
+   * Serve the operator console page at `/admin/` (no data in it: it asks for the token and
+   * calls this API). Default true.
+   */
+  console?: boolean;
 }
 
 type Endpoint = (ctx: AdminRequest) => Promise<Response>;
@@ -48,8 +60,11 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
   const bearer = new BearerToken(options.token);
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const pattern = options.roomIdPattern ?? DEFAULT_ROOM_ID_PATTERN;
+  const withConsole = options.console ?? true;
   return async (req, url, server) => {
     if (url.pathname !== "/admin" && !url.pathname.startsWith("/admin/")) return undefined;
+    const page = withConsole ? consoleFile(req.method, url.pathname) : undefined;
+    if (page) return page;
     if (!(await bearer.verify(req))) {
       await req.body?.cancel().catch(() => {}); // unread body of a refused request
       options.logger?.warn("admin_unauthorized", { method: req.method, path: url.pathname });
@@ -60,6 +75,7 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
       url,
       registry: server.registry,
       maxBodyBytes,
+      server,
       tickets: server.historyTickets,
     };
     let response: Response;
@@ -68,13 +84,16 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
     } catch (error) {
       response = adminErrorResponse(error, options.logger);
     }
-    options.logger?.info("admin_request", {
-      method: req.method,
-      path: url.pathname,
-      status: response.status,
-    });
+    const fields = { method: req.method, path: url.pathname, status: response.status };
+    if (isPoll(req.method, url.pathname)) options.logger?.debug("admin_request", fields);
+    else options.logger?.info("admin_request", fields);
     return response;
   };
+}
+
+/** The console's polls (every 2 s while it is open) log at debug, so the audit log stays readable. */
+function isPoll(method: string, pathname: string): boolean {
+  return method === "GET" && (pathname === "/admin/stats" || pathname.endsWith("/sessions"));
 }
 
 function endpoint(path: AdminPath, method: string): Endpoint {
@@ -100,6 +119,10 @@ function routeTable(path: AdminPath): Record<string, Endpoint> {
       return { POST: (ctx) => closeRoom(ctx, path) };
     case "session":
       return { DELETE: (ctx) => kickSession(ctx, path) };
+    case "sessions":
+      return { GET: (ctx) => listSessions(ctx, path) };
+    case "stats":
+      return { GET: adminStats };
     default:
       return historyRoutes(path);
   }

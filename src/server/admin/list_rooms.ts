@@ -12,6 +12,10 @@ export interface LiveRoomInfo {
   sessions: number;
   /** The room's document clock. */
   documentClock: number;
+  /** Documents (records) in the room. */
+  records: number;
+  /** Their serialized size in bytes (what the room size cap counts). */
+  bytes: number;
 }
 
 /** The body of `GET /admin/rooms`; `stored` is null when storage cannot list rooms. */
@@ -24,10 +28,11 @@ export interface RoomList {
 
 /** List live and stored rooms. */
 export async function listRooms({ registry }: AdminRequest): Promise<Response> {
-  const live = registry.rooms().map((room) => ({
+  const live = registry.rooms().map((room): LiveRoomInfo => ({
     roomId: room.roomId,
     sessions: room.getSessionCount(),
     documentClock: room.getDocumentClock(),
+    ...room.getSize(),
   }));
   const stored = await registry.listStored();
   const body: RoomList = { live, stored: stored ? [...stored].sort() : null };
