@@ -61,10 +61,13 @@ export class Outbox {
 
   /** Send buffered data now. */
   flush(): void {
-    if (this.#buffer.length === 0) return;
-    const batch = this.#buffer;
-    this.#buffer = [];
-    this.#write(`{"type":"data","data":[${batch.join(",")}]}`);
+    const buffer = this.#buffer;
+    if (buffer.length === 0) return;
+    const frame = buffer.length === 1
+      ? dataFrame(buffer[0]!)
+      : `{"type":"data","data":[${buffer.join(",")}]}`;
+    buffer.length = 0;
+    this.#write(frame);
   }
 
   /** Stop sending and drop anything buffered. */
@@ -104,4 +107,16 @@ function flushDue(): void {
   const due = dueOutboxes;
   dueOutboxes = [];
   for (const outbox of due) outbox.flushDue();
+}
+
+/** The last single-message frame built: a broadcast to idle peers is wrapped once, not per peer. */
+let lastMessage = "";
+let lastFrame = "";
+
+function dataFrame(json: string): string {
+  if (json !== lastMessage) {
+    lastMessage = json;
+    lastFrame = `{"type":"data","data":[${json}]}`;
+  }
+  return lastFrame;
 }

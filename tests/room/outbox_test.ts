@@ -105,6 +105,26 @@ describe("Outbox", () => {
     assert.deepEqual(socket.frames, ['{"type":"pong"}', '{"type":"data","data":[{"n":1}]}']);
   });
 
+  it("a message sent alone to several idle sessions is wrapped for each, never mixed up with the previous one", async () => {
+    const time = new FakeTime();
+    const sockets = [new TestSocket(), new TestSocket(), new TestSocket()];
+    const [a, b, c] = sockets.map((socket) => new Outbox(socket, time, () => {}));
+    a!.sendData('{"m":1}');
+    b!.sendData('{"m":1}');
+    c!.sendData('{"m":2}');
+    await endOfTask();
+    time.tick(17);
+    a!.sendData('{"m":1}');
+    c!.sendData('{"m":1}');
+    await endOfTask();
+
+    assert.deepEqual(sockets.map((s) => s.frames), [
+      ['{"type":"data","data":[{"m":1}]}', '{"type":"data","data":[{"m":1}]}'],
+      ['{"type":"data","data":[{"m":1}]}'],
+      ['{"type":"data","data":[{"m":2}]}', '{"type":"data","data":[{"m":1}]}'],
+    ]);
+  });
+
   it("sending on a closed socket reports the session dead instead of throwing", async () => {
     const socket = new TestSocket();
     let dead = 0;
