@@ -22,8 +22,8 @@ const scratch = new Uint8Array(3 * SCRATCH_UNITS);
 const encoder = new TextEncoder();
 const NO_LABELS = {} as const;
 
-/** The byte length of the last large frame measured (shared by every connection). */
-let lastLarge: { text: string; bytes: number } = { text: "", bytes: 0 };
+/** The byte length of the last frame measured (shared by every connection). */
+const last: { text: string; bytes: number } = { text: "", bytes: 0 };
 
 /** The metrics side of one connection. */
 export class ConnectionMeter {
@@ -82,10 +82,12 @@ export class ConnectionMeter {
 
 /** UTF-8 bytes of a frame, without allocating. */
 function byteLength(text: string): number {
-  if (text.length <= SCRATCH_UNITS) return encoder.encodeInto(text, scratch).written;
   // A broadcast or a full state is one string sent to many sockets: count it once.
-  if (lastLarge.text === text) return lastLarge.bytes;
-  const bytes = utf8Length(text);
-  lastLarge = { text, bytes };
+  if (last.text === text) return last.bytes;
+  const bytes = text.length <= SCRATCH_UNITS
+    ? encoder.encodeInto(text, scratch).written
+    : utf8Length(text);
+  last.text = text;
+  last.bytes = bytes;
   return bytes;
 }

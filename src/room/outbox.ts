@@ -1,7 +1,9 @@
 /**
- * Per-session sending: data messages (`patch`, `push_result`) go out at once when the session
- * is idle, then batched per debounce window; other messages flush the batch first, except pong.
- * Messages arrive here already serialized, so one broadcast is stringified once, not per socket.
+ * Per-session sending: data messages (`patch`, `push_result`) go out at the end of the current
+ * task when the session is idle (everything released in that task — a group commit's results and
+ * patches — shares one frame), then batched per debounce window; other messages flush the batch
+ * first, except pong. Messages arrive here already serialized, so one broadcast is stringified
+ * once, not per socket.
  * @module
  */
 import { SOCKET_OPEN, type SocketLike } from "../ports/socket_like.ts";
@@ -15,6 +17,7 @@ export class Outbox {
   #onDead: () => void;
   #buffer: string[] = [];
   #window: Window | undefined;
+  #due = false;
   #disposed = false;
 
   /** Send to `socket`; `onDead` runs when a send finds the socket closed. */
@@ -27,12 +30,20 @@ export class Outbox {
   /** Queue one serialized data message. */
   sendData(json: string): void {
     if (this.#disposed) return;
-    if (this.#window === undefined) {
-      this.#write(`{"type":"data","data":[${json}]}`);
-      this.#arm();
-    } else {
-      this.#buffer.push(json);
+    this.#buffer.push(json);
+    if (this.#window === undefined && !this.#due) {
+      this.#due = true;
+      dueOutboxes.push(this);
+      if (dueOutboxes.length === 1) queueMicrotask(flushDue);
     }
+  }
+
+  /** End of the task that queued data on an idle session: send it and open a window. */
+  flushDue(): void {
+    this.#due = false;
+    if (this.#disposed || this.#buffer.length === 0) return;
+    this.flush();
+    this.#arm();
   }
 
   /** Send a non-data message after flushing buffered data. */
@@ -50,16 +61,20 @@ export class Outbox {
 
   /** Send buffered data now. */
   flush(): void {
-    if (this.#buffer.length === 0) return;
-    const batch = this.#buffer;
-    this.#buffer = [];
-    this.#write(`{"type":"data","data":[${batch.join(",")}]}`);
+    const buffer = this.#buffer;
+    if (buffer.length === 0) return;
+    const frame = buffer.length === 1
+      ? dataFrame(buffer[0]!)
+      : `{"type":"data","data":[${buffer.join(",")}]}`;
+    buffer.length = 0;
+    this.#write(frame);
   }
 
   /** Stop sending and drop anything buffered. */
   dispose(): void {
     this.#disposed = true;
     this.#buffer = [];
+    this.#due = false;
     if (this.#window !== undefined) this.#windows.cancel(this.#window);
     this.#window = undefined;
   }
@@ -83,4 +98,25 @@ export class Outbox {
       this.#onDead();
     }
   }
+}
+
+/** Outboxes with data queued while idle, sent together at the end of the current task. */
+let dueOutboxes: Outbox[] = [];
+
+function flushDue(): void {
+  const due = dueOutboxes;
+  dueOutboxes = [];
+  for (const outbox of due) outbox.flushDue();
+}
+
+/** The last single-message frame built: a broadcast to idle peers is wrapped once, not per peer. */
+let lastMessage = "";
+let lastFrame = "";
+
+function dataFrame(json: string): string {
+  if (json !== lastMessage) {
+    lastMessage = json;
+    lastFrame = `{"type":"data","data":[${json}]}`;
+  }
+  return lastFrame;
 }

@@ -70,6 +70,40 @@ describe("Room durability", () => {
     assert.equal(storage.pending.length, 0);
   });
 
+  it("what one commit releases reaches each session in one frame, in push order, only once durable", async () => {
+    const storage = new ManualStorage();
+    const h = await makeHarness({ storage });
+    const a = await h.connect("a");
+    const b = await h.connect("b");
+    await h.send("a", a, { type: "push", clientClock: 1, diff: put("shape:1") });
+    for (let i = 2; i <= 4; i++) {
+      await h.send("a", a, { type: "push", clientClock: i, diff: put(`shape:${i}`) });
+    }
+    storage.pending.shift()!.resolve(); // push 1; pushes 2-4 share the next commit
+    await settle();
+    h.time.tick(50);
+    const [aBefore, bBefore] = [a.frames.length, b.frames.length];
+    assert.deepEqual(pushResults(a).map((r) => r["clientClock"]), [1]);
+
+    storage.pending.shift()!.resolve();
+    await settle();
+
+    assert.equal(a.frames.length, aBefore + 1);
+    assert.equal(b.frames.length, bBefore + 1);
+    const aData = JSON.parse(a.frames.at(-1)!).data as Record<string, unknown>[];
+    const bData = JSON.parse(b.frames.at(-1)!).data as Record<string, unknown>[];
+    assert.deepEqual(aData.map((m) => [m["type"], m["clientClock"]]), [
+      ["push_result", 2],
+      ["push_result", 3],
+      ["push_result", 4],
+    ]);
+    assert.deepEqual(bData.map((m) => Object.keys(m["diff"] as object)), [
+      ["shape:2"],
+      ["shape:3"],
+      ["shape:4"],
+    ]);
+  });
+
   it("a connect reply is held until the clock it reports is durable", async () => {
     const storage = new ManualStorage();
     const h = await makeHarness({ storage });
