@@ -106,7 +106,15 @@ let dueOutboxes: Outbox[] = [];
 function flushDue(): void {
   const due = dueOutboxes;
   dueOutboxes = [];
-  for (const outbox of due) outbox.flushDue();
+  let failure: unknown = undefined;
+  for (const outbox of due) {
+    try {
+      outbox.flushDue();
+    } catch (error) {
+      failure ??= error; // the other sessions still get their data
+    }
+  }
+  if (failure !== undefined) throw failure;
 }
 
 /** The last single-message frame built: a broadcast to idle peers is wrapped once, not per peer. */
