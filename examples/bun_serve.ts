@@ -1,5 +1,5 @@
 /**
- * Embed the sync server in a Bun app, rooms in a local Deno KV file (via `@deno/kv`).
+ * Embed the sync server in a Bun app, rooms in a local Deno KV file (through `bun:sqlite`).
  *
  *   bun run examples/bun_serve.ts
  */
