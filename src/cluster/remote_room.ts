@@ -72,6 +72,7 @@ export class RemoteRoom implements RoomEndpoint {
         this.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, `inbox: ${reason}`),
       onPush: timing.touch,
       ring: keys.ringOf(writerId),
+      bell: keys.bellOf(writerId),
     });
   }
 
