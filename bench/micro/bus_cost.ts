@@ -7,7 +7,9 @@
 // K=V pairs become createKvCluster options read by each member (bus_cost_member.ts) (numbers or strings), e.g.
 // busWake=poll maxIdlePollMs=100. <source root> is any checkout of this project (before/after).
 //   BENCH_IDLE_S (default 10)  BENCH_ROUNDS (first-after-idle pushes, default 12)
-//   BENCH_STEADY (steady pushes, default 200)
+//   BENCH_STEADY (steady pushes, default 200)  BENCH_BREAKDOWN=1 (reads per key kind)
+//   BENCH_INPROC=1: both members in one process sharing one KV handle (so busWake=watch works
+//   on a local file: a handle's watch reports its own writes, not other processes')
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { geoShape, serverSchema as schema } from "../../fixtures/records.ts";
@@ -15,11 +17,11 @@ import { geoShape, serverSchema as schema } from "../../fixtures/records.ts";
 const [mode, root, ...rest] = Deno.args;
 if (!root) throw new Error("usage: bus_cost.ts run <source root> [K=V ...]");
 
-function start(port: number, kvPath: string): ChildProcess {
+function start(port: string, kvPath: string): ChildProcess {
   // The member script is run from the benched checkout (copy it there for an older one).
   return spawn(
     Deno.execPath(),
-    ["run", "-A", `${root}/bench/micro/bus_cost_member.ts`, String(port), kvPath, ...rest],
+    ["run", "-A", `${root}/bench/micro/bus_cost_member.ts`, port, kvPath, ...rest],
     { cwd: root, detached: true, stdio: "inherit", env: { ...process.env, RUST_BACKTRACE: "0" } },
   );
 }
@@ -100,7 +102,10 @@ async function run(): Promise<void> {
     21000 + Math.floor(Math.random() * 9000),
     31000 + Math.floor(Math.random() * 9000),
   ];
-  const children = ports.map((p) => start(p, kvPath));
+  // BENCH_INPROC=1: both members in one process on one KV handle (its watch sees both).
+  const children = Deno.env.get("BENCH_INPROC")
+    ? [start(ports.join(","), kvPath)]
+    : ports.map((p) => start(String(p), kvPath));
   try {
     for (const p of ports) await readsOf(p);
     const writer = await connect(ports[0]!, "w");

@@ -24,8 +24,9 @@ export interface KvClusterOptions {
    * - `"watch"`: `kv.watch` on one bell key per process, which every append rewrites; the bus is
    *   read when it changes (and every `watchPollMs`). Only for a KV whose watch reports other
    *   processes' writes: Deno Deploy's managed KV, a KV Connect URL (self-hosted denokv). Deno's
-   *   local SQLite file does NOT report another process's writes to watchers. Without
-   *   `kv.watch`, or while the watch is failing, the bus is polled.
+   *   local SQLite file does NOT report another process's writes to watchers, and `@deno/kv`'s
+   *   local watch (Bun) can hang its handle after a cancel. Without `kv.watch`, until the watch
+   *   delivers its first event, and while it is failing (reopened after 30 s), the bus is polled.
    * - `"poll"`: read on a timer, fast while frames move and backing off when quiet (`pollMs`).
    */
   busWake?: BusWake;
