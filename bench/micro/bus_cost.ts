@@ -128,7 +128,7 @@ async function run(): Promise<void> {
     }
     const first: number[] = [];
     for (let i = 0; i < Number(Deno.env.get("BENCH_ROUNDS") ?? 12); i++) {
-      await sleep(2000);
+      await sleep(2000 + Math.random() * 250); // random phase against the readers' poll timers
       first.push(await pushAck(follower));
     }
     console.log(`follower push→ack, first after 2 s idle: ${pct(first)}`);
