@@ -6,7 +6,7 @@
  * @module
  */
 import type { AssetStore } from "../assets/asset_store.ts";
-import { createKvCluster } from "../cluster/kv_cluster.ts";
+import { BusWake, createKvCluster } from "../cluster/kv_cluster.ts";
 import { lockRetryKv } from "../storage/kv/lock_retry_kv.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import { KvAssetStore } from "../assets/kv_asset_store.ts";
@@ -112,6 +112,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       logger: o.logger,
       // The same packing as a lone process (default_storage.ts): following costs nothing then.
       ...kvPackingOf(kv),
+      busWake: busWakeFor(kind),
       ...lease,
       ...onSkipped,
       ...history,
@@ -135,6 +136,17 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
     assets: sweptInBackground(new KvAssetStore(kv), o.logger),
     kind,
   };
+}
+
+/**
+ * How the cluster bus wakes on a KV of `kind`: a remote or managed KV reports every writer's
+ * changes to `kv.watch`, so its bus is read when its bell rings; a local file's watchers miss
+ * other processes' writes, so it is polled.
+ */
+export function busWakeFor(kind: StorageKind): BusWake {
+  return kind === StorageKind.kvRemote || kind === StorageKind.kvManaged
+    ? BusWake.watch
+    : BusWake.poll;
 }
 
 /** Deno refusing for want of a permission flag (not the OS refusing: that fails closed). */

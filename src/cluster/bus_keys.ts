@@ -3,7 +3,8 @@
  * `[...prefix, "bus", roomId, writerId, "in", channelId, seq, part, parts]` (followers → writer)
  * and `[...prefix, "bus", roomId, writerId, "out", channelId, seq, part, parts]` (writer → one
  * follower channel). A channel is one follower's proxy of the room; `seq` counts its frames.
- * Ring keys (`[...prefix, "bus_ring", readerId, roomId]`) tell a reader which streams moved.
+ * Ring keys (`[...prefix, "bus_ring", readerId, roomId]`) tell a reader which streams moved; its
+ * bell key (`[...prefix, "bus_bell", readerId]`), rewritten with them, is what a reader watches.
  * @module
  */
 import type { KvKey } from "../storage/kv/kv_like.ts";
@@ -25,6 +26,11 @@ export class BusKeys {
   /** The ring key telling process `ownerId` that this room has frames for it. */
   ringOf(ownerId: string): KvKey {
     return [...ringsOf(this.#prefix, ownerId), this.#roomId];
+  }
+
+  /** The bell key of process `ownerId` (see {@linkcode bellOf}). */
+  bellOf(ownerId: string): KvKey {
+    return bellOf(this.#prefix, ownerId);
   }
 
   /** Every follower's frames for the writer. */
@@ -51,6 +57,15 @@ export class BusKeys {
  */
 export function ringsOf(prefix: KvKey, ownerId: string): KvKey {
   return [...prefix, "bus_ring", ownerId];
+}
+
+/**
+ * `[...prefix, "bus_bell", ownerId]`: one key per reading process, rewritten in the same atomic
+ * as every append to a stream it reads (with the ring key). A process on a KV whose `watch`
+ * reports other processes' writes watches this one key and reads its bus only when it changes.
+ */
+export function bellOf(prefix: KvKey, ownerId: string): KvKey {
+  return [...prefix, "bus_bell", ownerId];
 }
 
 /** The lease owner id of the process behind follower channel `channelId` (`<owner>.<n>`). */

@@ -16,10 +16,12 @@ export interface BusWriterOptions {
   maxQueuedBytes: number;
   /** Called once when appending failed or the queue overflowed; the stream is then dead. */
   onBroken(reason: string): void;
-  /** Called on every push (the cluster polls faster while the bus is busy). */
+  /** Called on every push but heartbeats (the cluster polls faster while the bus is busy). */
   onPush?(): void;
   /** Rewritten in every append's atomic: the reader's ring key (see `bus_keys.ts`). */
   ring?: KvKey;
+  /** Rewritten in every append's atomic too: the reader's bell key (see `bus_keys.ts`). */
+  bell?: KvKey;
 }
 
 interface Part {
@@ -27,7 +29,7 @@ interface Part {
   value: Uint8Array;
 }
 
-/** The ring key's value (only its versionstamp matters). */
+/** The ring and bell keys' value (only their versionstamps matter). */
 const RING = new Uint8Array([1]);
 
 /** Appends frames to one stream, in order. */
@@ -40,12 +42,14 @@ export class BusWriter {
   #queuedBytes = 0;
   #running: Promise<void> | null = null;
   #broken = false;
+  #marks: KvKey[];
 
   /** A writer appending to `stream` (a key prefix) from seq 0. */
   constructor(kv: KvLike, stream: KvKey, options: BusWriterOptions) {
     this.#kv = kv;
     this.#stream = stream;
     this.#options = options;
+    this.#marks = [options.ring, options.bell].filter((k): k is KvKey => k !== undefined);
   }
 
   /** True once the stream failed; later pushes are dropped. */
@@ -56,7 +60,8 @@ export class BusWriter {
   /** Queue a frame; it is committed shortly, after every frame pushed before it. */
   push(frame: BusFrame): void {
     if (this.#broken) return;
-    this.#options.onPush?.();
+    // A heartbeat expects no answer: it must not make the loops poll fast.
+    if (frame.k !== "beat") this.#options.onPush?.();
     const seq = this.#seq++;
     const parts = splitParts(encodeFrame(frame));
     parts.forEach((value, i) => {
@@ -84,9 +89,7 @@ export class BusWriter {
         for (const part of batch) {
           op.set(part.key, part.value, { expireIn: this.#options.expireInMs });
         }
-        if (this.#options.ring) {
-          op.set(this.#options.ring, RING, { expireIn: this.#options.expireInMs });
-        }
+        for (const key of this.#marks) op.set(key, RING, { expireIn: this.#options.expireInMs });
         const result = await op.commit();
         if (!result.ok) throw new Error("append refused");
       }
@@ -99,8 +102,8 @@ export class BusWriter {
 
   #take(): Part[] {
     const packer = new AtomicPacker();
-    const ring = this.#options.ring;
-    if (ring) packer.add(costOf([{ key: ring, value: RING }])); // rewritten in every atomic
+    // Ring and bell are rewritten in every atomic.
+    for (const key of this.#marks) packer.add(costOf([{ key, value: RING }]));
     let n = 0;
     for (; n < this.#queue.length; n++) {
       const cost = costOf([this.#queue[n]!]);

@@ -5,9 +5,12 @@
  * poll loop per process feeds every local room from its followers (a {@linkcode WriterInbox})
  * and delivers every followed room's frames to its clients. The loop runs only while there is
  * bus traffic to move: this process follows a room, or one of its rooms has a live follower
- * channel, or frames moved within the last second; each tick reads only the streams whose ring
- * key moved ({@linkcode RingTracker}). Otherwise a process holding rooms lists its ring keys
- * every `wakeCheckMs`, and a process holding none reads nothing.
+ * channel, or frames moved within the last second; each reading tick reads only the streams
+ * whose ring key moved ({@linkcode RingTracker}). With a working bell (`kv.watch` of this
+ * process's bell key, {@linkcode BusBell}) the loop reads only when it rings; otherwise it polls
+ * at the pace of a {@linkcode BusPacer}. When the loop is off, the bell starts it, or (no bell)
+ * a process holding rooms lists its ring keys every `wakeCheckMs`; a process holding none reads
+ * nothing.
  * @module
  */
 import { CloseCode, CloseText } from "../protocol/close_reason.ts";
@@ -16,7 +19,9 @@ import type { RoomEndpoint, RoomRouter } from "../server/room_router.ts";
 import type { RoomRegistry } from "../server/room_registry.ts";
 import { RoomKeys } from "../storage/kv/kv_keys.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
-import { BusKeys, ringsOf } from "./bus_keys.ts";
+import { BusBell, type WatchFn } from "./bus_bell.ts";
+import { bellOf, BusKeys, ringsOf } from "./bus_keys.ts";
+import { BusPacer } from "./bus_pacer.ts";
 import { RingTracker } from "./ring_tracker.ts";
 import { heldByOther, readLease } from "./lease_probe.ts";
 import { RemoteRoom } from "./remote_room.ts";
@@ -36,10 +41,16 @@ export interface ClusterRouterOptions {
   prefix: KvKey;
   /** This server's lease owner id (the same as the storage provider's). */
   ownerId: string;
-  /** Bus poll interval in ms. */
-  pollMs: number;
+  /** Largest bus poll interval when quiet, in ms (polling backs off up to it). */
+  maxIdlePollMs: number;
   /** Poll interval while the bus is busy (frames moved in the last second). */
   hotPollMs: number;
+  /** `kv.watch` to ring this process's bell with; without it the loop polls. */
+  watch?: WatchFn | undefined;
+  /** With a working bell, the streams are still read this often (a missed ring), in ms. */
+  watchPollMs: number;
+  /** Wait before reopening a failed watch, in ms. */
+  bellRetryMs: number;
   /** How often an idle process lists its ring keys. */
   wakeCheckMs: number;
   /** How long a followed room with no client stays open for a reconnect. */
@@ -58,7 +69,8 @@ export class ClusterRouter implements RoomRouter {
   #loop: Promise<void> | null = null;
   #stopped = false;
   #timing: BusTiming;
-  #lastActivity = 0;
+  #pacer: BusPacer;
+  #bell: BusBell | null = null;
   #retired = new Set<Promise<void>>();
   #wake: WakeWatcher;
   #rings: RingTracker;
@@ -67,24 +79,60 @@ export class ClusterRouter implements RoomRouter {
   constructor(registry: RoomRegistry, options: ClusterRouterOptions) {
     this.#registry = registry;
     this.#o = options;
-    this.#timing = {
-      ...options.timing,
-      touch: () => {
-        this.#lastActivity = options.timing.now();
-      },
-    };
+    this.#timing = { ...options.timing, touch: () => this.#pacer.touch() };
+    this.#pacer = new BusPacer({
+      hotPollMs: options.hotPollMs,
+      maxIdlePollMs: options.maxIdlePollMs,
+      hotWindowMs: HOT_WINDOW_MS,
+      housekeepingMs: options.timing.leaseCheckMs,
+      watchPollMs: options.watchPollMs,
+      belled: () => this.watching,
+      now: options.timing.now,
+    });
     const rings = ringsOf(options.prefix, options.ownerId);
     this.#rings = new RingTracker(options.kv, rings, FULL_READ_MS, options.timing.now);
     this.#wake = new WakeWatcher({
       probe: () => this.#rings.moved(),
       intervalMs: options.wakeCheckMs,
-      active: () => !this.#stopped && !this.#loop,
+      active: () => !this.#stopped && !this.#loop && !this.watching,
       wanted: () => registry.rooms().length > 0,
       onWake: () => this.#start(),
       onError: (error) =>
         options.timing.logger.warn("cluster_wake_failed", { error: String(error) }),
     });
     this.#wake.arm();
+    if (options.watch) this.#openBell(options.watch);
+  }
+
+  #openBell(watch: WatchFn): void {
+    const logger = this.#o.timing.logger;
+    this.#bell = new BusBell({
+      watch,
+      key: bellOf(this.#o.prefix, this.#o.ownerId),
+      retryMs: this.#o.bellRetryMs,
+      onRing: () => this.#loop ? this.#pacer.ring() : this.#start(),
+      onDown: (reason) => {
+        logger.warn("cluster_bell_down", { reason, retryMs: this.#o.bellRetryMs });
+        this.#pacer.wake(); // the loop goes back to polling now
+        this.#wake.arm();
+      },
+    });
+    this.#bell.open();
+  }
+
+  /** True while the bell works: the bus is read when it rings, not polled. */
+  get watching(): boolean {
+    return this.#bell?.working ?? false;
+  }
+
+  /** Watch events so far. */
+  get bellRings(): number {
+    return this.#bell?.rings ?? 0;
+  }
+
+  /** The current poll interval (when polling), in ms. */
+  get pollIntervalMs(): number {
+    return this.#pacer.intervalMs;
   }
 
   /** Ring-key probes so far while idle (an idle process's whole KV cost). */
@@ -136,6 +184,8 @@ export class ClusterRouter implements RoomRouter {
   async close(): Promise<void> {
     this.#stopped = true;
     this.#wake.disarm();
+    this.#bell?.close();
+    this.#pacer.wake();
     await this.#loop;
     for (const remote of this.#remotes.values()) {
       remote.close(CloseCode.GOING_AWAY, CloseText.SERVER_SHUTTING_DOWN);
@@ -169,26 +219,26 @@ export class ClusterRouter implements RoomRouter {
     return remote;
   }
 
-  /** Start the poll loop (hot: a wake usually means frames are waiting). */
+  /** Start the loop; its first tick reads (a wake usually means frames are waiting). */
   #start(): void {
     if (this.#loop || this.#stopped) return;
     this.#wake.disarm();
-    this.#lastActivity = this.#o.timing.now();
+    this.#pacer.ring();
+    if (!this.watching) this.#pacer.touch(); // polling: start hot
     this.#loop = this.#run().finally(() => {
       this.#loop = null;
-      this.#wake.arm();
+      // A ring that came in while the loop was ending must not be lost.
+      if (this.#pacer.rung) this.#start();
+      else this.#wake.arm();
     });
   }
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
       const started = this.#o.timing.now();
-      await this.#tick();
-      const hot = started - this.#lastActivity < HOT_WINDOW_MS;
-      if (!hot && !this.#hasTraffic()) return;
-      const interval = hot ? this.#o.hotPollMs : this.#o.pollMs;
-      const wait = Math.max(1, interval - (this.#o.timing.now() - started));
-      await new Promise((r) => setTimeout(r, wait));
+      await this.#tick(this.#pacer.takeRead());
+      if (this.#stopped || (!this.#pacer.isHot(started) && !this.#hasTraffic())) return;
+      await this.#pacer.sleep(started);
     }
   }
 
@@ -199,8 +249,8 @@ export class ClusterRouter implements RoomRouter {
     return false;
   }
 
-  async #tick(): Promise<void> {
-    const due = await this.#rings.due();
+  async #tick(read: boolean): Promise<void> {
+    const due = read ? await this.#rings.due() : () => false;
     const polls: Promise<void>[] = [];
     const live = new Set<Room>();
     for (const room of this.#registry.rooms()) {

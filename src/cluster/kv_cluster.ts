@@ -9,6 +9,7 @@ import { type Logger, silentLogger } from "../ports/logger.ts";
 import type { RoomRouterFactory } from "../server/room_router.ts";
 import { type KvStorageOptions, KvStorageProvider } from "../storage/kv/kv_storage_provider.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
+import type { WatchFn } from "./bus_bell.ts";
 import { ClusterRouter } from "./cluster_router.ts";
 import { lockRetryKv } from "../storage/kv/lock_retry_kv.ts";
 
@@ -19,10 +20,27 @@ export interface KvClusterOptions {
   /** Room lease lifetime in ms (default 6000): a dead writer is replaced after at most this. */
   leaseTtlMs?: number;
   /**
-   * Bus poll interval in ms while idle (default 25). While frames are moving (within the last
-   * second) the loop polls every `pollMs / 5` ms (at least 2), so a hop waits ~2.5 ms on average.
+   * How a process learns that frames wait for it on the bus (default `"poll"`):
+   * - `"watch"`: `kv.watch` on one bell key per process, which every append rewrites; the bus is
+   *   read when it changes (and every `watchPollMs`). Only for a KV whose watch reports other
+   *   processes' writes: Deno Deploy's managed KV, a KV Connect URL (self-hosted denokv). Deno's
+   *   local SQLite file does NOT report another process's writes to watchers, and `@deno/kv`'s
+   *   local watch (Bun) can hang its handle after a cancel. Without `kv.watch`, until the watch
+   *   delivers its first event, and while it is failing (reopened after 30 s), the bus is polled.
+   * - `"poll"`: read on a timer, fast while frames move and backing off when quiet (`pollMs`).
+   */
+  busWake?: BusWake;
+  /**
+   * Largest bus poll interval in ms when quiet (default 100). While frames moved within the last
+   * second the loop polls every `hotPollMs`; after that it doubles the interval each quiet poll
+   * up to this, and goes back to `hotPollMs` as soon as this process sends on the bus. The first
+   * frame after a quiet spell waits up to this long (half of it on average) on its reader.
    */
   pollMs?: number;
+  /** Bus poll interval in ms while frames move (default 5, at most `pollMs`). */
+  hotPollMs?: number;
+  /** With `busWake: "watch"`: the bus is still read this often, in ms (default 5000). */
+  watchPollMs?: number;
   /**
    * How often a writer whose bus loop is idle lists its ring keys, in ms (default 250). This is
    * the whole KV cost of a process that serves rooms nobody follows; a follower's first
@@ -48,6 +66,14 @@ export interface KvClusterOptions {
   /** KV checkpoint thresholds (see `KvStorageOptions.checkpoint`). */
   checkpoint?: KvStorageOptions["checkpoint"];
 }
+
+/** Values of {@linkcode KvClusterOptions.busWake}. */
+export const BusWake = { watch: "watch", poll: "poll" } as const;
+/** How the bus is woken: `kv.watch` or polling. */
+export type BusWake = typeof BusWake[keyof typeof BusWake];
+
+/** How long a failed bus watch waits before it is reopened (polling meanwhile). */
+const BELL_RETRY_MS = 30_000;
 
 /** What {@linkcode createKvCluster} returns: spread it into `createSyncHandler`'s options. */
 export interface KvCluster {
@@ -75,7 +101,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
   const ownerId = options.ownerId ?? crypto.randomUUID();
   const now = options.now ?? Date.now;
   const leaseTtlMs = options.leaseTtlMs ?? 6000;
-  const pollMs = options.pollMs ?? 25;
+  const pollMs = options.pollMs ?? 100;
   const channelTimeoutMs = options.channelTimeoutMs ?? 15_000;
   const storage = new KvStorageProvider(shared, {
     prefix,
@@ -104,11 +130,20 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
       kv: shared,
       prefix,
       ownerId,
-      pollMs,
-      hotPollMs: Math.max(2, Math.round(pollMs / 5)),
+      maxIdlePollMs: pollMs,
+      hotPollMs: Math.min(options.hotPollMs ?? 5, pollMs),
+      watch: options.busWake === BusWake.watch ? watchOf(kv) : undefined,
+      watchPollMs: options.watchPollMs ?? 5000,
+      bellRetryMs: BELL_RETRY_MS,
       wakeCheckMs: options.wakeCheckMs ?? 250,
       followerGraceMs: 2_000,
       timing,
     });
   return { storage, roomRouter, ownerId };
+}
+
+/** `kv.watch` bound to `kv`, if it has one (the raw handle: watching needs no lock retries). */
+function watchOf(kv: KvLike): WatchFn | undefined {
+  const watch = kv.watch;
+  return typeof watch === "function" ? (keys) => watch.call(kv, keys) : undefined;
 }

@@ -14,5 +14,5 @@
  * ```
  * @module
  */
-export { createKvCluster, type KvCluster, type KvClusterOptions } from "./kv_cluster.ts";
+export { BusWake, createKvCluster, type KvCluster, type KvClusterOptions } from "./kv_cluster.ts";
 export type { RoomEndpoint, RoomRouter, RoomRouterFactory } from "../server/room_router.ts";

@@ -19,6 +19,9 @@ import { collectFrames } from "./collect_frames.ts";
 import { readLease } from "./lease_probe.ts";
 import type { BusTiming } from "./writer_inbox.ts";
 
+/** A follower re-reads a lease that has not expired yet at least this often, in ms. */
+const LEASE_RECHECK_MS = 2000;
+
 interface ClientSocket {
   sessionId: string;
   socket: SocketLike;
@@ -44,6 +47,7 @@ export class RemoteRoom implements RoomEndpoint {
   #closed = false;
   #leaseKey: KvKey;
   #leaseCheckedAt = 0;
+  #leaseExpiresAt = 0;
   #trimmer: Trimmer;
 
   /** A proxy of `roomId` served by `writerId`, as channel `channelId`. */
@@ -72,6 +76,7 @@ export class RemoteRoom implements RoomEndpoint {
         this.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED, `inbox: ${reason}`),
       onPush: timing.touch,
       ring: keys.ringOf(writerId),
+      bell: keys.bellOf(writerId),
     });
   }
 
@@ -170,13 +175,22 @@ export class RemoteRoom implements RoomEndpoint {
     return this.#in.flush();
   }
 
-  /** Fail over once the writer's lease expired, was released or changed hands. */
+  /**
+   * Fail over once the writer's lease expired, was released or changed hands. A dead writer's
+   * lease can only expire, so the lease is re-read once the `expiresAt` last seen has passed (a
+   * live writer renewed it meanwhile), checked every `leaseCheckMs`; and at least every
+   * {@linkcode LEASE_RECHECK_MS} for a release (a writer closing its room also closes its
+   * followers' sessions through the bus).
+   */
   async #checkLease(): Promise<void> {
     const now = this.#timing.now();
-    if (this.#closed || now - this.#leaseCheckedAt < this.#timing.leaseCheckMs) return;
+    const since = now - this.#leaseCheckedAt;
+    if (this.#closed || since < this.#timing.leaseCheckMs) return;
+    if (now < this.#leaseExpiresAt && since < LEASE_RECHECK_MS) return;
     this.#leaseCheckedAt = now;
     const lease = await readLease(this.#kv, this.#leaseKey);
     const now2 = this.#timing.now();
+    if (lease) this.#leaseExpiresAt = lease.expiresAt;
     if (!lease || lease.owner !== this.writerId || lease.expiresAt <= now2) {
       const why = !lease
         ? "lease released"

@@ -2,8 +2,9 @@
  * How an idle process learns that a follower appeared, without polling its bus: every append to
  * a stream rewrites the reader's ring key in the same atomic (`bus_keys.ts`), and a process whose
  * bus loop is stopped lists its ring keys (one small read) every `intervalMs` while it holds
- * rooms (however they were loaded: a connect, the admin API). `kv.watch` would be free, but Deno's SQLite KV does not report other processes' writes
- * to watchers (checked with Deno 2.9.6), so a timed read it is.
+ * rooms (however they were loaded: a connect, the admin API). Only while the bus bell does not
+ * work (`bus_bell.ts`): Deno's SQLite KV does not report other processes' writes to watchers
+ * (checked with Deno 2.9.6), so on a local file a timed read it is.
  * @module
  */
 

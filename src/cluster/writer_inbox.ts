@@ -85,10 +85,9 @@ export class WriterInbox {
       }
       const got = collectFrames(entries, channel.nextSeq);
       channel.nextSeq = got.nextSeq;
-      if (got.frames.length) {
-        channel.lastSeen = this.#timing.now();
-        this.#timing.touch();
-      }
+      if (got.frames.length) channel.lastSeen = this.#timing.now();
+      // A heartbeat needs no answer: only real frames make the loop poll fast.
+      if (got.frames.some((f) => f.k !== "beat")) this.#timing.touch();
       for (const frame of got.frames) this.#apply(channel, frame);
       consumed.push(...got.consumed.map((tail) => [...prefix, id, ...tail]));
       if (got.broken) this.#drop(channel, "inbox entries expired");
@@ -121,6 +120,7 @@ export class WriterInbox {
       onBroken: (reason) => this.#drop(channel!, `outbox: ${reason}`),
       onPush: this.#timing.touch,
       ring: this.#keys.ringOf(ownerOfChannel(id)),
+      bell: this.#keys.bellOf(ownerOfChannel(id)),
     });
     channel = {
       id,

@@ -1,8 +1,10 @@
-// Who gets cluster routing by default (TLSYNC_CLUSTER), and the Bun launcher's worker count.
+// Who gets cluster routing by default (TLSYNC_CLUSTER), how its bus wakes on each kind of KV,
+// and the Bun launcher's worker count.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MAX_WORKERS, parseWorkers } from "../../src/runtime/bun/bun_cluster.ts";
 import { clusterDefault } from "../../src/app/default_server.ts";
+import { busWakeFor, kvKindOf } from "../../src/app/default_backends.ts";
 
 describe("clusterDefault", () => {
   it("is on for every shareable KV unless TLSYNC_CLUSTER turns it off", () => {
@@ -34,5 +36,14 @@ describe("bun_cluster worker count", () => {
     for (const bad of ["0", String(MAX_WORKERS + 1), "-1", "1e3", "2.5", "abc", "", "99999"]) {
       assert.equal(parseWorkers(bad, 8), null, bad);
     }
+  });
+});
+
+describe("busWakeFor", () => {
+  it("watches a remote or managed KV and polls a local file (its watch misses other processes)", () => {
+    assert.equal(busWakeFor(kvKindOf(undefined)), "watch");
+    assert.equal(busWakeFor(kvKindOf("https://kv.example/db")), "watch");
+    assert.equal(busWakeFor(kvKindOf("./data/tlsync.kv.sqlite3")), "poll");
+    assert.equal(busWakeFor(kvKindOf(":memory:")), "poll");
   });
 });

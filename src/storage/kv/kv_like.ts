@@ -42,4 +42,9 @@ export interface KvLike {
   atomic(): KvAtomicLike;
   /** Release the database. */
   close(): void;
+  /**
+   * Optional (Deno KV and `@deno/kv` have it): a stream yielding each time one of `keys`
+   * changes, starting with their current state. The cluster bus uses it as a doorbell.
+   */
+  watch?(keys: readonly KvKey[]): ReadableStream<unknown>;
 }
