@@ -4,33 +4,17 @@
  * document keys) plus every entry after the head's clock, applied in clock order.
  * @module
  */
+import type { HistoryEntry } from "../room_history.ts";
 import type { SerializedSchema } from "@tldraw/store";
 import type { RoomCommit, StoredDocument } from "../storage.ts";
 import { isRecordOf } from "./kv_records.ts";
 
-/** One commit in the log. */
-export interface LogEntry {
+/**
+ * One commit in the log: a {@linkcode HistoryEntry} (the port's view of a kept commit, the same
+ * fields) with the format version.
+ */
+export interface LogEntry extends HistoryEntry {
   v: 1;
-  /** The commit's document clock. */
-  clock: number;
-  /** When it was committed (ms since the epoch). */
-  time: number;
-  /** Users whose changes it carries, when known. */
-  authors?: string[];
-  /** The commit rewrote the whole room: applying it starts from an empty room. */
-  replace?: true;
-  /** Records written (full state). */
-  puts: StoredDocument[];
-  /** Records deleted: id → tombstone clock. */
-  deletes: Record<string, number>;
-  /** Tombstones dropped from history (their doc keys are removed). */
-  pruned: string[];
-  /** The room's tombstone history start after this commit. */
-  historyStart: number;
-  /** The schema, only when it changed with this commit. */
-  schema?: SerializedSchema;
-  /** Live documents after this commit. */
-  records: number;
 }
 
 /** The entry of `commit`; `schema` only when it changed, `records` the live count after it. */
