@@ -6,10 +6,9 @@
  * @module
  */
 import type { HistoryEntry } from "../../storage/room_history.ts";
-import { parseClock } from "../../storage/history_target.ts";
-import { AdminError } from "./admin_error.ts";
 import type { AdminRequest } from "./admin_request.ts";
 import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from "./history_list.ts";
+import { queryInteger } from "./query_limit.ts";
 import { useHistory } from "./use_history.ts";
 
 /** The body of `GET /admin/rooms/:id/history/entries`. */
@@ -27,9 +26,9 @@ export async function historyEntries(
   { registry, url }: AdminRequest,
   { roomId }: { roomId: string },
 ): Promise<Response> {
-  const after = param(url, "after", 0, Number.MAX_SAFE_INTEGER);
-  const upTo = param(url, "upTo", 0, Number.MAX_SAFE_INTEGER);
-  const limit = param(url, "limit", 1, MAX_HISTORY_LIMIT) ?? DEFAULT_HISTORY_LIMIT;
+  const after = queryInteger(url, "after", 0, Number.MAX_SAFE_INTEGER);
+  const upTo = queryInteger(url, "upTo", 0, Number.MAX_SAFE_INTEGER);
+  const limit = queryInteger(url, "limit", 1, MAX_HISTORY_LIMIT) ?? DEFAULT_HISTORY_LIMIT;
   const history = await useHistory(registry, roomId);
   const entries: HistoryEntry[] = [];
   let truncated = false;
@@ -46,14 +45,4 @@ export async function historyEntries(
   }
   const body: HistoryEntries = { roomId, entries, truncated };
   return Response.json(body);
-}
-
-function param(url: URL, name: string, min: number, max: number): number | undefined {
-  const text = url.searchParams.get(name);
-  if (text === null) return undefined;
-  const value = parseClock(text);
-  if (value === null || value < min || value > max) {
-    throw new AdminError(400, "bad_request", `${name} must be an integer from ${min} to ${max}`);
-  }
-  return value;
 }

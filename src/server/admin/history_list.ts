@@ -4,9 +4,8 @@
  * ones exist.
  * @module
  */
-import { parseClock } from "../../storage/history_target.ts";
-import { AdminError } from "./admin_error.ts";
 import type { AdminRequest } from "./admin_request.ts";
+import { queryInteger } from "./query_limit.ts";
 import { pointJson, type RestorePointJson, useHistory } from "./use_history.ts";
 
 /** Default `limit`. */
@@ -29,22 +28,9 @@ export async function listHistory(
   { registry, url }: AdminRequest,
   { roomId }: { roomId: string },
 ): Promise<Response> {
-  const limit = parseLimit(url.searchParams.get("limit"));
+  const limit = queryInteger(url, "limit", 1, MAX_HISTORY_LIMIT) ?? DEFAULT_HISTORY_LIMIT;
   const history = await useHistory(registry, roomId);
   const { points, truncated } = await history.points({ limit });
   const body: HistoryList = { roomId, points: points.map(pointJson), truncated };
   return Response.json(body);
-}
-
-function parseLimit(text: string | null): number {
-  if (text === null) return DEFAULT_HISTORY_LIMIT;
-  const limit = parseClock(text);
-  if (limit === null || limit < 1 || limit > MAX_HISTORY_LIMIT) {
-    throw new AdminError(
-      400,
-      "bad_request",
-      `limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}`,
-    );
-  }
-  return limit;
 }

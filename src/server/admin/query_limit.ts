@@ -1,7 +1,8 @@
 /**
- * The `?limit=N` query parameter of admin list endpoints.
+ * Integer query parameters of admin endpoints: `?limit=N` of list endpoints, and clock bounds.
  * @module
  */
+import { parseClock } from "../../storage/history_target.ts";
 import { AdminError } from "./admin_error.ts";
 
 /** Bounds of one list's `?limit=`. */
@@ -22,6 +23,20 @@ export function queryLimit(url: URL, bounds: LimitBounds): number {
   const value = text.length <= 10 && /^[0-9]+$/.test(text) ? Number(text) : NaN;
   if (!(value >= 1 && value <= bounds.max)) {
     throw new AdminError(400, "bad_request", `limit must be an integer from 1 to ${bounds.max}`);
+  }
+  return value;
+}
+
+/**
+ * `?<name>=` as decimal digits (a safe integer) in min..max, `undefined` when absent.
+ * @throws {AdminError} 400 for anything else.
+ */
+export function queryInteger(url: URL, name: string, min: number, max: number): number | undefined {
+  const text = url.searchParams.get(name);
+  if (text === null) return undefined;
+  const value = parseClock(text);
+  if (value === null || value < min || value > max) {
+    throw new AdminError(400, "bad_request", `${name} must be an integer from ${min} to ${max}`);
   }
   return value;
 }
