@@ -27,6 +27,18 @@ export interface EntryInfo extends CheckpointInfo {
   replace: boolean;
 }
 
+/** The metadata of a kept entry whose stored size is `bytes`. */
+export function entryInfoOf(entry: HistoryEntry, bytes: number): EntryInfo {
+  return {
+    clock: entry.clock,
+    time: entry.time,
+    records: entry.records,
+    bytes,
+    replace: entry.replace === true,
+    ...(entry.authors?.length ? { authors: entry.authors } : {}),
+  };
+}
+
 /** Options of {@linkcode HistoryBackend.entryInfos}. */
 export interface EntryListOptions extends HistoryRange {
   /** Newest first. */

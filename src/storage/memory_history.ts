@@ -6,11 +6,12 @@
  * @module
  */
 import { utf8Length } from "../protocol/utf8_length.ts";
-import type {
-  CheckpointInfo,
-  EntryInfo,
-  EntryListOptions,
-  HistoryBackend,
+import {
+  type CheckpointInfo,
+  type EntryInfo,
+  entryInfoOf,
+  type EntryListOptions,
+  type HistoryBackend,
 } from "./history_backend.ts";
 import type { HistoryEntry, HistoryRange } from "./room_history.ts";
 import type { RoomSnapshot } from "./room_snapshot.ts";
@@ -104,12 +105,5 @@ export class MemoryHistoryBackend implements HistoryBackend {
 function infoOf(kept: KeptEntry): EntryInfo {
   const e = kept.entry;
   kept.bytes ??= utf8Length(JSON.stringify([e.puts, e.deletes, e.pruned])); // schema: shared
-  return {
-    clock: e.clock,
-    time: e.time,
-    records: e.records,
-    bytes: kept.bytes,
-    replace: e.replace === true,
-    ...(e.authors ? { authors: e.authors } : {}),
-  };
+  return entryInfoOf(e, kept.bytes);
 }

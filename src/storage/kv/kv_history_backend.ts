@@ -5,11 +5,12 @@
  * head's) are never deleted: the room needs them to load.
  * @module
  */
-import type {
-  CheckpointInfo,
-  EntryInfo,
-  EntryListOptions,
-  HistoryBackend,
+import {
+  type CheckpointInfo,
+  type EntryInfo,
+  entryInfoOf,
+  type EntryListOptions,
+  type HistoryBackend,
 } from "../history_backend.ts";
 import type { HistoryEntry, HistoryRange } from "../room_history.ts";
 import type { RoomSnapshot } from "../room_snapshot.ts";
@@ -53,14 +54,14 @@ export class KvHistoryBackend implements HistoryBackend {
       let n = 0;
       for await (const s of scanLog(this.#kv, this.#keys, options, this.#ctx)) {
         if (n >= limit) return;
-        if (s.entry) (n++, yield infoOf(s));
+        if (s.entry) (n++, yield entryInfoOf(s.entry!, s.bytes));
       }
       return;
     }
     const after = await this.#newestAfter(options, limit);
     const infos: EntryInfo[] = [];
     for await (const s of scanLog(this.#kv, this.#keys, { ...options, after }, this.#ctx)) {
-      if (s.entry) infos.push(infoOf(s));
+      if (s.entry) infos.push(entryInfoOf(s.entry!, s.bytes));
     }
     yield* infos.reverse().slice(0, limit);
   }
@@ -116,16 +117,4 @@ export class KvHistoryBackend implements HistoryBackend {
     if (clocks.length <= limit) return options.after;
     return Math.max(clocks[clocks.length - limit - 1]!, options.after ?? -1);
   }
-}
-
-function infoOf(s: ScannedEntry): EntryInfo {
-  const e = s.entry!;
-  return {
-    clock: e.clock,
-    time: e.time,
-    records: e.records,
-    bytes: s.bytes,
-    replace: e.replace === true,
-    ...(e.authors?.length ? { authors: e.authors } : {}),
-  };
 }
