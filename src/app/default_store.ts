@@ -110,10 +110,15 @@ function watch(
 }
 
 async function sweepLeases(storage: StorageProvider, logger: Logger): Promise<void> {
-  const sweeper = storage as { sweepLeases?: () => Promise<number> };
+  const sweeper = storage as {
+    sweepLeases?: () => Promise<number>;
+    sweepJournals?: () => Promise<number>;
+  };
   try {
     const deleted = await sweeper.sweepLeases?.();
     if (deleted) logger.info("leases_swept", { deleted });
+    const values = await sweeper.sweepJournals?.();
+    if (values) logger.info("journals_swept", { deleted: values });
   } catch (error) {
     logger.warn("lease_sweep_failed", { error: firstLine(error, 300) });
   }

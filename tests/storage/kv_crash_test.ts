@@ -2,7 +2,8 @@
 // mid-checkpoint (documents written, head not flipped: the flip fails or hangs forever), after
 // the head flip before the covered log entries are deleted, two writers racing on one room, and
 // data written by the previous (per-record) layout. After each, a fresh provider on the same KV
-// must load every acknowledged change.
+// must load every acknowledged change. These run with the shared journal off (every entry in the
+// room's own log); kv_journal_test.ts covers the journal's crash points.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { openKv } from "../../src/runtime/open_kv.ts";
@@ -59,7 +60,7 @@ async function setup() {
   const dir = tempDir();
   const kv = await openKv(dir.file("kv.sqlite3"));
   const fresh = (o: KvStorageOptions = {}) =>
-    new KvStorageProvider(kv, { lease: false, commitWindowMs: 0, ...o });
+    new KvStorageProvider(kv, { lease: false, commitWindowMs: 0, journal: false, ...o });
   return { kv, fresh, done: () => (kv.close(), dir.remove()) };
 }
 
@@ -101,6 +102,7 @@ describe("KV log crash points", () => {
       try {
         const { kv, state } = faulty(t.kv, (sets) => isFlip(sets));
         const a = new KvStorageProvider(kv, {
+          journal: false,
           lease: false,
           commitWindowMs: 0,
           checkpoint: { maxEntries: 4, maxBytes: 1e9, maxAgeMs: 3_600_000 },
@@ -135,7 +137,7 @@ describe("KV log crash points", () => {
     const t = await setup();
     try {
       const { kv, state } = faulty(t.kv, (sets) => isFlip(sets));
-      const a = new KvStorageProvider(kv, { lease: false, commitWindowMs: 0 });
+      const a = new KvStorageProvider(kv, { lease: false, commitWindowMs: 0, journal: false });
       const room = await a.openRoom("r");
       await room.load();
       await room.commit(commit({ documentClock: 1, puts: many(3, 1, 1) }));
@@ -166,6 +168,7 @@ describe("KV log crash points", () => {
       );
       const n = 950;
       const a = new KvStorageProvider(kv, {
+        journal: false,
         lease: false,
         commitWindowMs: 0,
         checkpoint: { maxEntries: n, maxBytes: 1e9, maxAgeMs: 3_600_000 },

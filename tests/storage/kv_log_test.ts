@@ -31,6 +31,7 @@ async function setup(options: KvStorageOptions = {}) {
       lease: false,
       time,
       commitWindowMs: 0, // the fake clock does not move by itself
+      journal: false, // the room's own log (kv_journal_test.ts: the shared journal)
       onSkipped: (e) => skipped.push(e),
       ...options,
       ...o,

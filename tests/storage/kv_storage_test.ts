@@ -35,7 +35,7 @@ describe("KvStorageProvider", () => {
   it("the schema is written once, not with every commit; old heads carrying it still load", async () => {
     const dir = tempDir();
     const kv = await kvAt(dir.file("kv"));
-    const provider = new KvStorageProvider(kv, { lease: false });
+    const provider = new KvStorageProvider(kv, { lease: false, journal: false });
     const room = await provider.openRoom("s");
     await room.load();
     const keys = new RoomKeys(["tlsync"], "s");

@@ -1,8 +1,9 @@
 /**
  * Write a checkpoint: the document keys brought up to a {@linkcode RoomDelta} (in as many
- * atomics as the limits need), then one atomic that flips the head to the delta's clock (the
- * schema key goes with it), then the log entries the checkpoint covers are deleted (unless the
- * log is kept; as many as fit go in the flip's atomic). Every atomic is checked against the
+ * atomics as the limits need; with the log kept, the delta's shared-journal entries are copied to
+ * the room's log too), then one atomic that flips the head to the delta's clock (the schema key
+ * goes with it), then the log entries the checkpoint covers are deleted (unless the log is kept;
+ * as many as fit go in the flip's atomic; journal values are released by the caller). Every atomic is checked against the
  * head's versionstamp, so a writer that lost the room never overwrites a document. A small
  * checkpoint is all one atomic.
  *
@@ -14,7 +15,6 @@
  */
 import type { SerializedSchema } from "@tldraw/store";
 import { addMutations, AtomicPacker, costOf, packAtomics, writeBatches } from "./atomic_packer.ts";
-import { encodeJson } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { type Mutation, mutationProblem } from "./kv_limits.ts";
@@ -42,11 +42,15 @@ export interface CheckpointJob {
   ctx: LoadContext;
   /**
    * Commit `mutations` in one atomic checked against the current head versionstamp (the caller
-   * serializes it with appends): every document batch, and last the head flip (`setsHead`: the
-   * atomic writes the head, whose versionstamp is then the atomic's).
+   * serializes it with appends): every document batch, and last the head flip (`head`: the caller
+   * writes it in the same atomic, with its journal pointer as of then; its versionstamp is then
+   * the atomic's).
    */
-  flip: (mutations: Mutation[], setsHead: boolean) => Promise<FlipResult>;
+  flip: (mutations: Mutation[], head: StoredHead | null) => Promise<FlipResult>;
 }
+
+/** Room for the head the flip's caller adds (a head with a journal pointer is ~200 bytes). */
+const HEAD_ROOM: Mutation = { key: ["head"], value: new Uint8Array(400) };
 
 /** Write `job`'s checkpoint; `{ ok: false }` when the head changed under it (room lost). */
 export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
@@ -55,38 +59,45 @@ export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
   const schemaAt = keys.root.length;
   const docs: Mutation[] = [];
   const final: Mutation[] = [];
+  if (job.keepLog) {
+    // Entries of the shared journal become the room's own log (history keeps it).
+    for (const e of job.delta.entries) {
+      if (e.json) docs.push({ key: keys.log(e.clock), value: e.json });
+    }
+  }
   for (const m of planMutations(commit, keys, job.index)) {
     const problem = mutationProblem(m);
     if (problem) ctx.skip(m.key, `checkpoint write skipped: ${problem}`);
     else if (m.key.length === schemaAt + 1 && m.key[schemaAt] === "schema") final.push(m);
     else docs.push(m);
   }
-  final.push({ key: keys.head(), value: encodeJson(job.head) });
   const check = [{ key: keys.head() }];
   const batches = packAtomics(docs, (m) => costOf([m]));
   let last = batches.pop() ?? [];
   const packer = new AtomicPacker();
   packer.add(costOf(last, check));
-  if (!packer.fits(costOf(final))) {
+  if (!packer.fits(costOf([...final, HEAD_ROOM]))) {
     batches.push(last);
     last = [];
     packer.reset();
     packer.add(costOf([], check));
   }
-  packer.add(costOf(final));
+  packer.add(costOf([...final, HEAD_ROOM]));
   // Every batch is checked against the head too: a writer that lost the room writes nothing.
   for (const batch of batches) {
-    const result = await job.flip(batch, false);
+    const result = await job.flip(batch, null);
     if (!result.ok) return result;
   }
   const logDeletes = job.keepLog
     ? []
-    : job.delta.entries.flatMap((e) => logEntryDeletes(keys, e.clock, e.parts));
+    : job.delta.entries.flatMap((e) =>
+      e.json || e.seq ? [] : logEntryDeletes(keys, e.clock, e.parts)
+    );
   let deletes = 0;
   while (deletes < logDeletes.length && packer.fits(costOf([logDeletes[deletes]!]))) {
     packer.add(costOf([logDeletes[deletes++]!]));
   }
-  const result = await job.flip([...last, ...final, ...logDeletes.slice(0, deletes)], true);
+  const result = await job.flip([...last, ...final, ...logDeletes.slice(0, deletes)], job.head);
   if (result.ok && deletes < logDeletes.length) {
     await writeBatches(job.kv, logDeletes.slice(deletes), "KV log cleanup failed");
   }

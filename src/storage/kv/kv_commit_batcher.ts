@@ -8,19 +8,36 @@
  * commit.
  * Each room keeps its own head check; if a packed atomic fails a check, its commits are retried
  * one by one so only the room that lost its head is refused.
+ * With a {@linkcode SharedJournal}, a commit may carry a journal item instead of its own log key:
+ * the items of one atomic are written as one journal value (or a few, each within the value
+ * limit), and journal values no room needs any more are deleted in the same atomic.
  * @module
  */
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { addMutations, type AtomicCost, AtomicPacker, costOf } from "./atomic_packer.ts";
 import type { Mutation } from "./kv_limits.ts";
+import {
+  encodeJournalValue,
+  JOURNAL_VALUE_BYTES,
+  type JournalItem,
+  journalItemBytes,
+  type SharedJournal,
+} from "./kv_shared_journal.ts";
 import type { TimerHandle, TimeSource } from "../../ports/time_source.ts";
 
-/** The result of one atomic. */
-export type AtomicResult = { ok: true; versionstamp: string } | { ok: false };
+/** The result of one atomic (`seq`: the journal value the commit's journal item went into). */
+export type AtomicResult = { ok: true; versionstamp: string; seq?: number } | { ok: false };
+
+/** A room's entry for the shared journal, and the head it writes with it (a claim), if any. */
+export interface JournalWrite extends JournalItem {
+  /** The head write to go with the entry, given the sequence number of the value it lands in. */
+  head?: (seq: number) => Mutation;
+}
 
 interface Request {
   checks: { key: KvKey; versionstamp: string | null }[];
   mutations: Mutation[];
+  journal: JournalWrite | undefined;
   cost: AtomicCost;
   at: number;
   seq: number;
@@ -48,6 +65,8 @@ export interface KvCommitBatcherOptions {
   windowMs?: number;
   /** Clock and timers (default the system's, timers kept alive). */
   time?: TimeSource;
+  /** Where journal items go (commits with one need it). */
+  journal?: SharedJournal;
 }
 
 /** Packs concurrent atomic commits into shared atomics. */
@@ -57,6 +76,7 @@ export class KvCommitBatcher {
   #maxInFlight: number;
   #windowMs: number;
   #time: TimeSource;
+  #journal: SharedJournal | undefined;
   #queue: Request[] = [];
   #inFlight = 0;
   #lastArrival = -Infinity;
@@ -78,20 +98,43 @@ export class KvCommitBatcher {
     this.#maxInFlight = options.maxInFlight ?? 1;
     this.#windowMs = Math.max(0, options.windowMs ?? 0);
     this.#time = options.time ?? keepAliveTime;
+    this.#journal = options.journal;
   }
 
   /**
    * Commit `mutations` if every check holds, alone or packed with others (`urgent`: send it, and
-   * whatever waits, without waiting for the window, as {@linkcode flush} does).
+   * whatever waits, without waiting for the window, as {@linkcode flush} does). `journal`: an
+   * entry for the shared journal (needs the batcher's journal).
    */
-  commit(checks: Request["checks"], mutations: Mutation[], urgent = false): Promise<AtomicResult> {
+  commit(
+    checks: Request["checks"],
+    mutations: Mutation[],
+    urgent = false,
+    journal?: JournalWrite,
+  ): Promise<AtomicResult> {
+    if (journal && !this.#journal) throw new Error("This batcher has no shared journal");
     const cost = costOf(mutations, checks);
+    if (journal) {
+      // Counted as a value of its own (values hold several) plus the head it may write.
+      cost.mutations += journal.head ? 2 : 1;
+      cost.bytes += journalItemBytes(journal) + 200;
+      cost.keyBytes += 200;
+    }
     const at = this.#time.now();
     // Under load: the previous commit came less than a window ago, or an atomic is in flight.
     this.#busy = at - this.#lastArrival < this.#windowMs || this.#inFlight > 0;
     this.#lastArrival = at;
     return new Promise((resolve, reject) => {
-      this.#queue.push({ checks, mutations, cost, at, seq: ++this.#seq, resolve, reject });
+      this.#queue.push({
+        checks,
+        mutations,
+        journal,
+        cost,
+        at,
+        seq: ++this.#seq,
+        resolve,
+        reject,
+      });
       if (urgent) this.#release();
       this.#pump();
     });
@@ -176,21 +219,68 @@ export class KvCommitBatcher {
   }
 
   async #commitGroup(group: Request[], answers: (() => void)[]): Promise<void> {
+    const journal = this.#journal;
+    const deletes = journal ? journal.takeDeletes() : [];
+    let values: JournalValue[] = [];
     try {
       const op = this.#kv.atomic();
       for (const r of group) {
         if (r.checks.length) op.check(...r.checks);
         addMutations(op, r.mutations);
       }
+      if (journal) {
+        values = this.#journalValues(group, journal);
+        for (const v of values) {
+          op.set(journal.key(v.seq), encodeJournalValue(v.items.map((r) => r.journal!)));
+          for (const r of v.items) {
+            const head = r.journal!.head?.(v.seq);
+            if (head) addMutations(op, [head]);
+          }
+        }
+        addMutations(op, deletes);
+      }
       const result = await op.commit();
-      if (result.ok || group.length === 1) {
-        for (const r of group) answers.push(() => r.resolve(result));
+      if (result.ok) {
+        for (const v of values) journal!.written(v.seq, v.items.length);
+        const seqOf = new Map(values.flatMap((v) => v.items.map((r) => [r, v.seq] as const)));
+        for (const r of group) {
+          const seq = seqOf.get(r);
+          answers.push(() => r.resolve(seq === undefined ? result : { ...result, seq }));
+        }
         return;
       }
+      journal?.giveBack(deletes);
+      if (group.length === 1) return void answers.push(() => group[0]!.resolve(result));
     } catch (error) {
+      journal?.giveBack(deletes);
       if (group.length === 1) return void answers.push(() => group[0]!.reject(error));
     }
     // A check failed (or the packed atomic errored): find out which, one commit at a time.
     for (const r of group) await this.#commitGroup([r], answers);
   }
+
+  /** The group's journal items as values within the value limit, each with its number. */
+  #journalValues(group: Request[], journal: SharedJournal): JournalValue[] {
+    const values: JournalValue[] = [];
+    let current: JournalValue | null = null;
+    let bytes = 0;
+    for (const r of group) {
+      if (!r.journal) continue;
+      const size = journalItemBytes(r.journal);
+      if (!current || bytes + size > JOURNAL_VALUE_BYTES) {
+        current = { seq: journal.take(), items: [] };
+        values.push(current);
+        bytes = 32;
+      }
+      current.items.push(r);
+      bytes += size;
+    }
+    return values;
+  }
+}
+
+/** One journal value of an atomic: its number and the commits in it. */
+interface JournalValue {
+  seq: number;
+  items: Request[];
 }

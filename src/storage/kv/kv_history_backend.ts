@@ -19,10 +19,11 @@ import { decodeValue } from "./kv_codec.ts";
 import { KvCheckpoints } from "./kv_history_checkpoints.ts";
 import { HistoryKeys } from "./kv_history_keys.ts";
 import type { RoomKeys } from "./kv_keys.ts";
-import type { KvLike } from "./kv_like.ts";
+import type { KvKey, KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
 import type { LoadContext } from "./kv_load_context.ts";
-import { readLogEntries, scanLog, type ScannedEntry } from "./kv_log_read.ts";
+import { readLogEntries, scanLog, type ScannedEntry, type ScanOptions } from "./kv_log_read.ts";
+import { scanRoomEntries } from "./kv_room_entries.ts";
 import { logEntryDeletes } from "./kv_log_write.ts";
 import { parseHead } from "./kv_records.ts";
 
@@ -31,14 +32,20 @@ export class KvHistoryBackend implements HistoryBackend {
   #kv: KvLike;
   #keys: RoomKeys;
   #ctx: LoadContext;
+  #journalPrefix: KvKey | undefined;
   /** The room's checkpoints. */
   readonly checkpointStore: KvCheckpoints;
 
-  /** The history of the room at `keys`; undecodable entries are reported through `ctx`. */
-  constructor(kv: KvLike, keys: RoomKeys, ctx: LoadContext) {
+  /**
+   * The history of the room at `keys`; undecodable entries are reported through `ctx`. With
+   * `journalPrefix` (the store's prefix), entries still in the shared journal are listed and read
+   * too; without it (the pruner, which deletes only what the room's own log holds), only the log.
+   */
+  constructor(kv: KvLike, keys: RoomKeys, ctx: LoadContext, journalPrefix?: KvKey) {
     this.#kv = kv;
     this.#keys = keys;
     this.#ctx = ctx;
+    this.#journalPrefix = journalPrefix;
     this.checkpointStore = new KvCheckpoints(kv, new HistoryKeys(keys.root));
   }
 
@@ -52,7 +59,7 @@ export class KvHistoryBackend implements HistoryBackend {
     const limit = options.limit ?? Infinity;
     if (!options.reverse) {
       let n = 0;
-      for await (const s of scanLog(this.#kv, this.#keys, options, this.#ctx)) {
+      for await (const s of this.#scan(options)) {
         if (n >= limit) return;
         if (s.entry) (n++, yield entryInfoOf(s.entry!, s.bytes));
       }
@@ -60,15 +67,22 @@ export class KvHistoryBackend implements HistoryBackend {
     }
     const after = await this.#newestAfter(options, limit);
     const infos: EntryInfo[] = [];
-    for await (const s of scanLog(this.#kv, this.#keys, { ...options, after }, this.#ctx)) {
+    for await (const s of this.#scan({ ...options, after })) {
       if (s.entry) infos.push(entryInfoOf(s.entry!, s.bytes));
     }
     yield* infos.reverse().slice(0, limit);
   }
 
   /** See {@linkcode HistoryBackend.entries}. */
-  entries(range: HistoryRange = {}): AsyncIterable<HistoryEntry> {
-    return readLogEntries(this.#kv, this.#keys, range, this.#ctx);
+  async *entries(range: HistoryRange = {}): AsyncIterable<HistoryEntry> {
+    if (!this.#journalPrefix) return yield* readLogEntries(this.#kv, this.#keys, range, this.#ctx);
+    for await (const s of this.#scan(range)) if (s.entry) yield s.entry;
+  }
+
+  #scan(options: ScanOptions): AsyncIterable<ScannedEntry> {
+    return this.#journalPrefix
+      ? scanRoomEntries(this.#kv, this.#keys, options, this.#ctx, this.#journalPrefix)
+      : scanLog(this.#kv, this.#keys, options, this.#ctx);
   }
 
   /** See {@linkcode HistoryBackend.readCheckpoint}. */
@@ -113,7 +127,7 @@ export class KvHistoryBackend implements HistoryBackend {
     if (!Number.isFinite(limit)) return options.after;
     const clocks: number[] = [];
     const range = { fromStart: true, after: options.upTo ?? Infinity, upTo: options.upTo };
-    for await (const s of scanLog(this.#kv, this.#keys, range, this.#ctx)) clocks.push(s.clock);
+    for await (const s of this.#scan(range)) clocks.push(s.clock);
     if (clocks.length <= limit) return options.after;
     return Math.max(clocks[clocks.length - limit - 1]!, options.after ?? -1);
   }

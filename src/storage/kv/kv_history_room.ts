@@ -15,7 +15,7 @@ import type { RoomSnapshot } from "../room_snapshot.ts";
 import type { RoomStorage } from "../storage.ts";
 import { KvHistoryBackend } from "./kv_history_backend.ts";
 import type { RoomKeys } from "./kv_keys.ts";
-import type { KvLike } from "./kv_like.ts";
+import type { KvKey, KvLike } from "./kv_like.ts";
 import type { LoadContext } from "./kv_load_context.ts";
 
 /** What the wrapper needs. */
@@ -28,9 +28,17 @@ export interface KvHistoryRoomOptions {
   onError?: (error: unknown) => void;
 }
 
-/** The history of the room at `keys`, read without its lease. */
-export function kvRoomHistory(kv: KvLike, keys: RoomKeys, ctx: LoadContext): RoomHistory {
-  return new BackendHistory(new KvHistoryBackend(kv, keys, ctx));
+/**
+ * The history of the room at `keys`, read without its lease (entries still in the shared journal
+ * under `journalPrefix`, the store's prefix, included).
+ */
+export function kvRoomHistory(
+  kv: KvLike,
+  keys: RoomKeys,
+  ctx: LoadContext,
+  journalPrefix: KvKey,
+): RoomHistory {
+  return new BackendHistory(new KvHistoryBackend(kv, keys, ctx, journalPrefix));
 }
 
 /** `storage` (opened with `keepLog`) with its history kept within `options.policy`. */

@@ -11,8 +11,10 @@ import type { SerializedSchema } from "@tldraw/store";
 import type { RoomSnapshot, StoredDocument } from "../storage.ts";
 import { decodeValue, formatKey } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
-import type { KvLike } from "./kv_like.ts";
+import type { KvKey, KvLike } from "./kv_like.ts";
 import type { LoadContext } from "./kv_load_context.ts";
+import { readJournalEntries } from "./kv_journal_read.ts";
+import type { LogEntry } from "./kv_log_entry.ts";
 import { writeBatches } from "./atomic_packer.ts";
 import { type ReadDocs, readDocs } from "./kv_read_docs.ts";
 import { parseHead, type StoredHead, type StoredIndex } from "./kv_records.ts";
@@ -23,6 +25,8 @@ import { scanLog } from "./kv_log_read.ts";
 
 /** A loaded room. */
 export interface LoadedRoom {
+  /** Entries found in the shared journal (the next checkpoint copies them to the room's keys). */
+  journaled: number;
   snapshot: RoomSnapshot | undefined;
   index: StoredIndex;
   head: StoredHead | null;
@@ -37,6 +41,12 @@ export interface LoadOptions {
   keepLog: boolean;
   /** Now (ms), when the log's changes start waiting for a checkpoint. */
   now: number;
+  /**
+   * The store's prefix, when the head may point into the shared journal: the head is first
+   * rewritten as it is (so a writer still appending to the journal is refused from then on),
+   * then the journal is read.
+   */
+  journalPrefix?: KvKey;
 }
 
 /** Load `keys`' room, repairing what a crash left behind. */
@@ -51,12 +61,37 @@ export async function loadRoom(
     await replayJournal(kv, keys, head, ctx);
     ({ head, versionstamp } = await readHead(kv, keys, ctx));
   }
-  const log = await replayLog(kv, keys, head?.documentClock ?? null, options, ctx);
+  let journaled: LogEntry[] = [];
+  if (head?.wal && options.journalPrefix) {
+    versionstamp = await claimHead(kv, keys, versionstamp, ctx);
+    journaled = await readJournalEntries(
+      kv,
+      options.journalPrefix,
+      head.wal,
+      ctx.roomId,
+      head.documentClock,
+      ctx,
+    );
+  }
+  const log = await replayLog(kv, keys, head?.documentClock ?? null, {
+    ...options,
+    journaled,
+  }, ctx);
   const { delta } = log;
+  const found = journaled.length;
   const read = await readDocs(kv, keys, ctx, (id) => delta.replaced || delta.changes.has(id));
   const garbage = [...read.orphans, ...log.leftovers];
   if (garbage.length) await writeBatches(kv, garbage);
-  if (!head) return { snapshot: undefined, index: read.index, head, headVersionstamp: null, delta };
+  if (!head) {
+    return {
+      snapshot: undefined,
+      index: read.index,
+      head,
+      headVersionstamp: null,
+      delta,
+      journaled: 0,
+    };
+  }
   const stored = await readSchema(kv, keys, ctx, read.index);
   const schema = delta.schema ?? stored ?? head.schema;
   delta.applyTo(read.docs);
@@ -66,7 +101,33 @@ export async function loadRoom(
     delta.historyStart ?? head.tombstoneHistoryStartsAtClock,
     schema,
   );
-  return { snapshot, index: read.index, head, headVersionstamp: versionstamp, delta };
+  return {
+    snapshot,
+    index: read.index,
+    head,
+    headVersionstamp: versionstamp,
+    delta,
+    journaled: found,
+  };
+}
+
+/**
+ * Rewrite the head unchanged (checked against `versionstamp`): from then on, a writer that still
+ * appends to the journal the head points at fails its head check. Returns the new versionstamp.
+ */
+async function claimHead(
+  kv: KvLike,
+  keys: RoomKeys,
+  versionstamp: string | null,
+  ctx: LoadContext,
+): Promise<string> {
+  const entry = await kv.get<Uint8Array>(keys.head());
+  const result = entry.versionstamp === versionstamp && entry.value !== null
+    ? await kv.atomic().check({ key: keys.head(), versionstamp }).set(keys.head(), entry.value)
+      .commit()
+    : { ok: false as const };
+  if (!result.ok) throw new Error(`Cannot load ${ctx.what}: another server wrote it meanwhile`);
+  return result.versionstamp;
 }
 
 /**
@@ -77,6 +138,7 @@ export async function salvageRoom(
   kv: KvLike,
   keys: RoomKeys,
   ctx: LoadContext,
+  journalPrefix?: KvKey,
 ): Promise<RoomSnapshot | undefined> {
   const headEntry = await kv.get<Uint8Array>(keys.head());
   const decoded = decodeValue(headEntry.value);
@@ -84,9 +146,15 @@ export async function salvageRoom(
   const read = await readDocs(kv, keys, ctx);
   const delta = new RoomDelta();
   const after = head?.documentClock ?? -1;
-  for await (const s of scanLog(kv, keys, { after }, ctx)) {
-    if (s.entry) delta.apply(changeOf(s.entry), s.clock, 0);
+  const entries: LogEntry[] = [];
+  for await (const s of scanLog(kv, keys, { after }, ctx)) if (s.entry) entries.push(s.entry);
+  if (head?.wal && journalPrefix) {
+    const logged = new Set(entries.map((e) => e.clock));
+    const journaled = await readJournalEntries(kv, journalPrefix, head.wal, ctx.roomId, after, ctx);
+    entries.push(...journaled.filter((e) => !logged.has(e.clock)));
+    entries.sort((a, b) => a.clock - b.clock);
   }
+  for (const e of entries) delta.apply(changeOf(e), e.clock, 0);
   if (!headEntry.versionstamp && read.docs.size === 0 && delta.isEmpty) return undefined;
   let clock = Math.max(head?.documentClock ?? 0, delta.clock);
   for (const doc of read.docs.values()) clock = Math.max(clock, doc.c);

@@ -3,6 +3,7 @@
  * @module
  */
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
+import { isJournalRef, type JournalRef } from "./kv_shared_journal.ts";
 
 /** The room head: the commit point of every commit. */
 export interface StoredHead {
@@ -13,6 +14,8 @@ export interface StoredHead {
   schema?: SerializedSchema;
   /** A large commit journaled but maybe not yet applied to the document keys. */
   journal?: { clock: number; parts: number };
+  /** Where entries after `documentClock` may be in the shared journal (`kv_shared_journal.ts`). */
+  wal?: JournalRef;
 }
 
 /** A document (`s`), a large document split into `parts`, or a tombstone (`t`). */
@@ -54,6 +57,8 @@ export function parseHead(v: unknown): StoredHead | null {
   if (!isObject(v) || !isClock(v.documentClock) || !isClock(v.tombstoneHistoryStartsAtClock)) {
     return null;
   }
+  // A journal pointer that cannot be followed: entries may be missing, so the head is not trusted.
+  if ("wal" in v && !isJournalRef(v.wal)) return null;
   return v as unknown as StoredHead;
 }
 

@@ -9,6 +9,7 @@ import type { RoomKeys } from "./kv_keys.ts";
 import type { KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
 import type { LoadContext } from "./kv_load_context.ts";
+import { encodeJson } from "./kv_codec.ts";
 import type { LogEntry } from "./kv_log_entry.ts";
 import { scanLog } from "./kv_log_read.ts";
 import { logEntryDeletes } from "./kv_log_write.ts";
@@ -38,18 +39,34 @@ export function changeOf(entry: LogEntry): FoldedChange {
 
 /**
  * Read the log after `headClock` (`null`: no head). With `keepLog`, entries at or below the head
- * are not even listed; without it they are listed, to be deleted.
+ * are not even listed; without it they are listed, to be deleted. `journaled`: the room's entries
+ * read from the shared journal (clock order, above the head), folded in clock order with the
+ * log's; an entry in both (a checkpoint copied it to the log, then a crash) counts once.
  */
 export async function replayLog(
   kv: KvLike,
   keys: RoomKeys,
   headClock: number | null,
-  options: { keepLog: boolean; now: number },
+  options: { keepLog: boolean; now: number; journaled?: readonly LogEntry[] },
   ctx: LoadContext,
 ): Promise<ReplayedLog> {
   const delta = new RoomDelta();
   const leftovers: Mutation[] = [];
   const after = headClock ?? Infinity;
+  const journaled = options.journaled ?? [];
+  let next = 0;
+  const foldJournaled = (upTo: number): void => {
+    for (; next < journaled.length && journaled[next]!.clock < upTo; next++) {
+      const e = journaled[next]!;
+      const json = encodeJson(e);
+      delta.apply(changeOf(e), e.clock, options.now, {
+        clock: e.clock,
+        parts: 0,
+        bytes: json.length,
+        json,
+      });
+    }
+  };
   const scan = scanLog(kv, keys, {
     after,
     fromStart: headClock === null || !options.keepLog,
@@ -60,9 +77,12 @@ export async function replayLog(
       leftovers.push(...logEntryDeletes(keys, s.clock, s.parts));
       continue;
     }
+    foldJournaled(s.clock);
+    if (journaled[next]?.clock === s.clock) next++; // the same commit, copied to the log
     const keysOf = { clock: s.clock, parts: s.parts, bytes: s.bytes };
     // A skipped entry (reported) still holds its clock: the next append must come after it.
     delta.apply(s.entry ? changeOf(s.entry) : NO_CHANGE, s.clock, options.now, keysOf);
   }
+  foldJournaled(Infinity);
   return { delta, leftovers };
 }

@@ -31,10 +31,11 @@ export interface CheckpointHost {
   storeClosed(): boolean;
   /** The document-key index, current head and latest schema. */
   state(): { index: StoredIndex; head: StoredHead | null; schema: SerializedSchema | undefined };
-  /** Commit a checkpoint atomic (checked against the head, serialized with appends). */
-  flip(mutations: Mutation[], setsHead: boolean): Promise<FlipResult>;
-  /** The flip succeeded: `head` is the room's head now. */
-  flipped(head: StoredHead): void;
+  /**
+   * Commit a checkpoint atomic (checked against the head, serialized with appends); with `head`,
+   * the atomic writes it (the host adds its journal pointer and takes it as its head).
+   */
+  flip(mutations: Mutation[], head: StoredHead | null): Promise<FlipResult>;
   /** The flip found another writer's head: the room is lost. */
   lost(): never;
 }
@@ -125,10 +126,9 @@ export class RoomCheckpointer {
         schema: s,
         keepLog: host.keepLog,
         ctx: host.ctx,
-        flip: (m, setsHead) => host.flip(m, setsHead),
+        flip: (m, h) => host.flip(m, h),
       });
       if (!result.ok) host.lost();
-      host.flipped(head);
     } catch (error) {
       if (!(error instanceof CommitRefusedError)) this.#giveBack(taken, index);
       throw error;

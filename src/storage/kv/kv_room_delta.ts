@@ -32,10 +32,17 @@ export function changeOfCommit(commit: RoomCommit): FoldedChange {
   };
 }
 
-/** A log entry folded in (its keys are deleted once checkpointed). */
+/**
+ * A log entry folded in: one in the room's own log (its keys are deleted once checkpointed, unless
+ * the log is kept), or one in the shared journal (`json`: written to the room's log by the
+ * checkpoint when the log is kept; `seq`: this writer's journal value holding it, released once
+ * checkpointed).
+ */
 export interface FoldedEntry {
   clock: number;
   parts: number;
+  json?: Uint8Array;
+  seq?: number;
 }
 
 /** Changes since the checkpoint; see the module. */
@@ -76,8 +83,9 @@ export class RoomDelta {
     if (change.schema) this.schema = change.schema;
     this.since ??= at;
     if (entry) {
-      this.entries.push({ clock: entry.clock, parts: entry.parts });
-      this.bytes += entry.bytes;
+      const { bytes, ...folded } = entry;
+      this.entries.push(folded);
+      this.bytes += bytes;
     }
   }
 

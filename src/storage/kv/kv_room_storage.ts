@@ -1,11 +1,14 @@
 /**
  * One room in Deno KV, log-structured. A commit is appended as one log entry (`kv_log_entry.ts`)
- * in one atomic shared with other rooms' commits (`kv_commit_batcher.ts`), together with the
- * head rewritten unchanged, checked against the head's versionstamp: a writer whose last write
- * was not the head's latest (another server appended or checkpointed since) is refused. No
- * document write per commit: a background checkpoint (`kv_room_checkpointer.ts`) writes the
- * changes to the document keys and moves the head past them. A commit that does not advance the
- * clock is checkpointed directly instead (the head flip is its commit point).
+ * in one atomic shared with other rooms' commits (`kv_commit_batcher.ts`), checked against the
+ * head's versionstamp: a writer whose last write was not the head's latest (another server
+ * claimed the room or checkpointed since) is refused. A small entry goes into the shared journal
+ * (`kv_shared_journal.ts`: one value for the whole atomic); the head is written with it only when
+ * it does not point at this writer's journal yet (a claim). A large entry (or a room's first)
+ * goes to the room's own log with the head rewritten unchanged. No document write per commit: a
+ * background checkpoint (`kv_room_checkpointer.ts`) writes the changes to the document keys and
+ * moves the head past them (and its journal pointer past the values they were in). A commit that
+ * does not advance the clock is checkpointed directly instead (the head flip is its commit point).
  * @module
  */
 import type { SerializedSchema } from "@tldraw/store";
@@ -18,8 +21,13 @@ import type { CheckpointPolicy } from "./kv_checkpoint_policy.ts";
 import type { KvCommitBatcher } from "./kv_commit_batcher.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { Lease } from "./kv_lease.ts";
-import type { KvLike } from "./kv_like.ts";
+import type { KvKey, KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
+import {
+  JOURNAL_ENTRY_MAX_BYTES,
+  type JournalRef,
+  type SharedJournal,
+} from "./kv_shared_journal.ts";
 import { loadRoom } from "./kv_load.ts";
 import type { LoadContext } from "./kv_load_context.ts";
 import { logEntryOf } from "./kv_log_entry.ts";
@@ -37,6 +45,10 @@ export interface KvRoomOptions {
   onLost: (reason: string) => void;
   /** True once the provider (and its KV) is closed. */
   storeClosed: () => boolean;
+  /** The store's key prefix (where shared journals are). */
+  prefix: KvKey;
+  /** Append small entries to this shared journal (unset: every entry to the room's own log). */
+  journal?: SharedJournal;
 }
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */
@@ -65,6 +77,10 @@ export class KvRoomStorage implements RoomStorage {
   #closing = false;
   /** The last commit handed over (the engine hands them one at a time). */
   #inFlight: Promise<void> | null = null;
+  /** The stored head points at this writer's journal (appends need not write it). */
+  #walRef = false;
+  /** This room's entries in this writer's journal not checkpointed yet, oldest first. */
+  #journaled: { seq: number; clock: number }[] = [];
 
   /** Storage for the room of `ctx` (the lease, if any, is already held). */
   constructor(
@@ -90,19 +106,17 @@ export class KvRoomStorage implements RoomStorage {
       time: options.time,
       storeClosed: options.storeClosed,
       state: () => ({ index: this.#index, head: this.#head, schema: this.#schema }),
-      flip: (mutations, setsHead) => this.#flip(mutations, setsHead),
-      flipped: (head) => {
-        this.#head = head;
-        this.#headBytes = null;
-      },
+      flip: (mutations, head) => this.#flip(mutations, head),
       lost: () => this.#markLost(),
     });
   }
 
   /** Read the room; `undefined` when it was never stored. */
   async load(): Promise<RoomSnapshot | undefined> {
-    const o = { keepLog: this.#o.keepLog, now: this.#o.time.now() };
+    const o = { keepLog: this.#o.keepLog, now: this.#o.time.now(), journalPrefix: this.#o.prefix };
     const loaded = await loadRoom(this.#kv, this.#keys, this.#ctx, o);
+    this.#walRef = false;
+    this.#journaled = [];
     this.#index = loaded.index;
     this.#head = loaded.head;
     this.#headBytes = null;
@@ -114,7 +128,10 @@ export class KvRoomStorage implements RoomStorage {
     this.#schema = snapshot?.schema;
     this.#schemaJson = snapshot?.schema ? JSON.stringify(snapshot.schema) : null;
     this.#loaded = true;
-    if (!loaded.delta.isEmpty) this.#checkpoints.changed();
+    // Entries found in a journal (another writer's, or one this room's last run left) become the
+    // room's own before anything else: from then on the head need not point there.
+    if (loaded.journaled > 0) await this.#checkpoints.run();
+    else if (!loaded.delta.isEmpty) this.#checkpoints.changed();
     return snapshot;
   }
 
@@ -151,9 +168,17 @@ export class KvRoomStorage implements RoomStorage {
       checkpoints.delta.apply(change, clock, this.#o.time.now());
       await checkpoints.run();
     } else {
-      await this.#append(encoded, clock);
+      const seq = await this.#append(encoded, clock);
       this.#lastClock = clock;
-      const keys = { clock, parts: encoded.parts.length, bytes: encoded.bytes };
+      const keys = seq === undefined
+        ? { clock, parts: encoded.parts.length, bytes: encoded.bytes }
+        : {
+          clock,
+          parts: 0,
+          bytes: encoded.bytes,
+          seq,
+          ...(this.#o.keepLog ? { json: encoded.manifest.value } : {}),
+        };
       checkpoints.delta.apply(change, clock, this.#o.time.now(), keys);
       if (commit.replace) checkpoints.soon();
       else checkpoints.changed();
@@ -171,6 +196,10 @@ export class KvRoomStorage implements RoomStorage {
       await this.#checkpoints.run().catch(() => {
         // The log keeps every change; the next load replays it.
       });
+      // Nothing left in this writer's journal: the head stops pointing there.
+      if (this.#walRef && this.#journaled.length === 0 && this.#head) {
+        await this.#flip([], this.#head).catch(() => {});
+      }
     }
     await this.#lease?.release();
   }
@@ -197,7 +226,12 @@ export class KvRoomStorage implements RoomStorage {
    * append or checkpoint since this one's last write fails it. A room's first entry creates its
    * head (nothing checkpointed yet: the clock before the entry's).
    */
-  #append(encoded: EncodedLogEntry, clock: number): Promise<void> {
+  #append(encoded: EncodedLogEntry, clock: number): Promise<number | undefined> {
+    const journal = this.#o.journal;
+    if (
+      journal && this.#head && encoded.parts.length === 0 &&
+      encoded.bytes <= JOURNAL_ENTRY_MAX_BYTES
+    ) return this.#appendToJournal(encoded.manifest.value, clock, journal);
     return this.#serialized(async () => {
       const check = [{ key: this.#keys.head(), versionstamp: this.#headVersionstamp }];
       if (encoded.parts.length && !await writeChecked(this.#kv, check, encoded.parts)) {
@@ -209,18 +243,80 @@ export class KvRoomStorage implements RoomStorage {
       const result = await this.#batcher.commit(check, [encoded.manifest, head]);
       if (!result.ok) this.#markLost();
       this.#headVersionstamp = result.versionstamp;
+      return undefined;
     });
   }
 
   /**
-   * A checkpoint's atomic: through the batcher too, so rooms' checkpoints share atomics. Only
-   * the one that writes the head changes the versionstamp appends check.
+   * Append an entry to the shared journal, checked against the head's versionstamp; the head is
+   * written with it (pointing at this writer's journal from the entry's value on) unless it
+   * already points there. Returns the number of the value the entry went into.
    */
-  #flip(mutations: Mutation[], setsHead: boolean): Promise<FlipResult> {
+  #appendToJournal(entry: Uint8Array, clock: number, journal: SharedJournal): Promise<number> {
+    return this.#serialized(async () => {
+      const headKey = this.#keys.head();
+      const check = [{ key: headKey, versionstamp: this.#headVersionstamp }];
+      let claimed: StoredHead | null = null;
+      const claim = this.#walRef ? undefined : (seq: number): Mutation => {
+        claimed = { ...this.#head!, wal: { w: journal.writer, from: seq } };
+        return { key: headKey, value: encodeJson(claimed) };
+      };
+      const result = await this.#batcher.commit(check, [], false, {
+        roomId: this.#ctx.roomId,
+        entry,
+        ...(claim ? { head: claim } : {}),
+      });
+      if (!result.ok || result.seq === undefined) this.#markLost();
+      if (claimed) {
+        this.#head = claimed;
+        this.#headBytes = null;
+        this.#headVersionstamp = result.versionstamp;
+        this.#walRef = true;
+      }
+      this.#journaled.push({ seq: result.seq, clock });
+      return result.seq;
+    });
+  }
+
+  /**
+   * Where the head should point after a flip to `clock`: at this writer's oldest value still
+   * holding an entry above it, else (while the room is open) at the next value, so the next
+   * append need not write the head; nowhere once the room closes with nothing left.
+   */
+  #walAfter(clock: number): JournalRef | undefined {
+    const journal = this.#o.journal;
+    if (!journal) return undefined;
+    const left = this.#journaled.find((j) => j.clock > clock);
+    if (left) return { w: journal.writer, from: left.seq };
+    return this.#closing ? undefined : { w: journal.writer, from: journal.peek() };
+  }
+
+  /**
+   * A checkpoint's atomic: through the batcher too, so rooms' checkpoints share atomics. Only
+   * the one that writes the head (`head`, given its journal pointer here, when no append of the
+   * room is in flight) changes the versionstamp appends check; it releases the journal values
+   * whose entries of this room it covers.
+   */
+  #flip(mutations: Mutation[], head: StoredHead | null): Promise<FlipResult> {
     return this.#serialized(async () => {
       const check = [{ key: this.#keys.head(), versionstamp: this.#headVersionstamp }];
+      let written: StoredHead | null = null;
+      if (head) {
+        const { wal: _old, ...rest } = head;
+        const wal = this.#walAfter(head.documentClock);
+        written = wal ? { ...rest, wal } : rest;
+        mutations = [...mutations, { key: this.#keys.head(), value: encodeJson(written) }];
+      }
       const result = await this.#batcher.commit(check, mutations, this.#closing);
-      if (result.ok && setsHead) this.#headVersionstamp = result.versionstamp;
+      if (result.ok && written) {
+        this.#head = written;
+        this.#headBytes = null;
+        this.#headVersionstamp = result.versionstamp;
+        this.#walRef = written.wal?.w === this.#o.journal?.writer && written.wal !== undefined;
+        const covered = this.#journaled.filter((j) => j.clock <= written!.documentClock);
+        this.#journaled = this.#journaled.filter((j) => j.clock > written!.documentClock);
+        for (const j of covered) this.#o.journal?.release(j.seq);
+      }
       return result;
     });
   }

@@ -18,6 +18,14 @@ import { writeBatches } from "./atomic_packer.ts";
 import { KvCommitBatcher } from "./kv_commit_batcher.ts";
 import { systemTime, type TimeSource } from "../../ports/time_source.ts";
 import { type CheckpointPolicy, resolveCheckpointPolicy } from "./kv_checkpoint_policy.ts";
+import { SharedJournal } from "./kv_shared_journal.ts";
+import { sweepJournals } from "./kv_journal_sweep.ts";
+
+/** A fresh journal writer id: 12 random base-36 characters. */
+function writerId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join("");
+}
 
 /** Default {@linkcode KvStorageOptions.commitWindowMs}. */
 export const DEFAULT_COMMIT_WINDOW_MS = 2;
@@ -70,6 +78,12 @@ export interface KvStorageOptions {
    */
   history?: HistoryPolicy | false;
   /**
+   * Append small commits of all rooms to one shared journal value per atomic (default true; see
+   * `kv_shared_journal.ts`), instead of a log key and a head rewrite per room. Journals written
+   * earlier are read either way.
+   */
+  journal?: boolean;
+  /**
    * Called for every stored entry loading skipped because it cannot be read or applied (an
    * undecodable document, a missing part, a bad journal entry). The room loads without it.
    * The default server logs a warning and counts `tlsync_storage_skipped_entries_total`.
@@ -86,6 +100,7 @@ export class KvStorageProvider implements StorageProvider {
   #batcher: KvCommitBatcher;
   #sweeper: LeaseSweeper;
   #policy: CheckpointPolicy;
+  #journal: SharedJournal | undefined;
   #closed = false;
 
   /** Store rooms in `kv`. */
@@ -94,7 +109,9 @@ export class KvStorageProvider implements StorageProvider {
     this.#prefix = options.prefix ?? ["tlsync"];
     this.#options = options;
     this.#owner = options.ownerId ?? crypto.randomUUID();
+    if (options.journal !== false) this.#journal = new SharedJournal(this.#prefix, writerId());
     this.#batcher = new KvCommitBatcher(kv, {
+      ...(this.#journal ? { journal: this.#journal } : {}),
       maxChecks: options.maxChecksPerAtomic ?? 10,
       maxInFlight: options.maxCommitsInFlight ?? 1,
       windowMs: Math.min(options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS),
@@ -127,6 +144,8 @@ export class KvStorageProvider implements StorageProvider {
       time,
       onLost,
       storeClosed: () => this.#closed,
+      prefix: this.#prefix,
+      ...(this.#journal ? { journal: this.#journal } : {}),
     });
     if (!history) return room;
     const policy = resolveHistoryPolicy(history);
@@ -137,7 +156,7 @@ export class KvStorageProvider implements StorageProvider {
   history(roomId: string): Promise<RoomHistory | undefined> {
     if (!this.#options.history) return Promise.resolve(undefined);
     const keys = new RoomKeys(this.#prefix, roomId);
-    return Promise.resolve(kvRoomHistory(this.#kv, keys, this.#context(roomId)));
+    return Promise.resolve(kvRoomHistory(this.#kv, keys, this.#context(roomId), this.#prefix));
   }
 
   /**
@@ -145,7 +164,8 @@ export class KvStorageProvider implements StorageProvider {
    * export of a room whose head cannot be read). `undefined` when nothing is stored.
    */
   salvageRoom(roomId: string): Promise<RoomSnapshot | undefined> {
-    return salvageRoom(this.#kv, new RoomKeys(this.#prefix, roomId), this.#context(roomId));
+    const keys = new RoomKeys(this.#prefix, roomId);
+    return salvageRoom(this.#kv, keys, this.#context(roomId), this.#prefix);
   }
 
   /**
@@ -154,6 +174,15 @@ export class KvStorageProvider implements StorageProvider {
    */
   sweepLeases(): Promise<number> {
     return this.#sweeper.sweep();
+  }
+
+  /**
+   * Delete shared-journal values no room's head points at any more (left by a server that
+   * crashed or stopped), at most 1000 read per call. Returns how many were deleted. Run it with
+   * {@linkcode sweepLeases}.
+   */
+  sweepJournals(): Promise<number> {
+    return sweepJournals(this.#kv, this.#prefix, this.#journal?.writer);
   }
 
   #context(roomId: string): LoadContext {
