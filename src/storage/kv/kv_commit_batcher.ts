@@ -32,6 +32,11 @@ export type AtomicResult = { ok: true; versionstamp: string; seq?: number } | { 
 export interface JournalWrite extends JournalItem {
   /** The head write to go with the entry, given the sequence number of the value it lands in. */
   head?: (seq: number) => Mutation;
+  /**
+   * The entry as the room's own log key: written instead when it would be the atomic's only
+   * journal item (one key either way, and nothing to copy or delete later).
+   */
+  solo?: Mutation;
 }
 
 interface Request {
@@ -230,6 +235,9 @@ export class KvCommitBatcher {
       }
       if (journal) {
         values = this.#journalValues(group, journal);
+        if (values.length === 0) {
+          for (const r of group) if (r.journal?.solo) addMutations(op, [r.journal.solo]);
+        }
         for (const v of values) {
           op.set(journal.key(v.seq), encodeJournalValue(v.items.map((r) => r.journal!)));
           for (const r of v.items) {
@@ -259,8 +267,13 @@ export class KvCommitBatcher {
     for (const r of group) await this.#commitGroup([r], answers);
   }
 
-  /** The group's journal items as values within the value limit, each with its number. */
+  /**
+   * The group's journal items as values within the value limit, each with its number; a lone item
+   * that can be written as its room's own log key is (no value: `[]`).
+   */
   #journalValues(group: Request[], journal: SharedJournal): JournalValue[] {
+    const items = group.filter((r) => r.journal);
+    if (items.length === 1 && items[0]!.journal!.solo) return [];
     const values: JournalValue[] = [];
     let current: JournalValue | null = null;
     let bytes = 0;

@@ -250,9 +250,15 @@ export class KvRoomStorage implements RoomStorage {
   /**
    * Append an entry to the shared journal, checked against the head's versionstamp; the head is
    * written with it (pointing at this writer's journal from the entry's value on) unless it
-   * already points there. Returns the number of the value the entry went into.
+   * already points there. Returns the number of the value the entry went into; `undefined` when
+   * it went to the room's own log instead (alone in its atomic, head already pointing here: a
+   * loader claims the head before reading either, so the head need not be rewritten).
    */
-  #appendToJournal(entry: Uint8Array, clock: number, journal: SharedJournal): Promise<number> {
+  #appendToJournal(
+    entry: Uint8Array,
+    clock: number,
+    journal: SharedJournal,
+  ): Promise<number | undefined> {
     return this.#serialized(async () => {
       const headKey = this.#keys.head();
       const check = [{ key: headKey, versionstamp: this.#headVersionstamp }];
@@ -264,9 +270,10 @@ export class KvRoomStorage implements RoomStorage {
       const result = await this.#batcher.commit(check, [], false, {
         roomId: this.#ctx.roomId,
         entry,
-        ...(claim ? { head: claim } : {}),
+        ...(claim ? { head: claim } : { solo: { key: this.#keys.log(clock), value: entry } }),
       });
-      if (!result.ok || result.seq === undefined) this.#markLost();
+      if (!result.ok) this.#markLost();
+      if (result.seq === undefined) return undefined;
       if (claimed) {
         this.#head = claimed;
         this.#headBytes = null;
