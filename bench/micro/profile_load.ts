@@ -114,6 +114,7 @@ console.log(JSON.stringify({
   cpuSeconds: Math.round(cpu * 100) / 100,
   cpuUsPerAck: Math.round((cpu * 1e6) / lat.ack.length),
   ackMsP50P99: [50, 99].map((p) => Math.round(percentile(lat.ack, p) * 10) / 10),
+  ackMsP10To90: [10, 25, 50, 75, 90].map((p) => Math.round(percentile(lat.ack, p) * 10) / 10),
   counters: metrics,
   threadCpuSeconds: Object.fromEntries([...threads].filter(([, v]) => v >= 0.01)),
   windowMs: [Math.round(from), Math.round(to)],

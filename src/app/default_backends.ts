@@ -117,6 +117,7 @@ function kvBackends(kv: KvLike, kind: StorageKind, o: DefaultBackendOptions): De
       ...onSkipped,
       ...history,
       ...checkpoint,
+      ...commitWindow,
     });
     return {
       storage: c.storage,

@@ -65,6 +65,8 @@ export interface KvClusterOptions {
   history?: KvStorageOptions["history"];
   /** KV checkpoint thresholds (see `KvStorageOptions.checkpoint`). */
   checkpoint?: KvStorageOptions["checkpoint"];
+  /** The commit gather window under load (see `KvStorageOptions.commitWindowMs`). */
+  commitWindowMs?: KvStorageOptions["commitWindowMs"];
 }
 
 /** Values of {@linkcode KvClusterOptions.busWake}. */
@@ -115,6 +117,7 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
     ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
     ...(options.history ? { history: options.history } : {}),
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(options.commitWindowMs !== undefined ? { commitWindowMs: options.commitWindowMs } : {}),
   });
   const timing = {
     expireInMs: Math.max(60_000, channelTimeoutMs * 4),
