@@ -15,7 +15,6 @@ import {
 import type { HistoryEntry, HistoryRange } from "../room_history.ts";
 import type { RoomSnapshot } from "../room_snapshot.ts";
 import { writeBatches } from "./atomic_packer.ts";
-import { decodeValue } from "./kv_codec.ts";
 import { KvCheckpoints } from "./kv_history_checkpoints.ts";
 import { HistoryKeys } from "./kv_history_keys.ts";
 import type { RoomKeys } from "./kv_keys.ts";
@@ -25,7 +24,7 @@ import type { LoadContext } from "./kv_load_context.ts";
 import { readLogEntries, scanLog, type ScannedEntry, type ScanOptions } from "./kv_log_read.ts";
 import { scanRoomEntries } from "./kv_room_entries.ts";
 import { logEntryDeletes } from "./kv_log_write.ts";
-import { parseHead } from "./kv_records.ts";
+import { readHeadLenient } from "./kv_records.ts";
 
 /** One room's history in KV. */
 export class KvHistoryBackend implements HistoryBackend {
@@ -102,8 +101,7 @@ export class KvHistoryBackend implements HistoryBackend {
 
   /** The room's head clock: entries above it are not in its documents yet. */
   async deletableUpTo(): Promise<number> {
-    const decoded = decodeValue((await this.#kv.get<Uint8Array>(this.#keys.head())).value);
-    return (decoded.ok ? parseHead(decoded.value)?.documentClock : undefined) ?? -1;
+    return (await readHeadLenient(this.#kv, this.#keys))?.documentClock ?? -1;
   }
 
   /** See {@linkcode HistoryBackend.deleteEntries}; entries above the head are kept. */

@@ -13,7 +13,7 @@ import { decodeValue } from "./kv_codec.ts";
 import { RoomKeys } from "./kv_keys.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
-import { parseHead, type StoredHead } from "./kv_records.ts";
+import { readHeadLenient, type StoredHead } from "./kv_records.ts";
 import { journalRooms, journalsPrefix } from "./kv_shared_journal.ts";
 
 /** One pass over at most `maxValues` values under `prefix`'s journals; returns how many went. */
@@ -27,8 +27,7 @@ export async function sweepJournals(
   const heads = new Map<string, StoredHead | null>();
   const headOf = async (roomId: string): Promise<StoredHead | null> => {
     if (!heads.has(roomId)) {
-      const decoded = decodeValue((await kv.get(new RoomKeys(prefix, roomId).head())).value);
-      heads.set(roomId, decoded.ok ? parseHead(decoded.value) : null);
+      heads.set(roomId, await readHeadLenient(kv, new RoomKeys(prefix, roomId)));
     }
     return heads.get(roomId)!;
   };

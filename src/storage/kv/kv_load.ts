@@ -22,6 +22,7 @@ import { replayJournal } from "./kv_replay_journal.ts";
 import { changeOf, replayLog } from "./kv_replay_log.ts";
 import { RoomDelta } from "./kv_room_delta.ts";
 import { scanLog } from "./kv_log_read.ts";
+import { mergeJournaled } from "./kv_room_entries.ts";
 
 /** A loaded room. */
 export interface LoadedRoom {
@@ -138,7 +139,7 @@ export async function salvageRoom(
   kv: KvLike,
   keys: RoomKeys,
   ctx: LoadContext,
-  journalPrefix?: KvKey,
+  journalPrefix: KvKey,
 ): Promise<RoomSnapshot | undefined> {
   const headEntry = await kv.get<Uint8Array>(keys.head());
   const decoded = decodeValue(headEntry.value);
@@ -146,15 +147,12 @@ export async function salvageRoom(
   const read = await readDocs(kv, keys, ctx);
   const delta = new RoomDelta();
   const after = head?.documentClock ?? -1;
-  const entries: LogEntry[] = [];
-  for await (const s of scanLog(kv, keys, { after }, ctx)) if (s.entry) entries.push(s.entry);
-  if (head?.wal && journalPrefix) {
-    const logged = new Set(entries.map((e) => e.clock));
-    const journaled = await readJournalEntries(kv, journalPrefix, head.wal, ctx.roomId, after, ctx);
-    entries.push(...journaled.filter((e) => !logged.has(e.clock)));
-    entries.sort((a, b) => a.clock - b.clock);
+  const journaled = head?.wal
+    ? await readJournalEntries(kv, journalPrefix, head.wal, ctx.roomId, after, ctx)
+    : [];
+  for await (const s of mergeJournaled(scanLog(kv, keys, { after }, ctx), journaled, after)) {
+    if (s.entry) delta.apply(changeOf(s.entry), s.clock, 0);
   }
-  for (const e of entries) delta.apply(changeOf(e), e.clock, 0);
   if (!headEntry.versionstamp && read.docs.size === 0 && delta.isEmpty) return undefined;
   let clock = Math.max(head?.documentClock ?? 0, delta.clock);
   for (const doc of read.docs.values()) clock = Math.max(clock, doc.c);

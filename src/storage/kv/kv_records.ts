@@ -4,6 +4,9 @@
  */
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import { isJournalRef, type JournalRef } from "./kv_shared_journal.ts";
+import { decodeValue } from "./kv_codec.ts";
+import type { RoomKeys } from "./kv_keys.ts";
+import type { KvLike } from "./kv_like.ts";
 
 /** The room head: the commit point of every commit. */
 export interface StoredHead {
@@ -60,6 +63,12 @@ export function parseHead(v: unknown): StoredHead | null {
   // A journal pointer that cannot be followed: entries may be missing, so the head is not trusted.
   if ("wal" in v && !isJournalRef(v.wal)) return null;
   return v as unknown as StoredHead;
+}
+
+/** The room's head as stored, or `null` when absent or unreadable (readers that need not fail). */
+export async function readHeadLenient(kv: KvLike, keys: RoomKeys): Promise<StoredHead | null> {
+  const decoded = decodeValue((await kv.get<Uint8Array>(keys.head())).value);
+  return decoded.ok ? parseHead(decoded.value) : null;
 }
 
 /** Whether a head's journal pointer is well-formed. */

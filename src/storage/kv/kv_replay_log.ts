@@ -9,9 +9,9 @@ import type { RoomKeys } from "./kv_keys.ts";
 import type { KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
 import type { LoadContext } from "./kv_load_context.ts";
-import { encodeJson } from "./kv_codec.ts";
 import type { LogEntry } from "./kv_log_entry.ts";
 import { scanLog } from "./kv_log_read.ts";
+import { mergeJournaled } from "./kv_room_entries.ts";
 import { logEntryDeletes } from "./kv_log_write.ts";
 import { type FoldedChange, RoomDelta } from "./kv_room_delta.ts";
 
@@ -53,36 +53,21 @@ export async function replayLog(
   const delta = new RoomDelta();
   const leftovers: Mutation[] = [];
   const after = headClock ?? Infinity;
-  const journaled = options.journaled ?? [];
-  let next = 0;
-  const foldJournaled = (upTo: number): void => {
-    for (; next < journaled.length && journaled[next]!.clock < upTo; next++) {
-      const e = journaled[next]!;
-      const json = encodeJson(e);
-      delta.apply(changeOf(e), e.clock, options.now, {
-        clock: e.clock,
-        parts: 0,
-        bytes: json.length,
-        json,
-      });
-    }
-  };
   const scan = scanLog(kv, keys, {
     after,
     fromStart: headClock === null || !options.keepLog,
     orphans: leftovers,
   }, ctx);
-  for await (const s of scan) {
+  for await (const s of mergeJournaled(scan, options.journaled ?? [], after)) {
     if (s.clock <= after) {
       leftovers.push(...logEntryDeletes(keys, s.clock, s.parts));
       continue;
     }
-    foldJournaled(s.clock);
-    if (journaled[next]?.clock === s.clock) next++; // the same commit, copied to the log
-    const keysOf = { clock: s.clock, parts: s.parts, bytes: s.bytes };
+    const keysOf = s.json
+      ? { clock: s.clock, parts: 0, bytes: s.bytes, json: s.json }
+      : { clock: s.clock, parts: s.parts, bytes: s.bytes };
     // A skipped entry (reported) still holds its clock: the next append must come after it.
     delta.apply(s.entry ? changeOf(s.entry) : NO_CHANGE, s.clock, options.now, keysOf);
   }
-  foldJournaled(Infinity);
   return { delta, leftovers };
 }
