@@ -43,11 +43,11 @@ export interface LoadOptions {
   /** Now (ms), when the log's changes start waiting for a checkpoint. */
   now: number;
   /**
-   * The store's prefix, when the head may point into the shared journal: the head is first
-   * rewritten as it is (so a writer still appending to the journal is refused from then on),
-   * then the journal is read.
+   * The store's prefix (where shared journals are). When the head points into one, the head is
+   * first rewritten as it is (so a writer still appending to that journal is refused from then
+   * on), then the journal is read.
    */
-  journalPrefix?: KvKey;
+  journalPrefix: KvKey;
 }
 
 /** Load `keys`' room, repairing what a crash left behind. */
@@ -57,14 +57,14 @@ export async function loadRoom(
   ctx: LoadContext,
   options: LoadOptions,
 ): Promise<LoadedRoom> {
-  let { head, versionstamp } = await readHead(kv, keys, ctx);
+  let { head, versionstamp, bytes } = await readHead(kv, keys, ctx);
   if (head && "journal" in head) {
     await replayJournal(kv, keys, head, ctx);
-    ({ head, versionstamp } = await readHead(kv, keys, ctx));
+    ({ head, versionstamp, bytes } = await readHead(kv, keys, ctx));
   }
   let journaled: LogEntry[] = [];
-  if (head?.wal && options.journalPrefix) {
-    versionstamp = await claimHead(kv, keys, versionstamp, ctx);
+  if (head?.wal && bytes) {
+    versionstamp = await claimHead(kv, keys, bytes, versionstamp, ctx);
     journaled = await readJournalEntries(
       kv,
       options.journalPrefix,
@@ -79,7 +79,6 @@ export async function loadRoom(
     journaled,
   }, ctx);
   const { delta } = log;
-  const found = journaled.length;
   const read = await readDocs(kv, keys, ctx, (id) => delta.replaced || delta.changes.has(id));
   const garbage = [...read.orphans, ...log.leftovers];
   if (garbage.length) await writeBatches(kv, garbage);
@@ -108,25 +107,24 @@ export async function loadRoom(
     head,
     headVersionstamp: versionstamp,
     delta,
-    journaled: found,
+    journaled: journaled.length,
   };
 }
 
 /**
- * Rewrite the head unchanged (checked against `versionstamp`): from then on, a writer that still
- * appends to the journal the head points at fails its head check. Returns the new versionstamp.
+ * Rewrite the head unchanged (`bytes`, as read, checked against `versionstamp`): from then on, a
+ * writer that still appends to the journal the head points at fails its head check. Returns the
+ * new versionstamp.
  */
 async function claimHead(
   kv: KvLike,
   keys: RoomKeys,
+  bytes: Uint8Array,
   versionstamp: string | null,
   ctx: LoadContext,
 ): Promise<string> {
-  const entry = await kv.get<Uint8Array>(keys.head());
-  const result = entry.versionstamp === versionstamp && entry.value !== null
-    ? await kv.atomic().check({ key: keys.head(), versionstamp }).set(keys.head(), entry.value)
-      .commit()
-    : { ok: false as const };
+  const result = await kv.atomic().check({ key: keys.head(), versionstamp }).set(keys.head(), bytes)
+    .commit();
   if (!result.ok) throw new Error(`Cannot load ${ctx.what}: another server wrote it meanwhile`);
   return result.versionstamp;
 }
@@ -167,9 +165,9 @@ async function readHead(
   kv: KvLike,
   keys: RoomKeys,
   ctx: LoadContext,
-): Promise<{ head: StoredHead | null; versionstamp: string | null }> {
+): Promise<{ head: StoredHead | null; versionstamp: string | null; bytes: Uint8Array | null }> {
   const entry = await kv.get<Uint8Array>(keys.head());
-  if (entry.value === null) return { head: null, versionstamp: entry.versionstamp };
+  if (entry.value === null) return { head: null, versionstamp: entry.versionstamp, bytes: null };
   const decoded = decodeValue(entry.value);
   const head = decoded.ok ? parseHead(decoded.value) : null;
   if (!head) {
@@ -179,7 +177,7 @@ async function readHead(
       } (export what is readable with GET /admin/rooms/:id or the snapshot CLI)`,
     );
   }
-  return { head, versionstamp: entry.versionstamp };
+  return { head, versionstamp: entry.versionstamp, bytes: entry.value };
 }
 
 async function readSchema(
