@@ -49,8 +49,8 @@ export interface CheckpointJob {
   flip: (mutations: Mutation[], head: StoredHead | null) => Promise<FlipResult>;
 }
 
-/** Room for the head the flip's caller adds (a head with a journal pointer is ~200 bytes). */
-const HEAD_ROOM: Mutation = { key: ["head"], value: new Uint8Array(400) };
+/** Bytes kept for the head the flip's caller adds (a head with a journal pointer is ~200). */
+const HEAD_VALUE_BYTES = 400;
 
 /** Write `job`'s checkpoint; `{ ok: false }` when the head changed under it (room lost). */
 export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
@@ -72,17 +72,18 @@ export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
     else docs.push(m);
   }
   const check = [{ key: keys.head() }];
+  const headRoom: Mutation = { key: keys.head(), value: new Uint8Array(HEAD_VALUE_BYTES) };
   const batches = packAtomics(docs, (m) => costOf([m]));
   let last = batches.pop() ?? [];
   const packer = new AtomicPacker();
   packer.add(costOf(last, check));
-  if (!packer.fits(costOf([...final, HEAD_ROOM]))) {
+  if (!packer.fits(costOf([...final, headRoom]))) {
     batches.push(last);
     last = [];
     packer.reset();
     packer.add(costOf([], check));
   }
-  packer.add(costOf([...final, HEAD_ROOM]));
+  packer.add(costOf([...final, headRoom]));
   // Every batch is checked against the head too: a writer that lost the room writes nothing.
   for (const batch of batches) {
     const result = await job.flip(batch, null);

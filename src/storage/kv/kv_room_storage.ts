@@ -77,8 +77,6 @@ export class KvRoomStorage implements RoomStorage {
   #closing = false;
   /** The last commit handed over (the engine hands them one at a time). */
   #inFlight: Promise<void> | null = null;
-  /** The stored head points at this writer's journal (appends need not write it). */
-  #walRef = false;
   /** This room's entries in this writer's journal not checkpointed yet, oldest first. */
   #journaled: { seq: number; clock: number }[] = [];
 
@@ -115,7 +113,6 @@ export class KvRoomStorage implements RoomStorage {
   async load(): Promise<RoomSnapshot | undefined> {
     const o = { keepLog: this.#o.keepLog, now: this.#o.time.now(), journalPrefix: this.#o.prefix };
     const loaded = await loadRoom(this.#kv, this.#keys, this.#ctx, o);
-    this.#walRef = false;
     this.#journaled = [];
     this.#index = loaded.index;
     this.#head = loaded.head;
@@ -197,7 +194,7 @@ export class KvRoomStorage implements RoomStorage {
         // The log keeps every change; the next load replays it.
       });
       // Nothing left in this writer's journal: the head stops pointing there.
-      if (this.#walRef && this.#journaled.length === 0 && this.#head) {
+      if (this.#pointsHere() && this.#journaled.length === 0 && this.#head) {
         await this.#flip([], this.#head).catch(() => {});
       }
     }
@@ -263,7 +260,7 @@ export class KvRoomStorage implements RoomStorage {
       const headKey = this.#keys.head();
       const check = [{ key: headKey, versionstamp: this.#headVersionstamp }];
       let claimed: StoredHead | null = null;
-      const claim = this.#walRef ? undefined : (seq: number): Mutation => {
+      const claim = this.#pointsHere() ? undefined : (seq: number): Mutation => {
         claimed = { ...this.#head!, wal: { w: journal.writer, from: seq } };
         return { key: headKey, value: encodeJson(claimed) };
       };
@@ -278,11 +275,16 @@ export class KvRoomStorage implements RoomStorage {
         this.#head = claimed;
         this.#headBytes = null;
         this.#headVersionstamp = result.versionstamp;
-        this.#walRef = true;
       }
       this.#journaled.push({ seq: result.seq, clock });
       return result.seq;
     });
+  }
+
+  /** Whether the stored head points at this writer's journal (appends need not write it). */
+  #pointsHere(): boolean {
+    const wal = this.#head?.wal;
+    return wal !== undefined && wal.w === this.#o.journal?.writer;
   }
 
   /**
@@ -319,7 +321,6 @@ export class KvRoomStorage implements RoomStorage {
         this.#head = written;
         this.#headBytes = null;
         this.#headVersionstamp = result.versionstamp;
-        this.#walRef = written.wal?.w === this.#o.journal?.writer && written.wal !== undefined;
         const covered = this.#journaled.filter((j) => j.clock <= written!.documentClock);
         this.#journaled = this.#journaled.filter((j) => j.clock > written!.documentClock);
         for (const j of covered) this.#o.journal?.release(j.seq);
