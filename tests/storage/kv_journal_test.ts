@@ -89,6 +89,14 @@ async function started(provider: KvStorageProvider, room: string): Promise<RoomS
   return storage;
 }
 
+/**
+ * Rooms z, r and q, started in that order: committed `together`, z goes first and alone, so r's
+ * entries share a journal value with q's.
+ */
+async function trio(provider: KvStorageProvider): Promise<RoomStorage[]> {
+  return [await started(provider, "z"), await started(provider, "r"), await started(provider, "q")];
+}
+
 describe("KV shared journal", () => {
   it("rooms committing together share one journal value; after its claim a room's commit writes neither its head nor its log", async () => {
     const t = await setup();
@@ -130,7 +138,7 @@ describe("KV shared journal", () => {
     const t = await setup();
     try {
       const a = t.make();
-      const [z, old, q] = [await started(a, "z"), await started(a, "r"), await started(a, "q")];
+      const [z, old, q] = await trio(a);
       for (let clock = 2; clock <= 20; clock++) {
         await together([z, old, q], clock, `shape:${clock % 5}`);
       }
@@ -172,7 +180,7 @@ describe("KV shared journal", () => {
     const t = await setup();
     try {
       const a = t.make({ keepLog: true });
-      const [z, old, q] = [await started(a, "z"), await started(a, "r"), await started(a, "q")];
+      const [z, old, q] = await trio(a);
       for (let clock = 2; clock <= 6; clock++) await together([z, old, q], clock);
       // What the checkpoint's first atomic would have written before a crash: the copies.
       const keys = keysOf("r");
@@ -228,7 +236,7 @@ describe("KV shared journal", () => {
     const t = await setup();
     try {
       const a = t.make();
-      const [z, room, q] = [await started(a, "z"), await started(a, "r"), await started(a, "q")];
+      const [z, room, q] = await trio(a);
       await together([z, room, q], 2);
       const value = (await entries(t.kv, WAL)).find((e) =>
         new TextDecoder().decode(e.value).includes('"r":')
@@ -252,7 +260,7 @@ describe("KV shared journal", () => {
     const t = await setup();
     try {
       const a = t.make();
-      const [z, room, q] = [await started(a, "z"), await started(a, "r"), await started(a, "q")];
+      const [z, room, q] = await trio(a);
       await together([z, room, q], 2);
       assert.ok((await journalValues(t.kv)).some((v) => v.rooms.includes("r")));
       const off = t.make({ journal: false });
