@@ -145,7 +145,7 @@ async function counters(port: number): Promise<Record<string, number>> {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     for (const line of text.split("\n")) {
       const m =
-        /^(tlsync_storage_commit_duration_seconds_count|tlsync_messages_(?:in|out)_total)(?:\{[^}]*\})? (\d+)/
+        /^(tlsync_storage_commit_duration_seconds_(?:count|sum)|tlsync_messages_(?:in|out)_total)(?:\{[^}]*\})? ([\d.e+-]+)/
           .exec(line);
       if (m) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
     }

@@ -27,3 +27,14 @@ export const systemTime: TimeSource = {
   },
   clearTimeout: (handle: TimerHandle): void => clearTimeout(handle as number),
 };
+
+/**
+ * The real clock with timers that keep the process alive (unlike {@linkcode systemTime}'s): for
+ * work a caller may be awaiting, such as a commit waiting to be started or written, which a
+ * process with nothing else to do must not drop.
+ */
+export const keepAliveTime: TimeSource = {
+  now: (): number => Date.now(),
+  setTimeout: (fn: () => void, ms: number): TimerHandle => setTimeout(fn, ms),
+  clearTimeout: (handle: TimerHandle): void => clearTimeout(handle as number),
+};

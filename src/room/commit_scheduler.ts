@@ -1,6 +1,9 @@
 /**
  * Hands the room's changes to storage one commit at a time. Changes made while a commit is in
  * flight are grouped into the next one (group commit), so durability costs little throughput.
+ * A commit starts at the end of the task that made the change, or, when storage asks for a gather
+ * period, with the next batch of the process's {@linkcode CommitTicker}; it is built when it
+ * starts.
  * @module
  */
 import type { RoomCommit, RoomStorage } from "../storage/storage.ts";
@@ -9,8 +12,9 @@ import type { DurabilityGate } from "./durability_gate.ts";
 import type { EventChannel } from "../ports/event_channel.ts";
 import type { RoomEventMap } from "./room_events.ts";
 import type { TimeSource } from "../ports/time_source.ts";
+import { commitTickerFor } from "./commit_ticker.ts";
 
-/** Where durable commits are reported (the room's `commit` event). */
+/** Where durable commits are reported (the room's `commit` event), and the room's clock. */
 export interface CommitReport {
   events: EventChannel<RoomEventMap>;
   roomId: string;
@@ -23,33 +27,43 @@ export class CommitScheduler {
   #store: DocumentStore;
   #gate: DurabilityGate;
   #onError: (error: unknown) => void;
-  #report: CommitReport | undefined;
+  #report: CommitReport;
   #dirty = new Set<string>();
   #pruned = new Set<string>();
   #authors = new Set<string>();
   #replace = false;
   #schemaDirty = false;
   #inFlight = false;
-  #scheduled = false;
+  /** The pending start, if any (a start that no longer matches it does nothing). */
+  #ticket: (() => void) | null = null;
   #failed = false;
+  #start: (run: () => void) => void;
   #waiters: { clock: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   /**
    * Commit `store`'s changes to `storage`, releasing `gate` as commits become durable (and
-   * telling `report`, when given and someone listens).
+   * telling `report` when someone listens; its clock also times the gather period).
    */
   constructor(
     storage: RoomStorage,
     store: DocumentStore,
     gate: DurabilityGate,
     onError: (error: unknown) => void,
-    report?: CommitReport,
+    report: CommitReport,
   ) {
     this.#storage = storage;
     this.#store = store;
     this.#gate = gate;
     this.#onError = onError;
     this.#report = report;
+    const gatherMs = storage.commitGatherMs ?? 0;
+    if (gatherMs > 0) {
+      const ticker = commitTickerFor(report.time, gatherMs);
+      this.#start = (run) => ticker.schedule(run);
+    } else {
+      // Wait a microtask so every change made in the current task lands in one commit.
+      this.#start = queueMicrotask;
+    }
   }
 
   /**
@@ -81,8 +95,12 @@ export class CommitScheduler {
     this.#schedule();
   }
 
-  /** Resolves when every change recorded so far is durable. */
+  /** Resolves when every change recorded so far is durable (a waiting commit starts now). */
   flush(): Promise<void> {
+    if (this.#ticket) {
+      this.#ticket = null;
+      this.#commitNext();
+    }
     const clock = this.#store.documentClock;
     if (!this.#hasWork() && clock <= this.#gate.durableClock) return Promise.resolve();
     return new Promise((resolve, reject) => this.#waiters.push({ clock, resolve, reject }));
@@ -93,13 +111,14 @@ export class CommitScheduler {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight || this.#failed) return;
-    this.#scheduled = true;
-    // Wait a microtask so every change made in the current task lands in one commit.
-    queueMicrotask(() => {
-      this.#scheduled = false;
+    if (this.#ticket || this.#inFlight || this.#failed) return;
+    const ticket = (): void => {
+      if (this.#ticket !== ticket) return; // flushed meanwhile
+      this.#ticket = null;
       this.#commitNext();
-    });
+    };
+    this.#ticket = ticket;
+    this.#start(ticket);
   }
 
   #commitNext(): void {
@@ -107,7 +126,7 @@ export class CommitScheduler {
     if (!this.#hasWork()) return this.#settle();
     const commit = this.#build();
     // Nobody listening: no clock read and no payload (this runs once per group commit).
-    const start = this.#report?.events.wants("commit") ? this.#report.time.now() : -1;
+    const start = this.#report.events.wants("commit") ? this.#report.time.now() : -1;
     let result: Promise<void> | void;
     try {
       result = this.#storage.commit(commit);
@@ -148,7 +167,7 @@ export class CommitScheduler {
       deletes: this.#replace ? Object.fromEntries(store.tombstones) : deletes,
       prunedTombstones: this.#replace ? [] : [...pruned],
     };
-    if (this.#report) commit.time = this.#report.time.now();
+    commit.time = this.#report.time.now();
     if (this.#authors.size > 0) {
       commit.authors = [...this.#authors];
       this.#authors.clear();
@@ -164,11 +183,11 @@ export class CommitScheduler {
     this.#gate.advance(commit.documentClock);
     if (start >= 0) this.#reportCommit(commit, start);
     this.#settle();
-    if (this.#hasWork()) this.#commitNext();
+    if (this.#hasWork()) this.#schedule();
   }
 
   #reportCommit(commit: RoomCommit, start: number): void {
-    const report = this.#report!;
+    const report = this.#report;
     report.events.emit("commit", {
       roomId: report.roomId,
       clock: commit.documentClock,

@@ -47,6 +47,13 @@ export interface RoomStorage<R extends UnknownRecord = UnknownRecord> {
    * A rejection means the commit may not be durable; the room then stops and reloads.
    */
   commit(commit: RoomCommit<R>): Promise<void> | void;
+  /**
+   * Storage that writes many rooms' commits together: under load, how long (ms) a room's next
+   * commit may wait so that the commits of every room start in the same task and share one
+   * write. The room builds the commit when it starts, so changes made while it waits are in it.
+   * Absent or 0: commits start at once.
+   */
+  readonly commitGatherMs?: number;
   /** Release the room (locks, leases, handles). */
   close(): Promise<void> | void;
 }

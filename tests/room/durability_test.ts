@@ -27,6 +27,11 @@ class ManualStorage implements RoomStorage {
   close(): void {}
 }
 
+/** Storage that asks rooms to gather their commits for 10 ms under load. */
+class GatheringStorage extends ManualStorage {
+  readonly commitGatherMs = 10;
+}
+
 const put = (id: string) => ({ [id]: ["put", geoShape(id)] });
 
 describe("Room durability", () => {
@@ -46,6 +51,47 @@ describe("Room durability", () => {
     assert.equal(patchesBefore, 0);
     assert.equal(pushResults(a).length, 1);
     assert.equal(patches(b).length, 1);
+  });
+
+  it("with a gather period, an idle room commits at once; under load the next commit waits for the period and is built when it starts, with every change made meanwhile", async () => {
+    const storage = new GatheringStorage();
+    const h = await makeHarness({ storage });
+    const a = await h.connect("a");
+    const push = async (clock: number) => {
+      h.room.handleSocketMessage(
+        "a",
+        JSON.stringify({ type: "push", clientClock: clock, diff: put(`shape:${clock}`) }),
+        a,
+      );
+      await settle();
+    };
+    await push(1);
+    assert.equal(storage.pending.length, 1, "idle: the first commit starts in the same task");
+    storage.pending.shift()!.resolve();
+    await settle();
+    await push(2);
+    await push(3);
+    assert.equal(storage.pending.length, 0, "under load: waiting for the period");
+    h.time.tick(9);
+    await settle();
+    assert.equal(storage.pending.length, 0);
+    h.time.tick(1);
+    await settle();
+    assert.equal(storage.pending.length, 1);
+    const second = storage.pending.shift()!;
+    assert.deepEqual(second.commit.puts.map((d) => d.state.id).sort(), ["shape:2", "shape:3"]);
+    second.resolve();
+    await settle();
+
+    await push(4);
+    assert.equal(storage.pending.length, 0, "waiting for the period again");
+    const closing = h.room.close();
+    await settle();
+    assert.equal(storage.pending.length, 1, "closing starts the waiting commit at once");
+    assert.deepEqual(storage.pending[0]!.commit.puts.map((d) => d.state.id), ["shape:4"]);
+    storage.pending.shift()!.resolve();
+    await closing;
+    assert.deepEqual(pushResults(a).map((r) => r["clientClock"]), [1, 2, 3, 4]);
   });
 
   it("pushes arriving during a commit share the next commit (group commit)", async () => {

@@ -170,52 +170,24 @@ describe("KvCommitBatcher commit window", () => {
     }
   });
 
-  it("closing a room sends its commit waiting in the window", async () => {
+  it("rooms' commits made in one task share one atomic; the provider's window is the rooms' gather period, capped", async () => {
     const t = await heldKv();
-    const time = new FakeTime();
-    const provider = new KvStorageProvider(t.kv, { lease: false, commitWindowMs: WINDOW, time });
+    const provider = new KvStorageProvider(t.kv, { lease: false, commitWindowMs: 10_000 });
     try {
-      const room = await provider.openRoom("r");
-      await room.load();
-      await room.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
+      const rooms = await Promise.all(["a", "b", "c"].map((r) => provider.openRoom(r)));
+      for (const room of rooms) await room.load();
+      assert.equal(rooms[0]!.commitGatherMs, MAX_COMMIT_WINDOW_MS, "the window, capped");
+      const first = (clock: number, id: string) =>
+        commit({ puts: [{ state: geoShape(id), lastChangedClock: clock }], documentClock: clock });
+      await Promise.all(rooms.map((room, i) => room.commit(first(1, `shape:${i}`))));
       const before = t.atomics.length;
-      const timers = time.pending; // the log's checkpoint timer
-      const second = room.commit(
-        commit({ puts: [{ state: geoShape("shape:b"), lastChangedClock: 2 }], documentClock: 2 }),
-      );
-      for (let i = 0; i < 1000 && time.pending === timers; i++) await Promise.resolve();
-      assert.equal(time.pending, timers + 1, "the second commit waits in the window");
-      await room.close();
-      await second;
-      assert.ok(t.atomics.length > before);
-      const again = await new KvStorageProvider(t.kv, { lease: false }).openRoom("r");
-      const ids = (await again.load())!.documents.map((d) => d.state.id).sort();
-      assert.deepEqual(ids, ["shape:a", "shape:b"]);
-    } finally {
-      t.close();
-    }
-  });
-
-  it("a window over the cap waits only the cap (50 ms)", async () => {
-    const t = await heldKv();
-    const time = new FakeTime();
-    const provider = new KvStorageProvider(t.kv, { lease: false, commitWindowMs: 10_000, time });
-    try {
-      const [a, b] = [await provider.openRoom("a"), await provider.openRoom("b")];
-      await a.load();
-      await b.load();
-      await a.commit(commit({ puts: [{ state: geoShape("shape:a"), lastChangedClock: 1 }] }));
-      const before = t.atomics.length;
-      const timers = time.pending; // the log's checkpoint timer
-      const waiting = b.commit(
-        commit({ puts: [{ state: geoShape("shape:b"), lastChangedClock: 1 }] }),
-      );
-      for (let i = 0; i < 1000 && time.pending === timers; i++) await Promise.resolve();
-      time.tick(MAX_COMMIT_WINDOW_MS - 1);
-      assert.equal(t.atomics.length, before, "still in the window");
-      time.tick(1);
-      assert.equal(t.atomics.length, before + 1, "sent at the cap");
-      await waiting;
+      await Promise.all(rooms.map((room, i) => room.commit(first(2, `shape:${i}b`))));
+      assert.deepEqual(t.atomics.slice(before), [3], "one atomic, checking three heads");
+      const lone = rooms[0]!.commit(first(3, "shape:lone"));
+      await lone;
+      assert.equal(t.atomics.length, before + 2, "a lone commit goes out without waiting");
+      const idle = new KvStorageProvider(t.kv, { lease: false, commitWindowMs: 0 });
+      assert.equal((await idle.openRoom("d")).commitGatherMs, 0);
     } finally {
       t.close();
     }

@@ -71,9 +71,8 @@ function xs(snapshot: RoomSnapshot): Record<string, number> {
 }
 
 /**
- * Commit `clock` in every room at once: the first goes out alone (a journal value of its own when
- * it claims its head, else its room's own log), the others wait for it and share one atomic, so
- * their entries go into one journal value.
+ * Commit `clock` in every room in one task: the commits share one atomic, so their entries go into
+ * one journal value.
  */
 async function together(rooms: RoomStorage[], clock: number, id = "shape:a"): Promise<void> {
   await Promise.all(
@@ -89,10 +88,7 @@ async function started(provider: KvStorageProvider, room: string): Promise<RoomS
   return storage;
 }
 
-/**
- * Rooms z, r and q, started in that order: committed `together`, z goes first and alone, so r's
- * entries share a journal value with q's.
- */
+/** Rooms z, r and q, started in that order (committed `together`, r shares values with both). */
 async function trio(provider: KvStorageProvider): Promise<RoomStorage[]> {
   return [await started(provider, "z"), await started(provider, "r"), await started(provider, "q")];
 }
@@ -103,32 +99,30 @@ describe("KV shared journal", () => {
     try {
       const provider = t.make();
       const rooms = await Promise.all(["a", "b", "c"].map((r) => started(provider, r)));
-      // Clock 2 in every room at once: a goes out alone, b and c wait and share an atomic.
+      const all = ["a", "b", "c"];
+      // Clock 2 in every room in one task: one atomic, one value, each room claiming its head.
       await together(rooms, 2);
-      const shared = async () => (await journalValues(t.kv)).filter((v) => v.rooms.length > 1);
-      const first = await shared();
-      assert.equal(first.length, 1, "one value for b and c");
-      assert.deepEqual(first[0]!.rooms.sort(), ["b", "c"]);
-      for (const r of ["b", "c"]) {
+      const first = await journalValues(t.kv);
+      assert.equal(first.length, 1, "one value for a, b and c");
+      assert.deepEqual(first[0]!.rooms.sort(), all);
+      for (const r of all) {
         assert.equal((await head(t.kv, r)).value.wal.w, first[0]!.writer, `${r} points there`);
         assert.equal((await entries(t.kv, keysOf(r).logs())).length, 1, "only clock 1 is logged");
       }
-      const before = await Promise.all(["b", "c"].map((r) => head(t.kv, r)));
+      const before = await Promise.all(all.map((r) => head(t.kv, r)));
       await together(rooms, 3);
-      const after = await Promise.all(["b", "c"].map((r) => head(t.kv, r)));
+      const after = await Promise.all(all.map((r) => head(t.kv, r)));
       assert.deepEqual(after.map((h) => h.versionstamp), before.map((h) => h.versionstamp));
-      const values = await shared();
+      const values = await journalValues(t.kv);
       assert.equal(values.length, 2);
-      assert.deepEqual(values[1]!.rooms.sort(), ["b", "c"]);
-      for (const r of ["b", "c"]) {
+      assert.deepEqual(values[1]!.rooms.sort(), all);
+      for (const r of all) {
         assert.equal((await entries(t.kv, keysOf(r).logs())).length, 1, "nor clock 3");
       }
+      await rooms[0]!.commit(commit({ documentClock: 4, puts: [put("shape:a", 4, 4)] }));
+      assert.equal((await journalValues(t.kv)).length, 2, "a commit alone writes no value");
       const aLog = (await entries(t.kv, keysOf("a").logs())).map((e) => e.key.at(-1));
-      assert.deepEqual(
-        aLog,
-        [1, 3],
-        "a, alone in its atomic and already pointing, logged 3 itself",
-      );
+      assert.deepEqual(aLog, [1, 4], "a, alone in its atomic and already pointing, logged 4 itself");
     } finally {
       t.done();
     }
@@ -209,7 +203,7 @@ describe("KV shared journal", () => {
       const a = t.make();
       const rooms = await Promise.all(["a", "b", "c"].map((r) => started(a, r)));
       await together(rooms, 2);
-      assert.equal((await journalValues(t.kv)).length, 2, "a's claim alone, then b and c");
+      assert.equal((await journalValues(t.kv)).length, 1, "one value for a, b and c");
       for (const s of rooms) await s.close(); // checkpoints: the values are no longer needed
       await started(a, "d"); // the next atomic carries the deletes
       assert.deepEqual(await journalValues(t.kv), []);
@@ -220,8 +214,8 @@ describe("KV shared journal", () => {
       await together(left, 2);
       const other = t.make();
       assert.equal(await other.sweepJournals(), 0, "a value a head points at stays");
-      assert.equal((await journalValues(t.kv)).length, 2);
-      for (const [r, swept] of [["e", 1], ["f", 0], ["g", 1]] as const) {
+      assert.equal((await journalValues(t.kv)).length, 1);
+      for (const [r, swept] of [["e", 0], ["f", 0], ["g", 1]] as const) {
         const room = await other.openRoom(r);
         assert.equal(xs((await room.load())!)["shape:a"], 2);
         assert.equal(await other.sweepJournals(), swept, `after loading ${r}`);

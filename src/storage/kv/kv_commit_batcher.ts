@@ -23,7 +23,7 @@ import {
   journalItemBytes,
   type SharedJournal,
 } from "./kv_shared_journal.ts";
-import type { TimerHandle, TimeSource } from "../../ports/time_source.ts";
+import { keepAliveTime, type TimerHandle, type TimeSource } from "../../ports/time_source.ts";
 
 /** The result of one atomic (`seq`: the journal value the commit's journal item went into). */
 export type AtomicResult = { ok: true; versionstamp: string; seq?: number } | { ok: false };
@@ -50,16 +50,6 @@ interface Request {
   reject: (error: unknown) => void;
 }
 
-/**
- * The system clock with timers that keep the process alive (unlike `systemTime`'s): a commit
- * waiting in the window must not be dropped by a process that has nothing else to do.
- */
-const keepAliveTime: TimeSource = {
-  now: (): number => Date.now(),
-  setTimeout: (fn: () => void, ms: number): TimerHandle => setTimeout(fn, ms),
-  clearTimeout: (handle: TimerHandle): void => clearTimeout(handle as number),
-};
-
 /** Options of {@linkcode KvCommitBatcher}. */
 export interface KvCommitBatcherOptions {
   /** Checks per atomic (bounds how many rooms share one). */
@@ -72,6 +62,11 @@ export interface KvCommitBatcherOptions {
   time?: TimeSource;
   /** Where journal items go (commits with one need it). */
   journal?: SharedJournal;
+  /**
+   * Send at the end of the current task rather than at once, so commits made in one task (rooms
+   * started together, see `commit_ticker.ts`) share an atomic. Default false.
+   */
+  gatherTask?: boolean;
 }
 
 /** Packs concurrent atomic commits into shared atomics. */
@@ -90,6 +85,8 @@ export class KvCommitBatcher {
   /** Requests up to this sequence number go out without waiting (flushed or window over). */
   #releaseSeq = 0;
   #timer: TimerHandle | null = null;
+  #gatherTask: boolean;
+  #pumpQueued = false;
 
   /**
    * Batch commits to `kv`. Atomics in flight together never hold two commits of one room (a room
@@ -104,6 +101,7 @@ export class KvCommitBatcher {
     this.#windowMs = Math.max(0, options.windowMs ?? 0);
     this.#time = options.time ?? keepAliveTime;
     this.#journal = options.journal;
+    this.#gatherTask = options.gatherTask ?? false;
   }
 
   /**
@@ -141,7 +139,14 @@ export class KvCommitBatcher {
         reject,
       });
       if (urgent) this.#release();
-      this.#pump();
+      if (urgent || !this.#gatherTask) this.#pump();
+      else if (!this.#pumpQueued) {
+        this.#pumpQueued = true;
+        queueMicrotask(() => {
+          this.#pumpQueued = false;
+          this.#pump();
+        });
+      }
     });
   }
 

@@ -49,6 +49,8 @@ export interface KvRoomOptions {
   prefix: KvKey;
   /** Append small entries to this shared journal (unset: every entry to the room's own log). */
   journal?: SharedJournal;
+  /** See {@linkcode RoomStorage.commitGatherMs} (the provider's commit window). */
+  commitGatherMs?: number;
 }
 
 /** A room's storage in KV. Created by `KvStorageProvider.openRoom`. */
@@ -66,6 +68,8 @@ export class KvRoomStorage implements RoomStorage {
   #headVersionstamp: string | null = null;
   /** Appends and head flips, one at a time (a flip changes the versionstamp appends check). */
   #headQueue: Promise<unknown> = Promise.resolve();
+  /** Appends and flips queued or running. */
+  #headOps = 0;
   #checkpoints: RoomCheckpointer;
   #lastClock = -1;
   #live = new Set<string>();
@@ -95,6 +99,7 @@ export class KvRoomStorage implements RoomStorage {
     this.#ctx = ctx;
     this.#lease = lease;
     this.#o = options;
+    this.commitGatherMs = options.commitGatherMs ?? 0;
     this.#checkpoints = new RoomCheckpointer({
       kv,
       keys,
@@ -108,6 +113,9 @@ export class KvRoomStorage implements RoomStorage {
       lost: () => this.#markLost(),
     });
   }
+
+  /** See {@linkcode RoomStorage.commitGatherMs}. */
+  readonly commitGatherMs: number;
 
   /** Read the room; `undefined` when it was never stored. */
   async load(): Promise<RoomSnapshot | undefined> {
@@ -211,9 +219,17 @@ export class KvRoomStorage implements RoomStorage {
     return live.size;
   }
 
+  /**
+   * Run `fn` after the room's previous append or flip; at once when none is queued, so commits
+   * started in one task reach the batcher in that task and share its atomic.
+   */
   #serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#headQueue.then(fn);
-    this.#headQueue = run.catch(() => {});
+    const run = this.#headOps === 0 ? fn() : this.#headQueue.then(fn);
+    this.#headOps++;
+    this.#headQueue = run.then(
+      () => void this.#headOps--,
+      () => void this.#headOps--,
+    );
     return run;
   }
 

@@ -119,7 +119,7 @@ export class KvStorageProvider implements StorageProvider {
       ...(this.#journal ? { journal: this.#journal } : {}),
       maxChecks: options.maxChecksPerAtomic ?? 10,
       maxInFlight: options.maxCommitsInFlight ?? 1,
-      windowMs: Math.min(options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS),
+      gatherTask: true, // the rooms' commit window gathers; commits started together share
       ...(options.time ? { time: options.time } : {}),
     });
     this.#policy = resolveCheckpointPolicy(options.checkpoint);
@@ -151,6 +151,10 @@ export class KvStorageProvider implements StorageProvider {
       storeClosed: () => this.#closed,
       prefix: this.#prefix,
       ...(this.#journal ? { journal: this.#journal } : {}),
+      commitGatherMs: Math.min(
+        Math.max(0, this.#options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS),
+        MAX_COMMIT_WINDOW_MS,
+      ),
     });
     if (!history) return room;
     const policy = resolveHistoryPolicy(history);
