@@ -46,6 +46,7 @@ function timedRoom(
   return {
     load: () => storage.load(),
     close: () => storage.close(),
+    ...(storage.commitGatherMs ? { commitGatherMs: storage.commitGatherMs } : {}),
     commit: (commit) => {
       const start = observer.now();
       const done = (): void => {

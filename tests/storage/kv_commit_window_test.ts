@@ -8,6 +8,7 @@ import {
   MAX_COMMIT_WINDOW_MS,
 } from "../../src/storage/kv/kv_storage_provider.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
+import { timedStorage } from "../../src/metrics/timed_storage.ts";
 import { geoShape } from "../helpers/records.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { commit } from "./storage_contract.ts";
@@ -188,6 +189,12 @@ describe("KvCommitBatcher commit window", () => {
       assert.equal(t.atomics.length, before + 2, "a lone commit goes out without waiting");
       const idle = new KvStorageProvider(t.kv, { lease: false, commitWindowMs: 0 });
       assert.equal((await idle.openRoom("d")).commitGatherMs, 0);
+      // The layers the default server puts around a room keep the period (else rooms never gather).
+      const wrapped = timedStorage(
+        new KvStorageProvider(t.kv, { lease: false, commitWindowMs: 7, history: {} }),
+        { now: () => 0, observeCommit: () => {} },
+      );
+      assert.equal((await wrapped.openRoom("e")).commitGatherMs, 7);
     } finally {
       t.close();
     }

@@ -53,6 +53,7 @@ export function withKvHistory(
   const onError = options.onError ?? (() => {});
   const pruner = new HistoryPruner(backend, { ...options, onError });
   return {
+    ...(storage.commitGatherMs ? { commitGatherMs: storage.commitGatherMs } : {}),
     load: async () => {
       const snapshot = await storage.load();
       if (snapshot) {
