@@ -9,7 +9,12 @@
  * one, about two periods).
  * @module
  */
-import { keepAliveTime, systemTime, type TimerHandle, type TimeSource } from "../ports/time_source.ts";
+import {
+  keepAliveTime,
+  systemTime,
+  type TimerHandle,
+  type TimeSource,
+} from "../ports/time_source.ts";
 
 /** Rate-limits commit starts to one batch per `periodMs`, process-wide per time source. */
 export class CommitTicker {

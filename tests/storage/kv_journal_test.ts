@@ -122,7 +122,11 @@ describe("KV shared journal", () => {
       await rooms[0]!.commit(commit({ documentClock: 4, puts: [put("shape:a", 4, 4)] }));
       assert.equal((await journalValues(t.kv)).length, 2, "a commit alone writes no value");
       const aLog = (await entries(t.kv, keysOf("a").logs())).map((e) => e.key.at(-1));
-      assert.deepEqual(aLog, [1, 4], "a, alone in its atomic and already pointing, logged 4 itself");
+      assert.deepEqual(
+        aLog,
+        [1, 4],
+        "a, alone in its atomic and already pointing, logged 4 itself",
+      );
     } finally {
       t.done();
     }
