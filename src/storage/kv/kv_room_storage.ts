@@ -77,7 +77,7 @@ export class KvRoomStorage implements RoomStorage {
   #schemaJson: string | null = null;
   #loaded = false;
   #lost = false;
-  /** Closing: the last checkpoint goes out without waiting for the commit window. */
+  /** Closing: the last checkpoint goes out at once (urgent), not gathered with later commits. */
   #closing = false;
   /** The last commit handed over (the engine hands them one at a time). */
   #inFlight: Promise<void> | null = null;
