@@ -35,11 +35,16 @@ export async function largeRoom(t: Target, shapes: number) {
     for (const c of cs) c.close();
     return ok ? ms : NaN;
   };
+  // Server CPU while nobody sends (background work left by earlier steps: checkpoints, history
+  // passes, sweeps), so a slow load can be told apart from a busy server.
+  const idleBefore = procStats(t.pid).cpu;
+  await sleep(1000);
+  const idleCpuPct = Math.round((procStats(t.pid).cpu - idleBefore) * 100);
   const one = await timeLoad(1);
   const twenty = await timeLoad(20);
   const twentyCpuMs = cpuMs;
   seeder.close();
-  return { oneMs: Math.round(one), twentyMs: Math.round(twenty), twentyCpuMs };
+  return { oneMs: Math.round(one), twentyMs: Math.round(twenty), twentyCpuMs, idleCpuPct };
 }
 
 /**
