@@ -71,7 +71,7 @@ export interface KvStorageOptions {
   /**
    * When a room's log is checkpointed (see `kv_checkpoint_policy.ts`): after `maxEntries`
    * entries (default 64) or `maxBytes` bytes (256 KiB) or once the oldest is `maxAgeMs` old
-   * (2000), and when the room closes.
+   * (10,000), and when the room closes.
    */
   checkpoint?: Partial<CheckpointPolicy>;
   /**
