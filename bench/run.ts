@@ -128,9 +128,27 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 const results: Record<string, Record<string, unknown>> = {};
 try {
-  for (const spec of specs) await runTarget(spec);
+  for (const [i, spec] of specs.entries()) {
+    if (i > 0 && !quick) await settleBetweenTargets();
+    await runTarget(spec);
+  }
 } finally {
   await stopAllTargets();
+}
+
+/**
+ * Between targets: the previous server's files reach the disk (`sync`), this generator collects its
+ * garbage (with `--v8-flags=--expose-gc`), and the machine rests, so a target is not measured
+ * against the previous one's leftovers (a later target measured worse than the same target alone).
+ */
+async function settleBetweenTargets(): Promise<void> {
+  try {
+    await new Deno.Command("sync").output();
+  } catch {
+    // no sync(1): the pause still helps
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((r) => setTimeout(r, 5000));
 }
 
 async function runTarget(spec: TargetSpec): Promise<void> {
