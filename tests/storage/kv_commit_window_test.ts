@@ -7,13 +7,10 @@ import {
   KvStorageProvider,
   MAX_COMMIT_WINDOW_MS,
 } from "../../src/storage/kv/kv_storage_provider.ts";
-import { FakeTime } from "../../src/testing/fake_time.ts";
 import { timedStorage } from "../../src/metrics/timed_storage.ts";
 import { geoShape } from "../helpers/records.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { commit } from "./storage_contract.ts";
-
-const WINDOW = 4;
 
 /** A real KV whose atomics are counted (checks per atomic) and held until `release()`. */
 async function heldKv() {
@@ -62,110 +59,79 @@ function write(b: KvCommitBatcher, key: string, versionstamp: string | null = nu
   return b.commit([{ key: k, versionstamp }], [{ key: k, value: new TextEncoder().encode(key) }]);
 }
 
-describe("KvCommitBatcher commit window", () => {
-  it("an idle commit goes out at once, with no timer", async () => {
+describe("KvCommitBatcher packing and the rooms' commit window", () => {
+  it("a commit goes out at the end of the task it was made in, with no timer", async () => {
     const t = await heldKv();
-    const time = new FakeTime();
-    const b = new KvCommitBatcher(t.kv, { maxChecks: 10, windowMs: WINDOW, time });
+    const b = new KvCommitBatcher(t.kv, { maxChecks: 10 });
     try {
       const done = write(b, "a");
-      assert.equal(t.atomics.length, 1);
-      assert.equal(time.pending, 0);
+      assert.equal(t.atomics.length, 0, "not inside the call");
       assert.equal((await done).ok, true);
+      assert.deepEqual(t.atomics, [1]);
     } finally {
       t.close();
     }
   });
 
-  it("under load, commits that arrive within the window share one atomic", async () => {
+  it("commits made in one task share one atomic", async () => {
     const t = await heldKv();
-    const time = new FakeTime();
-    const b = new KvCommitBatcher(t.kv, { maxChecks: 10, maxInFlight: 4, windowMs: WINDOW, time });
+    const b = new KvCommitBatcher(t.kv, { maxChecks: 10, maxInFlight: 4 });
+    try {
+      const results: AtomicResult[] = await Promise.all(["a", "b", "c"].map((k) => write(b, k)));
+      assert.ok(results.every((r) => r.ok));
+      assert.deepEqual(t.atomics, [3]);
+      assert.equal(new TextDecoder().decode((await t.kv.get<Uint8Array>(["w", "c"])).value!), "c");
+    } finally {
+      t.close();
+    }
+  });
+
+  it("commits made while every slot is in flight share the next atomic", async () => {
+    const t = await heldKv();
+    const b = new KvCommitBatcher(t.kv, { maxChecks: 10 });
     try {
       t.hold();
-      const first = write(b, "a"); // idle: alone, at once
-      const rest = ["b", "c", "d"].map((k) => write(b, k)); // an atomic in flight: load
-      assert.deepEqual(t.atomics, [1]);
+      const first = write(b, "a");
+      await Promise.resolve();
+      assert.deepEqual(t.atomics, [1], "sent at the end of its task");
+      const rest = ["b", "c", "d"].map((k) => write(b, k));
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      assert.deepEqual(t.atomics, [1], "the only slot is taken: they wait");
       t.release();
       await first;
-      assert.deepEqual(t.atomics, [1], "gathered commits wait for the window");
-      time.tick(WINDOW);
-      const results: AtomicResult[] = await Promise.all(rest);
-      assert.ok(results.every((r) => r.ok));
+      assert.ok((await Promise.all(rest)).every((r) => r.ok));
       assert.deepEqual(t.atomics, [1, 3]);
-      assert.equal(new TextDecoder().decode((await t.kv.get<Uint8Array>(["w", "d"])).value!), "d");
     } finally {
       t.close();
     }
   });
 
-  it("a burst on an idle batcher gathers from the second commit on", async () => {
+  it("what does not fit one atomic goes in the next", async () => {
     const t = await heldKv();
-    const time = new FakeTime();
-    const b = new KvCommitBatcher(t.kv, { maxChecks: 10, windowMs: WINDOW, time });
+    const b = new KvCommitBatcher(t.kv, { maxChecks: 2, maxInFlight: 4 });
     try {
-      await write(b, "a");
-      const burst = ["b", "c"].map((k) => write(b, k)); // the previous came < a window ago
-      assert.deepEqual(t.atomics, [1]);
-      time.tick(WINDOW);
-      await Promise.all(burst);
-      assert.deepEqual(t.atomics, [1, 2]);
-      time.tick(WINDOW + 1); // quiet again
-      await write(b, "e");
-      assert.deepEqual(t.atomics, [1, 2, 1]);
+      await Promise.all(["a", "b", "c"].map((k) => write(b, k)));
+      assert.deepEqual(t.atomics, [2, 1], "two checks fill an atomic");
     } finally {
       t.close();
     }
   });
 
-  it("a commit never waits longer than the window, however many keep arriving", async () => {
+  it("flush and an urgent commit send what waits at once, not at the end of the task", async () => {
     const t = await heldKv();
-    const time = new FakeTime();
-    const b = new KvCommitBatcher(t.kv, { maxChecks: 100, windowMs: WINDOW, time });
+    const b = new KvCommitBatcher(t.kv, { maxChecks: 10, maxInFlight: 4 });
     try {
-      await write(b, "start");
-      const pending: Promise<AtomicResult>[] = [];
-      for (let i = 0; i < WINDOW; i++) {
-        pending.push(write(b, `k${i}`));
-        assert.equal(t.atomics.length, 1, `still gathering at +${i} ms`);
-        time.tick(1);
-      }
-      assert.equal(t.atomics.length, 2, "the first waited exactly the window");
-      assert.equal(t.atomics[1], WINDOW);
-      await Promise.all(pending);
-    } finally {
-      t.close();
-    }
-  });
-
-  it("a full atomic goes out before the window ends", async () => {
-    const t = await heldKv();
-    const time = new FakeTime();
-    const b = new KvCommitBatcher(t.kv, { maxChecks: 2, windowMs: WINDOW, time });
-    try {
-      await write(b, "a");
-      const gathered = ["b", "c", "d"].map((k) => write(b, k));
-      assert.deepEqual(t.atomics, [1, 2], "two checks fill an atomic: it goes at once");
-      time.tick(WINDOW);
-      await Promise.all(gathered);
-      assert.deepEqual(t.atomics, [1, 2, 1]);
-    } finally {
-      t.close();
-    }
-  });
-
-  it("flush sends waiting commits at once, without waiting for the window", async () => {
-    const t = await heldKv();
-    const time = new FakeTime();
-    const b = new KvCommitBatcher(t.kv, { maxChecks: 10, windowMs: WINDOW, time });
-    try {
-      await write(b, "a");
-      const waiting = ["b", "c"].map((k) => write(b, k));
-      assert.equal(t.atomics.length, 1);
+      const waiting = ["a", "b"].map((k) => write(b, k));
+      assert.equal(t.atomics.length, 0);
       b.flush();
-      assert.deepEqual(t.atomics, [1, 2]);
-      assert.equal(time.pending, 0, "no window timer left");
-      assert.ok((await Promise.all(waiting)).every((r) => r.ok));
+      assert.deepEqual(t.atomics, [2]);
+      const k: KvKey = ["w", "urgent"];
+      const urgent = b.commit([{ key: k, versionstamp: null }], [{
+        key: k,
+        value: new Uint8Array([1]),
+      }], true);
+      assert.deepEqual(t.atomics, [2, 1]);
+      assert.ok((await Promise.all([...waiting, urgent])).every((r) => r.ok));
     } finally {
       t.close();
     }
@@ -202,18 +168,11 @@ describe("KvCommitBatcher commit window", () => {
 
   it("a stale head in a gathered atomic refuses only that room", async () => {
     const t = await heldKv();
-    const time = new FakeTime();
-    const b = new KvCommitBatcher(t.kv, { maxChecks: 10, windowMs: WINDOW, time });
+    const b = new KvCommitBatcher(t.kv, { maxChecks: 10 });
     try {
       const stale = (await write(b, "lost") as { versionstamp: string }).versionstamp;
       await t.kv.atomic().set(["w", "lost"], new Uint8Array([1])).commit(); // a rival writes
-      time.tick(WINDOW + 1);
-      t.hold();
-      const blocker = write(b, "blocker"); // in flight: what follows gathers
       const results = [write(b, "ok1"), write(b, "lost", stale), write(b, "ok2")];
-      t.release();
-      await blocker;
-      time.tick(WINDOW);
       const [ok1, lost, ok2] = await Promise.all(results);
       assert.equal(ok1!.ok, true);
       assert.equal(lost!.ok, false);

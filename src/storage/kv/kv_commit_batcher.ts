@@ -1,11 +1,9 @@
 /**
- * Group commit across rooms: the commits of every room that arrive while atomics are in flight,
- * or within a short gather window under load, are packed into the next atomic (within KV's
- * limits), so many rooms share each write.
- * The window is adaptive: an idle server (the previous commit arrived longer than a window ago
- * and a slot is free) commits at once; under load a commit waits at most `windowMs` from its
- * arrival, or less when the atomic it would go in is full. Acknowledgements still wait for the
- * commit.
+ * Group commit across rooms: the commits made in one task (the rooms the commit ticker started
+ * together, `src/room/commit_ticker.ts`) and those that arrive while atomics are in flight are
+ * packed into the next atomic (within KV's limits), so many rooms share each write. When to
+ * commit is the rooms' business (their gather period); this only packs what it is given, at the
+ * end of the task it was given in, or at once when `urgent`. Acknowledgements wait for the commit.
  * Each room keeps its own head check; if a packed atomic fails a check, its commits are retried
  * one by one so only the room that lost its head is refused.
  * With a {@linkcode SharedJournal}, a commit may carry a journal item instead of its own log key:
@@ -23,7 +21,6 @@ import {
   journalItemBytes,
   type SharedJournal,
 } from "./kv_shared_journal.ts";
-import { keepAliveTime, type TimerHandle, type TimeSource } from "../../ports/time_source.ts";
 
 /** The result of one atomic (`seq`: the journal value the commit's journal item went into). */
 export type AtomicResult = { ok: true; versionstamp: string; seq?: number } | { ok: false };
@@ -44,8 +41,6 @@ interface Request {
   mutations: Mutation[];
   journal: JournalWrite | undefined;
   cost: AtomicCost;
-  at: number;
-  seq: number;
   resolve: (result: AtomicResult) => void;
   reject: (error: unknown) => void;
 }
@@ -56,17 +51,8 @@ export interface KvCommitBatcherOptions {
   maxChecks: number;
   /** Atomics in flight at once. Default 1. */
   maxInFlight?: number;
-  /** Longest a commit waits for others under load, in ms (0: never wait). Default 0. */
-  windowMs?: number;
-  /** Clock and timers (default the system's, timers kept alive). */
-  time?: TimeSource;
   /** Where journal items go (commits with one need it). */
   journal?: SharedJournal;
-  /**
-   * Send at the end of the current task rather than at once, so commits made in one task (rooms
-   * started together, see `commit_ticker.ts`) share an atomic. Default false.
-   */
-  gatherTask?: boolean;
 }
 
 /** Packs concurrent atomic commits into shared atomics. */
@@ -74,18 +60,9 @@ export class KvCommitBatcher {
   #kv: KvLike;
   #maxChecks: number;
   #maxInFlight: number;
-  #windowMs: number;
-  #time: TimeSource;
   #journal: SharedJournal | undefined;
   #queue: Request[] = [];
   #inFlight = 0;
-  #lastArrival = -Infinity;
-  #busy = false;
-  #seq = 0;
-  /** Requests up to this sequence number go out without waiting (flushed or window over). */
-  #releaseSeq = 0;
-  #timer: TimerHandle | null = null;
-  #gatherTask: boolean;
   #pumpQueued = false;
 
   /**
@@ -98,15 +75,12 @@ export class KvCommitBatcher {
     this.#kv = kv;
     this.#maxChecks = options.maxChecks;
     this.#maxInFlight = options.maxInFlight ?? 1;
-    this.#windowMs = Math.max(0, options.windowMs ?? 0);
-    this.#time = options.time ?? keepAliveTime;
     this.#journal = options.journal;
-    this.#gatherTask = options.gatherTask ?? false;
   }
 
   /**
-   * Commit `mutations` if every check holds, alone or packed with others (`urgent`: send it, and
-   * whatever waits, without waiting for the window, as {@linkcode flush} does). `journal`: an
+   * Commit `mutations` if every check holds, alone or packed with the others of this task
+   * (`urgent`: send it, and whatever waits, now, as {@linkcode flush} does). `journal`: an
    * entry for the shared journal (needs the batcher's journal).
    */
   commit(
@@ -123,23 +97,9 @@ export class KvCommitBatcher {
       cost.bytes += journalItemBytes(journal) + 200;
       cost.keyBytes += 200;
     }
-    const at = this.#time.now();
-    // Under load: the previous commit came less than a window ago, or an atomic is in flight.
-    this.#busy = at - this.#lastArrival < this.#windowMs || this.#inFlight > 0;
-    this.#lastArrival = at;
     return new Promise((resolve, reject) => {
-      this.#queue.push({
-        checks,
-        mutations,
-        journal,
-        cost,
-        at,
-        seq: ++this.#seq,
-        resolve,
-        reject,
-      });
-      if (urgent) this.#release();
-      if (urgent || !this.#gatherTask) this.#pump();
+      this.#queue.push({ checks, mutations, journal, cost, resolve, reject });
+      if (urgent) this.#pump();
       else if (!this.#pumpQueued) {
         this.#pumpQueued = true;
         queueMicrotask(() => {
@@ -150,59 +110,17 @@ export class KvCommitBatcher {
     });
   }
 
-  /** Send every waiting commit now (a room closing), without waiting for the window. */
+  /** Send every waiting commit now (a room closing), without waiting for the end of the task. */
   flush(): void {
-    this.#release();
     this.#pump();
   }
 
   #pump(): void {
     while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
-      const wait = this.#waitMs();
-      if (wait > 0) return this.#wake(wait);
       const group = this.#take();
       this.#inFlight++;
       void this.#send(group);
     }
-    this.#cancelWake();
-  }
-
-  /** How long the head of the queue should still wait for others (0: send now). */
-  #waitMs(): number {
-    const head = this.#queue[0]!;
-    if (
-      head.seq <= this.#releaseSeq || !this.#busy || this.#windowMs === 0 || this.#firstAtomicFull()
-    ) return 0;
-    return Math.max(0, head.at + this.#windowMs - this.#time.now());
-  }
-
-  #release(): void {
-    this.#releaseSeq = this.#seq;
-  }
-
-  #wake(ms: number): void {
-    if (this.#timer !== null) return;
-    this.#timer = this.#time.setTimeout(() => {
-      this.#timer = null;
-      this.#release(); // the window is over: whatever waits goes out
-      this.#pump();
-    }, ms);
-  }
-
-  #cancelWake(): void {
-    if (this.#timer === null) return;
-    this.#time.clearTimeout(this.#timer);
-    this.#timer = null;
-  }
-
-  /** Whether the queue holds more than one atomic can take. */
-  #firstAtomicFull(): boolean {
-    const packer = new AtomicPacker(this.#maxChecks);
-    for (const r of this.#queue) {
-      if (packer.full(r.cost)) return true;
-      packer.add(r.cost);
-    }
-    return false;
   }
 
   #take(): Request[] {

@@ -66,7 +66,7 @@ export interface KvStorageOptions {
    * once; 0 never waits. Default {@linkcode DEFAULT_COMMIT_WINDOW_MS}.
    */
   commitWindowMs?: number;
-  /** Clock and timers of the commit batcher and of checkpoints (default the system's). */
+  /** Clock and timers of checkpoints and history passes (default the system's). */
   time?: TimeSource;
   /**
    * When a room's log is checkpointed (see `kv_checkpoint_policy.ts`): after `maxEntries`
@@ -121,8 +121,6 @@ export class KvStorageProvider implements StorageProvider {
       ...(this.#journal ? { journal: this.#journal } : {}),
       maxChecks: options.maxChecksPerAtomic ?? 10,
       maxInFlight: options.maxCommitsInFlight ?? 1,
-      gatherTask: true, // rooms start their commits together (commitGatherMs); they share atomics
-      ...(options.time ? { time: options.time } : {}),
     });
     this.#policy = resolveCheckpointPolicy(options.checkpoint);
     this.#sweeper = new LeaseSweeper(kv, leasesPrefix(this.#prefix), {
