@@ -76,7 +76,7 @@ const [rooms, perRoom, fast] = workload === "fanout" ? [10, 10, false] : [100, 5
 const clients = (await openClients(t, rooms, perRoom, lat, fast)).flat();
 for (const c of clients) c.create();
 await sleep(500);
-lat.ack.length = 0;
+lat.ack.length = lat.fanout.length = 0;
 const cpu0 = procStats(t.pid).cpu;
 const threads0 = threadCpu(t.pid);
 const metrics0 = await counters(t.port);
@@ -115,6 +115,7 @@ console.log(JSON.stringify({
   cpuUsPerAck: Math.round((cpu * 1e6) / lat.ack.length),
   ackMsP50P99: [50, 99].map((p) => Math.round(percentile(lat.ack, p) * 10) / 10),
   ackMsP10To90: [10, 25, 50, 75, 90].map((p) => Math.round(percentile(lat.ack, p) * 10) / 10),
+  fanMsP50P90P99: [50, 90, 99].map((p) => Math.round(percentile(lat.fanout, p) * 10) / 10),
   counters: metrics,
   threadCpuSeconds: Object.fromEntries([...threads].filter(([, v]) => v >= 0.01)),
   windowMs: [Math.round(from), Math.round(to)],

@@ -40,9 +40,9 @@ export function broadcastChanges(
     }
     if (json === null) continue;
     const message = json;
-    core.gate.run(clock, () => {
+    core.gate.run(clock, (released) => {
       for (const session of group) {
-        if (session.isLive && isCurrent(core, session)) session.outbox.sendData(message);
+        if (session.isLive && isCurrent(core, session)) session.outbox.sendData(message, released);
       }
     });
   }

@@ -58,8 +58,8 @@ export function handlePush(core: RoomCore, session: Session, message: TLPushRequ
     serverClock: clock,
     action,
   });
-  core.gate.run(clock, () => {
-    if (isCurrent(core, session) && session.isLive) session.outbox.sendData(result);
+  core.gate.run(clock, (released) => {
+    if (isCurrent(core, session) && session.isLive) session.outbox.sendData(result, released);
   });
 
   const changed = docChanges.size;

@@ -104,8 +104,8 @@ export function discardPush(
     serverClock: clock,
     action: "discard",
   });
-  core.gate.run(clock, () => {
-    if (isCurrent(core, session) && session.isLive) session.outbox.sendData(result);
+  core.gate.run(clock, (released) => {
+    if (isCurrent(core, session) && session.isLive) session.outbox.sendData(result, released);
   });
 }
 

@@ -129,7 +129,7 @@ export class Room {
   /** Load a room from storage (migrating it) and return it ready for sockets. */
   static async load(options: RoomOptions): Promise<Room> {
     const schema = (options.schema ?? sharedDefaultSchema()) as AnyStoreSchema;
-    const storage = options.storage ?? new MemoryRoomStorage();
+    const storage: RoomStorage = options.storage ?? new MemoryRoomStorage();
     const time = options.time ?? systemTime;
     const logger = options.logger ?? silentLogger;
     const startedAt = time.now();
@@ -144,6 +144,7 @@ export class Room {
     const store = loaded.store;
     const gate = new DurabilityGate(
       loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
+      (storage.commitGatherMs ?? 0) > 0,
     );
     const { schema: serverSchema, json: serverSchemaJson } = serializedSchemaOf(schema);
     // Assigned below; the callbacks that read it run only after construction.

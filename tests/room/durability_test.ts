@@ -94,6 +94,33 @@ describe("Room durability", () => {
     assert.deepEqual(pushResults(a).map((r) => r["clientClock"]), [1, 2, 3, 4]);
   });
 
+  it("a paced commit's release reaches peers when it lands, inside their batching window; an unpaced one waits for the window", async () => {
+    const framesAfterTwoCommits = async (storage: ManualStorage, period: number) => {
+      const h = await makeHarness({ storage });
+      const a = await h.connect("a");
+      const b = await h.connect("b");
+      h.time.tick(50);
+      const before = b.frames.length;
+      for (const clock of [1, 2]) {
+        const push = { type: "push", clientClock: clock, diff: put(`shape:${clock}`) };
+        h.room.handleSocketMessage("a", JSON.stringify(push), a);
+        if (clock === 2) h.time.tick(period); // the paced room waits for the period
+        await settle();
+        storage.pending.shift()!.resolve();
+        await settle();
+      }
+      const inWindow = b.frames.length - before;
+      h.time.tick(17);
+      return { inWindow, total: b.frames.length - before };
+    };
+
+    const paced = await framesAfterTwoCommits(new GatheringStorage(), 10);
+    const unpaced = await framesAfterTwoCommits(new ManualStorage(), 0);
+
+    assert.deepEqual(paced, { inWindow: 2, total: 2 });
+    assert.deepEqual(unpaced, { inWindow: 1, total: 2 });
+  });
+
   it("pushes arriving during a commit share the next commit (group commit)", async () => {
     const storage = new ManualStorage();
     const h = await makeHarness({ storage });

@@ -51,6 +51,33 @@ describe("Outbox", () => {
     ]);
   });
 
+  it("data released by a paced commit goes out at the end of its task inside a window, which restarts then", async () => {
+    const time = new FakeTime();
+    const socket = new TestSocket();
+    const outbox = new Outbox(socket, time, () => {});
+    outbox.sendData('{"n":1}');
+    await endOfTask();
+    time.tick(10);
+    outbox.sendData('{"n":2}');
+    outbox.sendData('{"n":3}', true);
+    const inTask = socket.frames.length;
+    await endOfTask();
+    const afterRelease = socket.frames.length;
+    outbox.sendData('{"n":4}');
+    time.tick(16); // the first window would have ended by now; the restarted one has not
+    const beforeNewWindowEnds = socket.frames.length;
+    time.tick(1);
+
+    assert.equal(inTask, 1);
+    assert.equal(afterRelease, 2);
+    assert.equal(beforeNewWindowEnds, 2);
+    assert.deepEqual(socket.frames, [
+      '{"type":"data","data":[{"n":1}]}',
+      '{"type":"data","data":[{"n":2},{"n":3}]}',
+      '{"type":"data","data":[{"n":4}]}',
+    ]);
+  });
+
   it("outboxes on one clock share one timer, and each window still ends on time", async () => {
     const time = new FakeTime();
     const sockets = Array.from({ length: 50 }, () => new TestSocket());
@@ -176,6 +203,23 @@ describe("DurabilityGate", () => {
     assert.deepEqual(before, ["a"]);
     assert.deepEqual(mid, ["a"]);
     assert.deepEqual(ran, ["a", "b", "c"]);
+  });
+
+  it("tells a send whether a paced commit released it", () => {
+    const calls: string[] = [];
+    for (const paced of [true, false]) {
+      const gate = new DurabilityGate(1, paced);
+      gate.run(1, (released) => calls.push(`${paced}:now:${released}`));
+      gate.run(2, (released) => calls.push(`${paced}:later:${released}`));
+      gate.advance(2);
+    }
+
+    assert.deepEqual(calls, [
+      "true:now:false",
+      "true:later:true",
+      "false:now:false",
+      "false:later:false",
+    ]);
   });
 
   it("clear() drops everything waiting", () => {
