@@ -3,7 +3,9 @@
 // workload, small and short: under two minutes; its numbers only show that everything runs);
 // BENCH_ONLY=name,… to pick targets, BENCH_STEPS=fanout,… to pick workloads. Servers run on core 0
 // and this load generator on core 1 (when taskset exists). Every server started is stopped at the
-// end, on failure, and on SIGINT/SIGTERM. Progress shows on a terminal only.
+// end, on failure, and on SIGINT/SIGTERM. Progress shows on a terminal only. Each target is
+// measured by a fresh generator process (this script again, with BENCH_CHILD_TARGET set), so no
+// target inherits the generator state (heap, sockets, timers) of the ones before it.
 import { BUN, DENO, hasTaskset, startTarget, stopAllTargets, type TargetSpec } from "./targets.ts";
 import { connections, largeRoom, memory } from "./load/workloads.ts";
 import { fanout } from "./load/fanout.ts";
@@ -30,6 +32,9 @@ const sat = (schedule: Schedule): SaturationOptions => ({
 const ackWaitMs = quick ? 5000 : 60_000;
 const only = Deno.env.get("BENCH_ONLY")?.split(",");
 const onlySteps = Deno.env.get("BENCH_STEPS")?.split(",");
+/** Set in the generator process of one target (see the file comment). */
+const childTarget = Deno.env.get("BENCH_CHILD_TARGET");
+const childOut = Deno.env.get("BENCH_CHILD_OUT");
 const dataDir = Deno.makeTempDirSync({ prefix: "tlsync-bench-" });
 // No limit of ours may cut the load (per-address caps already skip 127.0.0.1).
 const ours = {
@@ -114,32 +119,72 @@ const specs: TargetSpec[] = [
   })),
 ].filter((s: TargetSpec) => only ? only.includes(s.name) : !s.optIn);
 
-if (hasTaskset) {
+if (hasTaskset && childTarget === undefined) {
+  // Children inherit the pinning.
   await new Deno.Command("taskset", { args: ["-cp", "1", String(Deno.pid)], stdout: "null" })
     .output();
   console.log("pinning: servers on core 0 (taskset -c 0), load generator on core 1");
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => {
-    stopAllTargets().finally(() => Deno.exit(signal === "SIGINT" ? 130 : 143));
-  });
+if (childTarget !== undefined) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      stopAllTargets().finally(() => Deno.exit(signal === "SIGINT" ? 130 : 143));
+    });
+  }
 }
 
 const results: Record<string, Record<string, unknown>> = {};
-try {
-  for (const [i, spec] of specs.entries()) {
-    if (i > 0 && !quick) await settleBetweenTargets();
+if (childTarget !== undefined && childOut !== undefined) {
+  // A child: measure one target, hand its results to the parent, stop.
+  try {
+    const spec = specs.find((s) => s.name === childTarget);
+    if (!spec) throw new Error(`unknown target ${childTarget}`);
     await runTarget(spec);
+  } finally {
+    await stopAllTargets();
+    Deno.removeSync(dataDir, { recursive: true });
   }
-} finally {
-  await stopAllTargets();
+  Deno.writeTextFileSync(childOut, JSON.stringify(results[childTarget] ?? {}));
+  Deno.exit(0);
+}
+
+let child: Deno.ChildProcess | undefined;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    try {
+      child?.kill(signal); // the child stops its servers on the same signal
+    } catch {
+      // already gone
+    }
+  });
+}
+for (const [i, spec] of specs.entries()) {
+  if (i > 0 && !quick) await settleBetweenTargets();
+  results[spec.name] = await runInChild(spec.name);
+}
+
+/** Measure `name` in a fresh generator process (this script, as a child) and return its results. */
+async function runInChild(name: string): Promise<Record<string, unknown>> {
+  const out = `${dataDir}/${name}.json`;
+  child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL(import.meta.url).pathname],
+    env: { BENCH_CHILD_TARGET: name, BENCH_CHILD_OUT: out },
+    stdin: "null",
+  }).spawn();
+  const status = await child.status;
+  child = undefined;
+  try {
+    return JSON.parse(Deno.readTextFileSync(out));
+  } catch {
+    return { error: `generator exited with code ${status.code} before writing results` };
+  }
 }
 
 /**
- * Between targets: the previous server's files reach the disk (`sync`), this generator collects its
- * garbage (with `--v8-flags=--expose-gc`), and the machine rests, so a target is not measured
- * against the previous one's leftovers (a later target measured worse than the same target alone).
+ * Between targets: the previous server's files reach the disk (`sync`) and the machine rests, so
+ * a target is not measured against the previous one's leftovers (a later target measured worse
+ * than the same target alone).
  */
 async function settleBetweenTargets(): Promise<void> {
   try {
@@ -147,7 +192,6 @@ async function settleBetweenTargets(): Promise<void> {
   } catch {
     // no sync(1): the pause still helps
   }
-  (globalThis as { gc?: () => void }).gc?.();
   await new Promise((r) => setTimeout(r, 5000));
 }
 
