@@ -1,6 +1,6 @@
 /**
  * The default server's history settings from the environment: TLSYNC_HISTORY (on unless `0`,
- * `false`, `off` or `no`), TLSYNC_HISTORY_FULL_HOURS, TLSYNC_HISTORY_DAYS,
+ * `false`, `off` or `no`), TLSYNC_HISTORY_FULL_HOURS, TLSYNC_HISTORY_RESOLUTION_MS, TLSYNC_HISTORY_DAYS,
  * TLSYNC_HISTORY_MAX_BYTES (per room) and TLSYNC_HISTORY_MAX_VIEWS (readonly `?at=` views per
  * process). Invalid values keep the default, values over a ceiling are clamped; both log
  * `env_invalid`.
@@ -43,6 +43,11 @@ export function historyFromEnv(
   if (hours !== undefined) policy.fullMs = hours * HOUR;
   const days = int("TLSYNC_HISTORY_DAYS", HISTORY_POLICY_CEILINGS.retentionMs / DAY);
   if (days !== undefined) policy.retentionMs = days * DAY;
+  // 0 is meaningful here (every commit its own restore point).
+  const resolution = read("TLSYNC_HISTORY_RESOLUTION_MS")?.trim() === "0"
+    ? 0
+    : int("TLSYNC_HISTORY_RESOLUTION_MS", HISTORY_POLICY_CEILINGS.resolutionMs);
+  if (resolution !== undefined) policy.resolutionMs = resolution;
   const bytes = int("TLSYNC_HISTORY_MAX_BYTES", HISTORY_POLICY_CEILINGS.maxBytes);
   if (bytes !== undefined) policy.maxBytes = bytes;
   const maxViews = int("TLSYNC_HISTORY_MAX_VIEWS", MAX_HISTORY_VIEWS_CEILING);

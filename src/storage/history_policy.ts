@@ -12,6 +12,12 @@ const DAY = 24 * HOUR;
 export interface HistoryPolicy {
   /** Every commit younger than this is a restore point (ms). Default 24 h. */
   fullMs?: number;
+  /**
+   * Commits of one room in the same window of this many ms may be kept as one restore point (the
+   * state after the last; their authors together), so a busy room writes about one history
+   * entry per window, not one per commit. 0: every commit its own point. Default 1 s.
+   */
+  resolutionMs?: number;
   /** Older checkpoints are hourly until this age, then daily (ms). Default 7 days. */
   hourlyMs?: number;
   /** Nothing older than this is kept, but the newest point always is (ms). Default 30 days. */
@@ -30,6 +36,7 @@ export type ResolvedHistoryPolicy = Required<HistoryPolicy>;
 /** The defaults. */
 export const DEFAULT_HISTORY_POLICY: ResolvedHistoryPolicy = {
   fullMs: 24 * HOUR,
+  resolutionMs: 1000,
   hourlyMs: 7 * DAY,
   retentionMs: 30 * DAY,
   maxBytes: 64 * 1024 * 1024,
@@ -40,6 +47,7 @@ export const DEFAULT_HISTORY_POLICY: ResolvedHistoryPolicy = {
 /** The largest accepted values (larger ones are clamped). */
 export const HISTORY_POLICY_CEILINGS: ResolvedHistoryPolicy = {
   fullMs: 30 * DAY,
+  resolutionMs: HOUR,
   hourlyMs: 366 * DAY,
   retentionMs: 366 * DAY,
   maxBytes: 16 * 1024 * 1024 * 1024,

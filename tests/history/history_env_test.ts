@@ -36,6 +36,21 @@ describe("history env vars", () => {
     });
   });
 
+  it("TLSYNC_HISTORY_RESOLUTION_MS: default 1 s, 0 keeps every commit, clamped to an hour, garbage ignored", () => {
+    const of = (value: string) => {
+      const logger = captureLogger();
+      const env = historyFromEnv(logger, read({ TLSYNC_HISTORY_RESOLUTION_MS: value }));
+      return [resolveHistoryPolicy(env.policy).resolutionMs, logger.lines.length];
+    };
+
+    assert.deepEqual(of(""), [1000, 0]);
+    assert.deepEqual(of("0"), [0, 0]);
+    assert.deepEqual(of("250"), [250, 0]);
+    assert.deepEqual(of("99999999"), [3_600_000, 1]);
+    assert.deepEqual(of("-1"), [1000, 1]);
+    assert.deepEqual(of("1s"), [1000, 1]);
+  });
+
   it("garbage keeps the default, values over a ceiling are clamped, both warn env_invalid", () => {
     const logger = captureLogger();
     const env = historyFromEnv(

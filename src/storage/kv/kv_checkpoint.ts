@@ -15,6 +15,7 @@
  */
 import type { SerializedSchema } from "@tldraw/store";
 import { addMutations, AtomicPacker, costOf, packAtomics, writeBatches } from "./atomic_packer.ts";
+import { historyLogWrites } from "./kv_history_merge.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import { type Mutation, mutationProblem } from "./kv_limits.ts";
@@ -39,6 +40,8 @@ export interface CheckpointJob {
   /** The schema when the delta names none. */
   schema: SerializedSchema;
   keepLog: boolean;
+  /** With `keepLog`: see `kv_history_merge.ts` (0: every journaled entry its own log entry). */
+  logResolutionMs?: number;
   ctx: LoadContext;
   /**
    * Commit `mutations` in one atomic checked against the current head versionstamp (the caller
@@ -61,9 +64,7 @@ export async function writeCheckpoint(job: CheckpointJob): Promise<FlipResult> {
   const final: Mutation[] = [];
   if (job.keepLog) {
     // Entries of the shared journal become the room's own log (history keeps it).
-    for (const e of job.delta.entries) {
-      if (e.json) docs.push({ key: keys.log(e.clock), value: e.json });
-    }
+    docs.push(...historyLogWrites(keys, job.delta.entries, job.logResolutionMs ?? 0));
   }
   for (const m of planMutations(commit, keys, job.index)) {
     const problem = mutationProblem(m);

@@ -26,6 +26,8 @@ export interface CheckpointHost {
   ctx: LoadContext;
   policy: CheckpointPolicy;
   keepLog: boolean;
+  /** See `KvRoomOptions.logResolutionMs`. */
+  logResolutionMs: number;
   time: TimeSource;
   /** True once the store is closed: no background checkpoint starts any more. */
   storeClosed(): boolean;
@@ -125,6 +127,7 @@ export class RoomCheckpointer {
         head,
         schema: s,
         keepLog: host.keepLog,
+        logResolutionMs: host.logResolutionMs,
         ctx: host.ctx,
         flip: (m, h) => host.flip(m, h),
       });

@@ -8,6 +8,7 @@
  */
 import type { SerializedSchema } from "@tldraw/store";
 import type { RoomCommit, StoredDocument } from "../storage.ts";
+import type { LogEntry } from "./kv_log_entry.ts";
 import type { StoredDoc } from "./kv_records.ts";
 
 /** A change folded in: its records (replace: the whole room). */
@@ -35,13 +36,15 @@ export function changeOfCommit(commit: RoomCommit): FoldedChange {
 /**
  * A log entry folded in: one in the room's own log (its keys are deleted once checkpointed, unless
  * the log is kept), or one in the shared journal (`json`: written to the room's log by the
- * checkpoint when the log is kept; `seq`: this writer's journal value holding it, released once
- * checkpointed).
+ * checkpoint when the log is kept, `log` the entry itself, which the checkpoint may merge with its
+ * neighbours, see `kv_history_merge.ts`; `seq`: this writer's journal value holding it, released
+ * once checkpointed).
  */
 export interface FoldedEntry {
   clock: number;
   parts: number;
   json?: Uint8Array;
+  log?: LogEntry;
   seq?: number;
 }
 

@@ -41,6 +41,11 @@ import { changeOfCommit } from "./kv_room_delta.ts";
 export interface KvRoomOptions {
   policy: CheckpointPolicy;
   keepLog: boolean;
+  /**
+   * With `keepLog`: journaled entries of one window of this many ms become one log entry at the
+   * checkpoint (0 or unset: every entry its own; see `kv_history_merge.ts`).
+   */
+  logResolutionMs?: number;
   time: TimeSource;
   onLost: (reason: string) => void;
   /** True once the provider (and its KV) is closed. */
@@ -106,6 +111,7 @@ export class KvRoomStorage implements RoomStorage {
       ctx,
       policy: options.policy,
       keepLog: options.keepLog,
+      logResolutionMs: options.logResolutionMs ?? 0,
       time: options.time,
       storeClosed: options.storeClosed,
       state: () => ({ index: this.#index, head: this.#head, schema: this.#schema }),
@@ -182,7 +188,7 @@ export class KvRoomStorage implements RoomStorage {
           parts: 0,
           bytes: encoded.bytes,
           seq,
-          ...(this.#o.keepLog ? { json: encoded.manifest.value } : {}),
+          ...(this.#o.keepLog ? { json: encoded.manifest.value, log: entry } : {}),
         };
       checkpoints.delta.apply(change, clock, this.#o.time.now(), keys);
       if (commit.replace) checkpoints.soon();

@@ -143,9 +143,11 @@ export class KvStorageProvider implements StorageProvider {
     }
     const time = this.#options.time ?? systemTime;
     const history = this.#options.history;
+    const policy = history ? resolveHistoryPolicy(history) : undefined;
     const room = new KvRoomStorage(this.#kv, this.#batcher, keys, this.#context(roomId), lease, {
       policy: this.#policy,
       keepLog: (this.#options.keepLog ?? false) || !!history,
+      logResolutionMs: policy?.resolutionMs ?? 0,
       time,
       onLost,
       storeClosed: () => this.#closed,
@@ -156,8 +158,7 @@ export class KvStorageProvider implements StorageProvider {
         MAX_COMMIT_WINDOW_MS,
       ),
     });
-    if (!history) return room;
-    const policy = resolveHistoryPolicy(history);
+    if (!policy) return room;
     return withKvHistory(room, this.#kv, keys, this.#context(roomId), { policy, time });
   }
 
