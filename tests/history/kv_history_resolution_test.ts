@@ -102,15 +102,19 @@ describe("History resolution", () => {
         commitWindowMs: 0,
         history: { resolutionMs, passDelayMs: 3_600_000 },
       });
-      const rooms = await Promise.all(["a", "b"].map(async (roomId) =>
-        Room.load({ roomId, storage: await provider.openRoom(roomId), time })
-      ));
+      const rooms = await Promise.all(
+        ["a", "b"].map(async (roomId) =>
+          Room.load({ roomId, storage: await provider.openRoom(roomId), time })
+        ),
+      );
       const states = new Map<number, string>();
       for (let window = 0; window < 2; window++) {
         for (let i = 0; i < 5; i++) {
-          await Promise.all(rooms.map((room) =>
-            room.updateStore((s) => s.put(geoShape(`shape:${i % 2}`, window * 10 + i, 0)))
-          ));
+          await Promise.all(
+            rooms.map((room) =>
+              room.updateStore((s) => s.put(geoShape(`shape:${i % 2}`, window * 10 + i, 0)))
+            ),
+          );
           states.set(rooms[0]!.getDocumentClock(), canon(rooms[0]!.getSnapshot()));
           time.tick(100);
         }
