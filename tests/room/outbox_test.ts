@@ -8,11 +8,16 @@ import { TestSocket } from "../../src/testing/test_socket.ts";
 /** Let the current task end: data queued on an idle outbox goes out then. */
 const endOfTask = (): Promise<void> => Promise.resolve();
 
+/** An outbox on a fake clock, writing to a recording socket. */
+function newOutbox(): { time: FakeTime; socket: TestSocket; outbox: Outbox } {
+  const time = new FakeTime();
+  const socket = new TestSocket();
+  return { time, socket, outbox: new Outbox(socket, time, () => {}) };
+}
+
 describe("Outbox", () => {
   it("sends what an idle session gets in one task as one frame, then batches until the window ends", async () => {
-    const time = new FakeTime();
-    const socket = new TestSocket();
-    const outbox = new Outbox(socket, time, () => {});
+    const { time, socket, outbox } = newOutbox();
 
     outbox.sendData('{"n":1}');
     outbox.sendData('{"n":2}');
@@ -35,9 +40,7 @@ describe("Outbox", () => {
   });
 
   it("after a window ends with nothing buffered, the next data goes out at the end of its task", async () => {
-    const time = new FakeTime();
-    const socket = new TestSocket();
-    const outbox = new Outbox(socket, time, () => {});
+    const { time, socket, outbox } = newOutbox();
     outbox.sendData('{"n":1}');
     await endOfTask();
     time.tick(17);
@@ -52,9 +55,7 @@ describe("Outbox", () => {
   });
 
   it("data released by a paced commit goes out at the end of its task inside a window, which restarts then", async () => {
-    const time = new FakeTime();
-    const socket = new TestSocket();
-    const outbox = new Outbox(socket, time, () => {});
+    const { time, socket, outbox } = newOutbox();
     outbox.sendData('{"n":1}');
     await endOfTask();
     time.tick(10);
@@ -102,9 +103,7 @@ describe("Outbox", () => {
   });
 
   it("non-data messages flush buffered data first, in the same task too", async () => {
-    const time = new FakeTime();
-    const socket = new TestSocket();
-    const outbox = new Outbox(socket, time, () => {});
+    const { time, socket, outbox } = newOutbox();
 
     outbox.sendData('{"n":1}');
     outbox.send('{"type":"custom"}');
@@ -166,9 +165,7 @@ describe("Outbox", () => {
   });
 
   it("dispose() drops buffered data, whether due at the end of the task or in a window", async () => {
-    const time = new FakeTime();
-    const socket = new TestSocket();
-    const outbox = new Outbox(socket, time, () => {});
+    const { time, socket, outbox } = newOutbox();
     outbox.sendData('{"n":1}');
     await endOfTask();
     outbox.sendData('{"n":2}');
