@@ -10,7 +10,7 @@
  * see `kv_room_delta.ts`), so the log stays a valid replay source if a crash leaves it above the
  * head. Entries that rewrite the room or change the schema are never merged (they stay points of
  * their own), nor are entries already in the room's own log (written alone or too large for the
- * journal: nothing to copy).
+ * journal: nothing to copy, and a run ends there).
  * @module
  */
 import type { StoredDocument } from "../storage.ts";
@@ -36,7 +36,12 @@ export function historyLogWrites(
     run = [];
   };
   for (const e of entries) {
-    if (!e.json) continue; // already in the room's own log
+    if (!e.json) {
+      // Already in the room's own log. A run must not span it: a merged entry written after it
+      // would carry changes older than it.
+      flush();
+      continue;
+    }
     const entry = e.log;
     if (!entry || resolutionMs <= 0 || !mergeable(entry)) {
       flush();
