@@ -4,8 +4,8 @@
  * patches — shares one frame), then batched per debounce window; other messages flush the batch
  * first, except pong. Data released by a paced commit does not wait for the window: the commit
  * pace already bounds those frames (one per gather period per room), and holding a release for a
- * 16.7 ms window opened by the previous one, 10 ms earlier, added most of the fan-out p99. Messages arrive here already serialized, so one broadcast is stringified
- * once, not per socket.
+ * 16.7 ms window opened by the previous one, 10 ms earlier, added most of the fan-out p99.
+ * Messages arrive here already serialized, so one broadcast is stringified once, not per socket.
  * @module
  */
 import { SOCKET_OPEN, type SocketLike } from "../ports/socket_like.ts";
