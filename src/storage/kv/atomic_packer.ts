@@ -119,6 +119,7 @@ export function packAtomics<T>(
 export function addMutations(op: KvAtomicLike, mutations: readonly Mutation[]): KvAtomicLike {
   for (const m of mutations) {
     if (m.value === null) op.delete(m.key);
+    else if (m.expireIn !== undefined) op.set(m.key, m.value, { expireIn: m.expireIn });
     else op.set(m.key, m.value);
   }
   return op;

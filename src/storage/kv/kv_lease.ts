@@ -7,7 +7,9 @@
  * @module
  */
 import { decodeValue, encodeJson } from "./kv_codec.ts";
+import type { LeaseTicker } from "./kv_lease_ticker.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
+import type { Mutation } from "./kv_limits.ts";
 
 /** Lease timing. */
 export interface LeaseOptions {
@@ -17,6 +19,20 @@ export interface LeaseOptions {
   waitMs: number;
   /** Wall time. */
   now: () => number;
+  /**
+   * Renew on this shared ticker (its period at most a third of `ttlMs`) through `commit` (the
+   * provider's batcher), instead of on a timer of its own with an atomic of its own.
+   */
+  renewals?: LeaseRenewals;
+}
+
+/** Shared renewals: a ticker and a commit that packs what one task writes into one atomic. */
+export interface LeaseRenewals {
+  ticker: LeaseTicker;
+  commit: (
+    checks: { key: KvKey; versionstamp: string | null }[],
+    mutations: Mutation[],
+  ) => Promise<{ ok: true; versionstamp: string } | { ok: false }>;
 }
 
 /** A lease as stored. */
@@ -46,6 +62,8 @@ export class Lease {
   #options: LeaseOptions;
   #versionstamp: string | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Stops the shared ticker's renewals of this lease. */
+  #leaveTicker: (() => void) | undefined;
   #lost = false;
   #released = false;
   #queue: Promise<unknown> = Promise.resolve();
@@ -91,6 +109,7 @@ export class Lease {
     this.#released = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#leaveTicker?.();
     return this.#serially(async () => {
       if (this.#lost || this.#versionstamp === null) return;
       await this.#kv.atomic().check({ key: this.#key, versionstamp: this.#versionstamp })
@@ -105,16 +124,28 @@ export class Lease {
     return run;
   }
 
-  async #write(versionstamp: string | null): Promise<boolean> {
-    const { ttlMs, now } = this.#options;
+  /** Write the lease if the key still has `versionstamp`; `shared`: through the renewals' commit. */
+  async #write(versionstamp: string | null, shared = false): Promise<boolean> {
+    const { ttlMs, now, renewals } = this.#options;
     const value: LeaseValue = { owner: this.#owner, expiresAt: now() + ttlMs };
-    const result = await this.#kv.atomic().check({ key: this.#key, versionstamp })
-      .set(this.#key, encodeJson(value), { expireIn: ttlMs * LEASE_EXPIRE_TTLS }).commit();
+    const expireIn = ttlMs * LEASE_EXPIRE_TTLS;
+    const check = { key: this.#key, versionstamp };
+    const result = shared && renewals
+      ? await renewals.commit([check], [{ key: this.#key, value: encodeJson(value), expireIn }])
+      : await this.#kv.atomic().check(check).set(this.#key, encodeJson(value), { expireIn })
+        .commit();
     if (result.ok) this.#versionstamp = result.versionstamp;
     return result.ok;
   }
 
   #schedule(onLost: (reason: string) => void): void {
+    const renewals = this.#options.renewals;
+    if (renewals) {
+      this.#leaveTicker ??= renewals.ticker.add(() =>
+        void this.#serially(() => this.#renew(onLost))
+      );
+      return;
+    }
     const timer = setTimeout(
       () => void this.#serially(() => this.#renew(onLost)),
       this.#options.ttlMs / 3,
@@ -126,13 +157,14 @@ export class Lease {
   async #renew(onLost: (reason: string) => void): Promise<void> {
     if (this.#released) return; // released while this renewal waited its turn
     try {
-      if (!(await this.#write(this.#versionstamp))) {
+      if (!(await this.#write(this.#versionstamp, true))) {
         throw new Error("another server took the lease");
       }
       if (!this.#released) this.#schedule(onLost);
     } catch (error) {
       if (this.#released) return;
       this.#lost = true;
+      this.#leaveTicker?.();
       onLost(`Lost the room lease: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

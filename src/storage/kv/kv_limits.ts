@@ -27,7 +27,10 @@ export const ATOMIC_BUDGET = {
 } as const;
 
 /** One write (`value`) or delete (`value: null`). */
-export type Mutation = { key: KvKey; value: Uint8Array } | { key: KvKey; value: null };
+/** A set (`expireIn`: KV may drop the key that many ms after the write) or a delete (`null`). */
+export type Mutation =
+  | { key: KvKey; value: Uint8Array; expireIn?: number }
+  | { key: KvKey; value: null };
 
 function encodedLength(bytes: Uint8Array): number {
   let n = bytes.length + 2; // type tag + terminator

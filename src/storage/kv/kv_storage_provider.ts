@@ -7,7 +7,8 @@ import type { RoomHistory } from "../room_history.ts";
 import { kvRoomHistory, withKvHistory } from "./kv_history_room.ts";
 import type { OpenRoomOptions, RoomSnapshot, RoomStorage, StorageProvider } from "../storage.ts";
 import { leasesPrefix, RoomKeys, roomsPrefix } from "./kv_keys.ts";
-import { Lease } from "./kv_lease.ts";
+import { Lease, type LeaseRenewals } from "./kv_lease.ts";
+import { LeaseTicker } from "./kv_lease_ticker.ts";
 import { LeaseSweeper } from "./kv_lease_sweep.ts";
 import { salvageRoom } from "./kv_load.ts";
 import { LoadContext } from "./kv_load_context.ts";
@@ -106,6 +107,8 @@ export class KvStorageProvider implements StorageProvider {
   #owner: string;
   #batcher: KvCommitBatcher;
   #sweeper: LeaseSweeper;
+  /** Shared lease renewals by lease lifetime (one ticker renews every room's lease). */
+  #renewals = new Map<number, LeaseRenewals>();
   #policy: CheckpointPolicy;
   #journal: SharedJournal | undefined;
   #closed = false;
@@ -136,6 +139,7 @@ export class KvStorageProvider implements StorageProvider {
     if (this.#options.lease !== false) {
       const ttlMs = this.#options.leaseTtlMs ?? 6000;
       lease = await Lease.acquire(this.#kv, keys.lease(), this.#owner, {
+        renewals: this.#renewalsFor(ttlMs),
         ttlMs,
         waitMs: this.#options.leaseWaitMs ?? ttlMs + 1000,
         now: this.#options.now ?? Date.now,
@@ -220,6 +224,19 @@ export class KvStorageProvider implements StorageProvider {
       mutations.push({ key: entry.key, value: null });
     }
     await writeBatches(this.#kv, mutations);
+  }
+
+  /** The renewals of leases living `ttlMs`: every third of it, all in one task (one atomic). */
+  #renewalsFor(ttlMs: number): LeaseRenewals {
+    let renewals = this.#renewals.get(ttlMs);
+    if (!renewals) {
+      renewals = {
+        ticker: new LeaseTicker(ttlMs / 3),
+        commit: (checks, mutations) => this.#batcher.commit(checks, mutations),
+      };
+      this.#renewals.set(ttlMs, renewals);
+    }
+    return renewals;
   }
 
   /** Close the database. */
