@@ -7,28 +7,11 @@ import { openKv } from "../../src/runtime/open_kv.ts";
 import { decodeValue, encodeJson } from "../../src/storage/kv/kv_codec.ts";
 import { LeaseTicker } from "../../src/storage/kv/kv_lease_ticker.ts";
 import { RoomKeys } from "../../src/storage/kv/kv_keys.ts";
-import type { KvLike } from "../../src/storage/kv/kv_like.ts";
 import { KvStorageProvider } from "../../src/storage/kv/kv_storage_provider.ts";
 import { FakeTime } from "../../src/testing/fake_time.ts";
+import { countingKv } from "../helpers/counting_kv.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `kv`, counting the atomics committed through it. */
-function counting(kv: KvLike): { kv: KvLike; atomics: () => number } {
-  let atomics = 0;
-  return {
-    atomics: () => atomics,
-    kv: {
-      get: (k) => kv.get(k),
-      list: (s, o) => kv.list(s, o),
-      close: () => kv.close(),
-      atomic: () => {
-        atomics++;
-        return kv.atomic();
-      },
-    },
-  };
-}
 
 describe("LeaseTicker", () => {
   it("runs every registered renewal once per period, in one task; stops when the last leaves", () => {
@@ -66,7 +49,7 @@ describe("LeaseTicker", () => {
 describe("Lease renewals through the provider", () => {
   it("20 open rooms renew in two atomics per period (10 checks each), and every lease moves forward", async () => {
     const base = await openKv(":memory:");
-    const { kv, atomics } = counting(base);
+    const { kv, atomics } = countingKv(base);
     const ttlMs = 300; // renewals every 100 ms
     const provider = new KvStorageProvider(kv, {
       ownerId: "me",

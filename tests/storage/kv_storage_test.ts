@@ -6,6 +6,7 @@ import { RoomKeys } from "../../src/storage/kv/kv_keys.ts";
 import type { KvLike } from "../../src/storage/kv/kv_like.ts";
 import type { SkippedEntry } from "../../src/storage/kv/kv_records.ts";
 import { KvStorageProvider } from "../../src/storage/kv/kv_storage_provider.ts";
+import { countingKv } from "../helpers/counting_kv.ts";
 import { geoShape } from "../helpers/records.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 import { commit, runStorageContract } from "./storage_contract.ts";
@@ -250,22 +251,13 @@ describe("KvCommitBatcher", () => {
   it("commits of many rooms issued together share atomics and all land", async () => {
     const dir = tempDir();
     const kv = await kvAt(dir.file("kv"));
-    let atomics = 0;
-    const counting: KvLike = {
-      get: (k) => kv.get(k),
-      list: (s, o) => kv.list(s, o),
-      close: () => kv.close(),
-      atomic: () => {
-        atomics++;
-        return kv.atomic();
-      },
-    };
-    const provider = new KvStorageProvider(counting, { lease: false, maxChecksPerAtomic: 10 });
+    const counting = countingKv(kv);
+    const provider = new KvStorageProvider(counting.kv, { lease: false, maxChecksPerAtomic: 10 });
     const rooms = await Promise.all(
       Array.from({ length: 30 }, (_, i) => provider.openRoom(`g${i}`)),
     );
     await Promise.all(rooms.map((r) => r.load()));
-    const before = atomics;
+    const before = counting.atomics();
 
     await Promise.all(
       rooms.map((r, i) =>
@@ -273,7 +265,8 @@ describe("KvCommitBatcher", () => {
       ),
     );
 
-    assert.ok(atomics - before <= 5, `30 commits used ${atomics - before} atomics`);
+    const used = counting.atomics() - before;
+    assert.ok(used <= 5, `30 commits used ${used} atomics`);
     for (const [i, r] of rooms.entries()) {
       const again = await new KvStorageProvider(kv, { lease: false }).openRoom(`g${i}`);
       assert.equal((await again.load())!.documents[0]!.state.id, `shape:${i}`);
