@@ -59,7 +59,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   const store = openDefaultStore({
     path,
     cluster,
-    leaseTtlMs: numberEnv("TLSYNC_LEASE_MS", logger),
+    leaseTtlMs: leaseEnv(logger),
     commitWindowMs: numberEnv("TLSYNC_KV_COMMIT_WINDOW_MS", logger),
     bunKvDriver: bunKvDriverFromEnv(readEnv(BUN_KV_ENV), logger),
     checkpoint: checkpointEnv(logger),
@@ -163,6 +163,26 @@ export function checkpointEnv(
   if (bytes !== undefined) out.maxBytes = bytes;
   if (ms !== undefined) out.maxAgeMs = ms;
   return out;
+}
+
+/**
+ * Shortest TLSYNC_LEASE_MS accepted: a lease is renewed every third of it through KV, so a
+ * lifetime near a KV write's latency would lose rooms to their own server. Shorter values are
+ * raised to it with a warning.
+ */
+export const MIN_LEASE_MS = 1000;
+
+/** TLSYNC_LEASE_MS: a positive integer within [{@linkcode MIN_LEASE_MS}, 1 hour] (warned when clamped). */
+export function leaseEnv(
+  logger: Logger,
+  read: (name: string) => string | undefined = readEnv,
+): number | undefined {
+  const name = "TLSYNC_LEASE_MS";
+  const raw = read(name);
+  const ms = parseEnvInteger(name, raw, ENV_CEILINGS[name]!, logger);
+  if (ms === undefined || ms >= MIN_LEASE_MS) return ms;
+  logger.warn("env_invalid", { name, value: String(raw).trim().slice(0, 40), using: MIN_LEASE_MS });
+  return MIN_LEASE_MS;
 }
 
 function numberEnv(name: string, logger: Logger): number | undefined {
