@@ -19,7 +19,7 @@ const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? (quick ? 1 : 5));
 /** Workload sizes: full run, and the smoke run of BENCH_QUICK=1. */
 const size = quick
   ? { stepSeconds: 0.5, shapes: 500, conns: 100, memRooms: 30, settle: 0 }
-  : { stepSeconds: 2, shapes: 10_000, conns: 1000, memRooms: 1000, settle: 5 };
+  : { stepSeconds: 2, shapes: 10_000, conns: 1000, memRooms: 1000, settle: 20 };
 /** Saturation search: doubling from 250/s, then bisection to within 10%; CPU reported at refRate. */
 const search = quick
   ? { drainMs: 250, search: { start: 500, min: 60, max: 1000, maxSteps: 3 }, refRate: 1000 }
