@@ -170,7 +170,7 @@ export function checkpointEnv(
  * lifetime near a KV write's latency would lose rooms to their own server. Shorter values are
  * raised to it with a warning.
  */
-export const MIN_LEASE_MS = 1000;
+export const MIN_LEASE_MS = 100;
 
 /** TLSYNC_LEASE_MS: a positive integer within [{@linkcode MIN_LEASE_MS}, 1 hour] (warned when clamped). */
 export function leaseEnv(
