@@ -13,12 +13,11 @@
  * journal: nothing to copy, and a run ends there).
  * @module
  */
-import type { StoredDocument } from "../storage.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { Mutation } from "./kv_limits.ts";
 import type { LogEntry } from "./kv_log_entry.ts";
 import { encodeLogEntry } from "./kv_log_write.ts";
-import type { FoldedEntry } from "./kv_room_delta.ts";
+import { type FoldedEntry, RoomDelta } from "./kv_room_delta.ts";
 
 /** The log writes for the journaled `entries` a checkpoint covers (oldest first). */
 export function historyLogWrites(
@@ -67,23 +66,13 @@ function windowOf(entry: LogEntry, resolutionMs: number): number {
 /** One entry with the effect of `run` (consecutive, oldest first, none a replace or schema change). */
 export function mergeLogEntries(run: readonly LogEntry[]): LogEntry {
   const last = run.at(-1)!;
-  // id → the latest change: a document, a tombstone's clock, or pruned.
-  const latest = new Map<string, StoredDocument | number | null>();
+  const folded = new RoomDelta(); // the latest change of each id, as loading folds entries
   const authors = new Set<string>();
   for (const entry of run) {
-    for (const doc of entry.puts) latest.set(doc.state.id, doc);
-    for (const id in entry.deletes) latest.set(id, entry.deletes[id]!);
-    for (const id of entry.pruned) latest.set(id, null);
+    folded.apply(entry, entry.clock, entry.time);
     for (const author of entry.authors ?? []) authors.add(author);
   }
-  const puts: StoredDocument[] = [];
-  const deletes: Record<string, number> = {};
-  const pruned: string[] = [];
-  for (const [id, change] of latest) {
-    if (change === null) pruned.push(id);
-    else if (typeof change === "number") deletes[id] = change;
-    else puts.push(change);
-  }
+  const { puts, deletes, pruned } = folded.changeLists();
   return {
     v: 1,
     clock: last.clock,

@@ -116,16 +116,22 @@ export class RoomDelta {
     }
   }
 
-  /** The delta as one commit (what the checkpoint writes to the document keys). */
-  toCommit(schema: SerializedSchema, historyStart: number): RoomCommit {
+  /** The changes as lists: documents written, tombstones (id → clock), ids gone. */
+  changeLists(): { puts: StoredDocument[]; deletes: Record<string, number>; pruned: string[] } {
     const puts: StoredDocument[] = [];
     const deletes: Record<string, number> = {};
-    const prunedTombstones: string[] = [];
+    const pruned: string[] = [];
     for (const [id, change] of this.changes) {
-      if (change === null) prunedTombstones.push(id);
+      if (change === null) pruned.push(id);
       else if (typeof change === "number") deletes[id] = change;
       else puts.push(change);
     }
+    return { puts, deletes, pruned };
+  }
+
+  /** The delta as one commit (what the checkpoint writes to the document keys). */
+  toCommit(schema: SerializedSchema, historyStart: number): RoomCommit {
+    const { puts, deletes, pruned: prunedTombstones } = this.changeLists();
     return {
       documentClock: this.clock,
       tombstoneHistoryStartsAtClock: this.historyStart ?? historyStart,
