@@ -86,19 +86,20 @@ export function originOptionsFromEnv(): Pick<
 }
 
 /**
- * A positive integer env value: `undefined` when unset or not a plain positive integer (with a
- * warning unless unset), clamped to `ceiling` (with a warning).
+ * An integer env value of at least `min` (default 1: positive): `undefined` when unset or not
+ * such a plain integer (with a warning unless unset), clamped to `ceiling` (with a warning).
  */
 export function parseEnvInteger(
   name: string,
   raw: string | undefined,
   ceiling: number,
   logger: Logger,
+  min = 1,
 ): number | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
   const text = raw.trim();
   const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
-  if (!(value >= 1)) {
+  if (!(value >= min)) {
     logger.warn("env_invalid", { name, value: text.slice(0, 40), using: "default" });
     return undefined;
   }

@@ -36,17 +36,15 @@ export function historyFromEnv(
   if (!OFF.has(flag) && !ON.has(flag)) {
     logger.warn("env_invalid", { name: "TLSYNC_HISTORY", value: flag.slice(0, 40), using: "on" });
   }
-  const int = (name: string, ceiling: number): number | undefined =>
-    parseEnvInteger(name, read(name), ceiling, logger);
+  const int = (name: string, ceiling: number, min = 1): number | undefined =>
+    parseEnvInteger(name, read(name), ceiling, logger, min);
   const policy: HistoryPolicy = {};
   const hours = int("TLSYNC_HISTORY_FULL_HOURS", HISTORY_POLICY_CEILINGS.fullMs / HOUR);
   if (hours !== undefined) policy.fullMs = hours * HOUR;
   const days = int("TLSYNC_HISTORY_DAYS", HISTORY_POLICY_CEILINGS.retentionMs / DAY);
   if (days !== undefined) policy.retentionMs = days * DAY;
   // 0 is meaningful here (every commit its own restore point).
-  const resolution = read("TLSYNC_HISTORY_RESOLUTION_MS")?.trim() === "0"
-    ? 0
-    : int("TLSYNC_HISTORY_RESOLUTION_MS", HISTORY_POLICY_CEILINGS.resolutionMs);
+  const resolution = int("TLSYNC_HISTORY_RESOLUTION_MS", HISTORY_POLICY_CEILINGS.resolutionMs, 0);
   if (resolution !== undefined) policy.resolutionMs = resolution;
   const bytes = int("TLSYNC_HISTORY_MAX_BYTES", HISTORY_POLICY_CEILINGS.maxBytes);
   if (bytes !== undefined) policy.maxBytes = bytes;
