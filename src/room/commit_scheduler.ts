@@ -14,6 +14,14 @@ import type { RoomEventMap } from "./room_events.ts";
 import type { TimeSource } from "../ports/time_source.ts";
 import { commitTickerFor } from "./commit_ticker.ts";
 
+/**
+ * Whether `storage` asks for a gather period: its commits are then paced, at most one per room
+ * per period (the room's durability gate and outboxes rely on it).
+ */
+export function commitsPaced(storage: RoomStorage): boolean {
+  return (storage.commitGatherMs ?? 0) > 0;
+}
+
 /** Where durable commits are reported (the room's `commit` event), and the room's clock. */
 export interface CommitReport {
   events: EventChannel<RoomEventMap>;
@@ -56,9 +64,8 @@ export class CommitScheduler {
     this.#gate = gate;
     this.#onError = onError;
     this.#report = report;
-    const gatherMs = storage.commitGatherMs ?? 0;
-    if (gatherMs > 0) {
-      const ticker = commitTickerFor(report.time, gatherMs);
+    if (commitsPaced(storage)) {
+      const ticker = commitTickerFor(report.time, storage.commitGatherMs!);
       this.#start = (run) => ticker.schedule(run);
     } else {
       // Wait a microtask so every change made in the current task lands in one commit.

@@ -12,7 +12,7 @@ import { SyncError } from "../protocol/sync_error.ts";
 import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
 import { MemoryRoomStorage } from "../storage/memory_storage.ts";
 import type { RoomSnapshot, RoomStorage } from "../storage/storage.ts";
-import { CommitScheduler } from "./commit_scheduler.ts";
+import { CommitScheduler, commitsPaced } from "./commit_scheduler.ts";
 import { DurabilityGate } from "./durability_gate.ts";
 import { handleConnect } from "./handle_connect.ts";
 import { handlePush } from "./handle_push.ts";
@@ -144,7 +144,7 @@ export class Room {
     const store = loaded.store;
     const gate = new DurabilityGate(
       loaded.migrated ? loaded.migrated.documentClock - 1 : store.documentClock,
-      (storage.commitGatherMs ?? 0) > 0,
+      commitsPaced(storage),
     );
     const { schema: serverSchema, json: serverSchemaJson } = serializedSchemaOf(schema);
     // Assigned below; the callbacks that read it run only after construction.
