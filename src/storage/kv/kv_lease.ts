@@ -6,6 +6,7 @@
  * provider's sweep (`kv_lease_sweep.ts`) removes any that remain.
  * @module
  */
+import { addMutations } from "./atomic_packer.ts";
 import { decodeValue, encodeJson } from "./kv_codec.ts";
 import type { LeaseTicker } from "./kv_lease_ticker.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
@@ -128,12 +129,15 @@ export class Lease {
   async #write(versionstamp: string | null, shared = false): Promise<boolean> {
     const { ttlMs, now, renewals } = this.#options;
     const value: LeaseValue = { owner: this.#owner, expiresAt: now() + ttlMs };
-    const expireIn = ttlMs * LEASE_EXPIRE_TTLS;
     const check = { key: this.#key, versionstamp };
+    const write: Mutation = {
+      key: this.#key,
+      value: encodeJson(value),
+      expireIn: ttlMs * LEASE_EXPIRE_TTLS,
+    };
     const result = shared && renewals
-      ? await renewals.commit([check], [{ key: this.#key, value: encodeJson(value), expireIn }])
-      : await this.#kv.atomic().check(check).set(this.#key, encodeJson(value), { expireIn })
-        .commit();
+      ? await renewals.commit([check], [write])
+      : await addMutations(this.#kv.atomic().check(check), [write]).commit();
     if (result.ok) this.#versionstamp = result.versionstamp;
     return result.ok;
   }

@@ -21,11 +21,6 @@ export class LeaseTicker {
     this.#time = time;
   }
 
-  /** The period, in ms. */
-  get periodMs(): number {
-    return this.#periodMs;
-  }
-
   /** Call `renew` every period from now on; returns the function that stops it. */
   add(renew: () => void): () => void {
     this.#renewals.add(renew);

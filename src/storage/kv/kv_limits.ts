@@ -26,7 +26,6 @@ export const ATOMIC_BUDGET = {
   keyBytes: 72_000,
 } as const;
 
-/** One write (`value`) or delete (`value: null`). */
 /** A set (`expireIn`: KV may drop the key that many ms after the write) or a delete (`null`). */
 export type Mutation =
   | { key: KvKey; value: Uint8Array; expireIn?: number }

@@ -107,8 +107,8 @@ export class KvStorageProvider implements StorageProvider {
   #owner: string;
   #batcher: KvCommitBatcher;
   #sweeper: LeaseSweeper;
-  /** Shared lease renewals by lease lifetime (one ticker renews every room's lease). */
-  #renewals = new Map<number, LeaseRenewals>();
+  /** Shared lease renewals (one ticker renews every room's lease), made with the first lease. */
+  #renewals: LeaseRenewals | undefined;
   #policy: CheckpointPolicy;
   #journal: SharedJournal | undefined;
   #closed = false;
@@ -226,17 +226,12 @@ export class KvStorageProvider implements StorageProvider {
     await writeBatches(this.#kv, mutations);
   }
 
-  /** The renewals of leases living `ttlMs`: every third of it, all in one task (one atomic). */
+  /** The renewals of this provider's leases (living `ttlMs`): every third of it, in one task. */
   #renewalsFor(ttlMs: number): LeaseRenewals {
-    let renewals = this.#renewals.get(ttlMs);
-    if (!renewals) {
-      renewals = {
-        ticker: new LeaseTicker(ttlMs / 3),
-        commit: (checks, mutations) => this.#batcher.commit(checks, mutations),
-      };
-      this.#renewals.set(ttlMs, renewals);
-    }
-    return renewals;
+    return this.#renewals ??= {
+      ticker: new LeaseTicker(ttlMs / 3),
+      commit: (checks, mutations) => this.#batcher.commit(checks, mutations),
+    };
   }
 
   /** Close the database. */
