@@ -1,6 +1,6 @@
 // Drive one server under a fixed load while it writes a CPU profile, for cpuprofile_summary.ts.
 // Usage: deno run -A bench/micro/profile_load.ts <target> <workload> <profile dir>
-//   target:   ours-deno-kv | ours-deno-mem | ours-bun-kv | ours-bun-mem | upstream-deno | upstream-bun
+//   target:   ours-deno-kv | ours-deno-mem | ours-deno-nokv | ours-bun-kv | ours-bun-mem | upstream-deno | upstream-bun
 //             | batch-deno | batch-bun (KV file, batcher from IN_FLIGHT, MAX_CHECKS, GATHER_MS)
 //   workload: fanout (10 rooms × 10 clients, 20 Hz staggered, drags + cursors)
 //             | sat (100 rooms × 5 clients, a fixed RATE pushes/s, staggered 20 Hz ticks)
@@ -32,6 +32,25 @@ const denoServe = (
 const specs: Record<string, TargetSpec> = {
   "ours-deno-kv": { name, cmd: denoServe, env: { ...ours, TLSYNC_DATA: `${data}/d.kv` } },
   "ours-deno-mem": { name, cmd: denoServe, env: { ...ours, TLSYNC_DATA: ":memory:" } },
+  // No file permissions: the server keeps rooms in plain memory (no KV at all).
+  "ours-deno-nokv": {
+    name,
+    cmd: (
+      p,
+    ) => [
+      ...DENO,
+      "serve",
+      ...prof,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(p),
+      "--allow-net",
+      "--allow-env",
+      "mod.ts",
+    ],
+    env: ours,
+  },
   "ours-bun-kv": {
     name,
     cmd: () => [...BUN, ...prof, "run", "mod.ts"],

@@ -28,7 +28,8 @@ const last: { text: string; bytes: number } = { text: "", bytes: 0 };
 /** The metrics side of one connection. */
 export class ConnectionMeter {
   #metrics: SyncMetrics;
-  #pending = new Map<number, number>();
+  /** Push clocks awaiting their result → arrival time; made at the first push (viewers never push). */
+  #pending: Map<number, number> | null = null;
   #bytesIn = 0;
   #bytesOut = 0;
 
@@ -56,9 +57,11 @@ export class ConnectionMeter {
     m.bytesIn.inc(NO_LABELS, bytes);
     if (typeof data !== "string") return;
     const push = PUSH_HEAD.exec(data.slice(0, 64));
-    if (push && this.#pending.size < MAX_PENDING) {
+    if (!push) return;
+    const pending = this.#pending ??= new Map();
+    if (pending.size < MAX_PENDING) {
       const clock = Number(push[1]);
-      if (!this.#pending.has(clock)) this.#pending.set(clock, m.now());
+      if (!pending.has(clock)) pending.set(clock, m.now());
     }
   }
 
@@ -69,12 +72,13 @@ export class ConnectionMeter {
     const bytes = byteLength(frame);
     this.#bytesOut += bytes;
     m.bytesOut.inc(NO_LABELS, bytes);
-    if (this.#pending.size === 0 || !frame.includes('"push_result"')) return;
+    const pending = this.#pending;
+    if (!pending?.size || !frame.includes('"push_result"')) return;
     for (const match of frame.matchAll(PUSH_RESULT)) {
       const clock = Number(match[1]);
-      const start = this.#pending.get(clock);
+      const start = pending.get(clock);
       if (start === undefined) continue;
-      this.#pending.delete(clock);
+      pending.delete(clock);
       m.pushDuration.observe((m.now() - start) / 1000);
     }
   }

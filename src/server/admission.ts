@@ -34,6 +34,12 @@ export class Admission {
   #pendingByAddress = new CountMap();
   #pendingByRoom = new CountMap();
   #newRooms: TokenBuckets;
+  /** The three counts a ticket gives back (one object shared by every ticket). */
+  #counts: TicketCounts = {
+    sockets: this.#sockets,
+    pendingByAddress: this.#pendingByAddress,
+    pendingByRoom: this.#pendingByRoom,
+  };
 
   /** Admission under `limits`. */
   constructor(limits: ResolvedLimits, time: TimeSource) {
@@ -75,23 +81,7 @@ export class Admission {
     this.#sockets.add(key, 1);
     this.#pendingByAddress.add(key, 1);
     this.#pendingByRoom.add(roomId, 1);
-    let pending = true;
-    let open = true;
-    const done = (): void => {
-      if (!pending) return;
-      pending = false;
-      this.#pendingByAddress.add(key, -1);
-      this.#pendingByRoom.add(roomId, -1);
-    };
-    return {
-      handshakeDone: done,
-      release: () => {
-        done();
-        if (!open) return;
-        open = false;
-        this.#sockets.add(key, -1);
-      },
-    };
+    return new Ticket(this.#counts, key, roomId);
   }
 
   /** Keys currently tracked, per map (tests assert they drain to zero). */
@@ -102,6 +92,41 @@ export class Admission {
       pendingByRoom: this.#pendingByRoom.size,
       newRooms: this.#newRooms.size,
     };
+  }
+}
+
+interface TicketCounts {
+  sockets: CountMap;
+  pendingByAddress: CountMap;
+  pendingByRoom: CountMap;
+}
+
+/** One socket's ticket (a class: no closures per socket). */
+class Ticket implements AdmissionTicket {
+  #counts: TicketCounts;
+  #key: string | null;
+  #roomId: string;
+  #pending = true;
+  #open = true;
+
+  constructor(counts: TicketCounts, key: string | null, roomId: string) {
+    this.#counts = counts;
+    this.#key = key;
+    this.#roomId = roomId;
+  }
+
+  handshakeDone(): void {
+    if (!this.#pending) return;
+    this.#pending = false;
+    this.#counts.pendingByAddress.add(this.#key, -1);
+    this.#counts.pendingByRoom.add(this.#roomId, -1);
+  }
+
+  release(): void {
+    this.handshakeDone();
+    if (!this.#open) return;
+    this.#open = false;
+    this.#counts.sockets.add(this.#key, -1);
   }
 }
 

@@ -12,11 +12,12 @@ import type { SessionIdentity } from "../room/session.ts";
 import type { SocketLike } from "../ports/socket_like.ts";
 import type { TimeSource } from "../ports/time_source.ts";
 import type { AdmissionTicket } from "./admission.ts";
+import { ClientSocket, type ClientSocketOwner } from "./client_socket.ts";
 import type { ConnectionInfo } from "./connection_info.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { RawSocket, SocketEvents } from "./raw_socket.ts";
 import type { ResolvedLimits } from "./server_options.ts";
-import type { RoomEndpoint } from "./room_router.ts";
+import type { RoomEndpoint, RoomRouter } from "./room_router.ts";
 import type { ServerEventMap } from "./server_events.ts";
 
 /** What a connection needs from the server. */
@@ -37,8 +38,9 @@ export interface ConnectionInit {
   clientAddress: string;
   /** This socket's place in the admission counts. */
   ticket: AdmissionTicket;
-  acquire(roomId: string): Promise<RoomEndpoint>;
-  releaseIfEmpty(roomId: string): void;
+  /** Where the room is loaded (or proxied) and released. */
+  router: RoomRouter;
+  /** Called once when the socket closed (shared by every connection). */
   onClosed(connection: Connection): void;
 }
 
@@ -48,8 +50,10 @@ type LimitField =
   | "messageBurst"
   | "maxSessionsPerRoom";
 
+const encoder = new TextEncoder();
+
 /** A socket's life from open to close. */
-export class Connection implements SocketEvents {
+export class Connection implements SocketEvents, ClientSocketOwner {
   #init: ConnectionInit;
   #raw: RawSocket | null = null;
   #room: RoomEndpoint | null = null;
@@ -61,7 +65,6 @@ export class Connection implements SocketEvents {
   #closeCode: number | undefined;
   #closeReason: string | undefined;
   #limiter: RateLimiter;
-  #encoder = new TextEncoder();
   #meter: ConnectionMeter | undefined;
   /** The SocketLike handed to the room. */
   readonly socket: SocketLike;
@@ -75,14 +78,22 @@ export class Connection implements SocketEvents {
       init.time,
     );
     this.#meter = init.metrics && new ConnectionMeter(init.metrics);
-    const readyState = (): number => this.#raw?.readyState ?? 0;
-    this.socket = {
-      send: (data) => this.#send(data),
-      close: (code, reason) => this.#closeRaw(code, reason),
-      get readyState() {
-        return readyState();
-      },
-    };
+    this.socket = new ClientSocket(this);
+  }
+
+  /** See {@linkcode ClientSocketOwner.sendToClient} (the room's socket view calls it). */
+  sendToClient(data: string): void {
+    this.#send(data);
+  }
+
+  /** See {@linkcode ClientSocketOwner.closeClient}. */
+  closeClient(code?: number, reason?: string): void {
+    this.#closeRaw(code, reason);
+  }
+
+  /** See {@linkcode ClientSocketOwner.clientState}. */
+  get clientState(): number {
+    return this.#raw?.readyState ?? 0;
   }
 
   /** The socket opened: load the room, then attach. */
@@ -91,7 +102,7 @@ export class Connection implements SocketEvents {
     const init = this.#init;
     this.#openedAt = init.time.now();
     init.events.emit("connection_opened", this.#where());
-    init.acquire(init.roomId).then(
+    init.router.acquire(init.roomId).then(
       (room) => this.#attach(room),
       (error) => {
         init.logger.error("room_load_failed", { roomId: init.roomId, error: String(error) });
@@ -186,14 +197,14 @@ export class Connection implements SocketEvents {
   #attach(room: RoomEndpoint): void {
     const init = this.#init;
     if (this.#closed || !this.#raw || this.#raw.readyState !== 1) {
-      init.releaseIfEmpty(init.roomId);
+      init.router.releaseIfEmpty(init.roomId);
       return;
     }
     // A reconnect under a connected session's id replaces that session: it keeps its seat.
     const replacing = room.isSessionConnected?.(init.sessionId) ?? false;
     if (!replacing && connectedCount(room) >= init.limits.maxSessionsPerRoom) {
       this.#reject(CloseReason.ROOM_FULL);
-      init.releaseIfEmpty(init.roomId);
+      init.router.releaseIfEmpty(init.roomId);
       return;
     }
     try {
@@ -256,7 +267,7 @@ export class Connection implements SocketEvents {
     // UTF-8 takes at least one byte per UTF-16 unit and at most three.
     if (data.length > max) return true;
     if (data.length * 3 <= max) return false;
-    return this.#encoder.encode(data).byteLength > max;
+    return encoder.encode(data).byteLength > max;
   }
 
   #where(): { roomId: string; sessionId: string; address: string } {

@@ -73,6 +73,8 @@ export class SyncServer implements RouteContext {
   #time: TimeSource;
   #logger: Logger;
   #connections = new Set<Connection>();
+  /** Every connection's `onClosed` (one function, not a closure per socket). */
+  #connectionClosed = (c: Connection): void => void this.#connections.delete(c);
   #draining = false;
   #router: RoomRouter;
   #addresses = new WeakMap<Request, string>();
@@ -284,9 +286,8 @@ export class SyncServer implements RouteContext {
       metrics: this.metrics,
       clientAddress: a.address,
       ticket: this.admission.enter(key, a.roomId),
-      acquire: (roomId) => router.acquire(roomId),
-      releaseIfEmpty: (roomId) => router.releaseIfEmpty(roomId),
-      onClosed: (c) => this.#connections.delete(c),
+      router,
+      onClosed: this.#connectionClosed,
     });
     this.#connections.add(connection);
     // A failed upgrade never opens the socket, so nothing else would release its counts.

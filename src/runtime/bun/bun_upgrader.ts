@@ -13,15 +13,29 @@ export function bunUpgrader(server: BunServer): Upgrader {
   };
 }
 
-function rawOf(ws: BunServerWebSocket): RawSocket {
-  return {
-    send: (data) => ws.send(data) !== 0, // 0 means Bun dropped the message
-    close: (code, reason) => ws.close(code, reason),
-    get readyState() {
-      return ws.readyState;
-    },
-    bufferedAmount: () => ws.getBufferedAmount(),
-  };
+/** A Bun server socket as a {@linkcode RawSocket} (a class: no closures per connection). */
+class BunRawSocket implements RawSocket {
+  #ws: BunServerWebSocket;
+
+  constructor(ws: BunServerWebSocket) {
+    this.#ws = ws;
+  }
+
+  send(data: string): boolean {
+    return this.#ws.send(data) !== 0; // 0 means Bun dropped the message
+  }
+
+  close(code?: number, reason?: string): void {
+    this.#ws.close(code, reason);
+  }
+
+  get readyState(): number {
+    return this.#ws.readyState;
+  }
+
+  bufferedAmount(): number {
+    return this.#ws.getBufferedAmount();
+  }
 }
 
 /** The handlers to pass as `websocket` to `Bun.serve` (or export from the default object). */
@@ -29,7 +43,7 @@ export function bunWebSocketHandlers(maxPayloadLength: number): BunWebSocketHand
   return {
     maxPayloadLength,
     idleTimeout: 120,
-    open: (ws) => ws.data.events.open(rawOf(ws)),
+    open: (ws) => ws.data.events.open(new BunRawSocket(ws)),
     message: (ws, message) => ws.data.events.message(message),
     close: (ws, code, reason) => ws.data.events.close(code, reason),
   };

@@ -21,21 +21,20 @@ export const CLOSE_WAIT_MS = 2000;
 export const HIGH_WATER_BYTES = 1024 * 1024;
 const PUMP_MS = 20;
 
-/** Wire `socket` to `events` and return the RawSocket view of it. */
+/**
+ * Wire `socket` to `events` (open, message, close) and return it as a {@linkcode RawSocket}.
+ * One object per socket is both the RawSocket and the listener of the socket's events (its
+ * `handleEvent`): no closures, wrapper objects or `on*` handler records per connection.
+ */
 export function denoRawSocket(socket: WebSocket, events: SocketEvents): RawSocket {
-  const s = new DenoSocket(socket, events);
-  return {
-    send: (data) => s.send(data),
-    close: (code, reason) => s.close(code, reason),
-    get readyState() {
-      return s.readyState;
-    },
-    bufferedAmount: () => s.bufferedAmount,
-  };
+  return new DenoSocket(socket, events);
 }
 
-class DenoSocket {
+const LISTENED = ["open", "message", "close", "error"] as const;
+
+class DenoSocket implements RawSocket, EventListenerObject {
   #socket: WebSocket;
+  #events: SocketEvents;
   #queue: string[] = [];
   #queuedBytes = 0;
   #lastFrameAt = 0;
@@ -44,26 +43,34 @@ class DenoSocket {
 
   constructor(socket: WebSocket, events: SocketEvents) {
     this.#socket = socket;
-    socket.onmessage = (e: MessageEvent) => {
-      this.#lastFrameAt = Date.now();
-      if (!this.#closing) events.message(e.data as string | ArrayBuffer);
-    };
-    socket.onclose = (e: CloseEvent) => {
-      this.#stop();
-      events.close(e.code, e.reason);
-    };
-    // Deno follows every error with a close event; this only makes sure cleanup runs.
-    socket.onerror = () => {
-      this.#stop();
-      events.close();
-    };
+    this.#events = events;
+    for (const type of LISTENED) socket.addEventListener(type, this);
+  }
+
+  /** The socket's events, in one place. */
+  handleEvent(e: Event): void {
+    switch (e.type) {
+      case "message":
+        this.#lastFrameAt = Date.now();
+        if (!this.#closing) this.#events.message((e as MessageEvent).data as string | ArrayBuffer);
+        return;
+      case "open":
+        return this.#events.open(this);
+      case "close":
+        this.#stop();
+        return this.#events.close((e as CloseEvent).code, (e as CloseEvent).reason);
+      default:
+        // "error": Deno follows every error with a close event; this only makes sure cleanup runs.
+        this.#stop();
+        this.#events.close();
+    }
   }
 
   get readyState(): number {
     return this.#closing && this.#socket.readyState === 1 ? 2 : this.#socket.readyState;
   }
 
-  get bufferedAmount(): number {
+  bufferedAmount(): number {
     return this.#socket.bufferedAmount + this.#queuedBytes;
   }
 

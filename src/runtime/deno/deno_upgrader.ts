@@ -9,7 +9,6 @@ import { denoRawSocket } from "./deno_raw_socket.ts";
 export const denoUpgrader: Upgrader = (req: Request, events: SocketEvents): Response => {
   const { socket, response } = Deno.upgradeWebSocket(req);
   socket.binaryType = "arraybuffer";
-  const raw = denoRawSocket(socket, events);
-  socket.onopen = () => events.open(raw);
+  denoRawSocket(socket, events); // it tells `events` when the socket opens
   return response;
 };
