@@ -7,6 +7,7 @@ import { SyncServer } from "../server/sync_server.ts";
 import { resolveLimits, type SyncServerOptions } from "../server/server_options.ts";
 import { bunUpgrader, bunWebSocketHandlers } from "./bun/bun_upgrader.ts";
 import type { BunServer, BunWebSocketHandlers } from "./bun/bun_types.ts";
+import { settleGlobals } from "./bun/settle_globals.ts";
 import { denoUpgrader } from "./deno/deno_upgrader.ts";
 import { isBun } from "./detect.ts";
 
@@ -46,6 +47,7 @@ export interface SyncHandler {
  * ```
  */
 export function createSyncHandler(options: SyncServerOptions = {}): SyncHandler {
+  if (isBun()) settleGlobals(); // before anything runs hot: see settle_globals.ts
   const server = new SyncServer(options);
   const limits = resolveLimits(options.limits);
   return {
