@@ -60,7 +60,7 @@ export async function startParallel(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  await waitForHealth(port, deadline);
+  await waitForHealth(port, deadline, () => out);
   return { port, child, output: () => out, stop };
 }
 
@@ -69,16 +69,25 @@ export function count(text: string, needle: string): number {
   return text.split(needle).length - 1;
 }
 
-async function waitForHealth(port: number, deadline: number): Promise<void> {
+async function waitForHealth(
+  port: number,
+  deadline: number,
+  output: () => string,
+): Promise<void> {
+  let last = "no answer";
   for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`);
-      await res.body?.cancel();
+      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
       if (res.ok) return;
-    } catch {
-      // not listening yet
+    } catch (error) {
+      last = String(error).slice(0, 300); // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("no /health answer");
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no /health answer (last: ${last}); server output:\n${output().slice(-4000)}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
