@@ -103,6 +103,29 @@ describe("SqliteKv", { skip: !isBun }, () => {
     });
   });
 
+  it("opening a new file waits for another connection's lock instead of failing", async () => {
+    // Several processes opening one new file at once (bun_cluster.ts on a fresh data directory):
+    // SQLite answers the switch to WAL with SQLITE_BUSY at once while another holds a lock. Here
+    // another connection holds one for 200 ms; the open must wait it out, then work.
+    const path = fresh();
+    const specifier = "bun:sqlite";
+    const { Database } = await import(specifier);
+    const holder = new Database(path, { create: true });
+    holder.exec("begin exclusive");
+    holder.exec("create table held (x)");
+    let settled = false;
+    const opening = openSqliteKv(path).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(settled, false, "the open waited for the lock");
+    holder.exec("commit");
+    holder.close();
+    await using(await opening, async (kv) => {
+      assert.equal((await kv.atomic().set(["after"], one).commit()).ok, true);
+      assert.deepEqual((await kv.get(["after"])).value, one);
+    });
+    assert.deepEqual(await raw(path, "pragma journal_mode"), [["wal"]]);
+  });
+
   it("a file that is not SQLite fails to open with one line and is left unchanged", async () => {
     const path = fresh();
     const junk = new TextEncoder().encode("this is not a database\n".repeat(200));
