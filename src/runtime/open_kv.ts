@@ -6,6 +6,7 @@
  * @module
  */
 import type { KvLike } from "../storage/kv/kv_like.ts";
+import { retryLocked } from "../storage/kv/lock_retry_kv.ts";
 import { SqliteKv } from "./bun/sqlite_kv.ts";
 import { openSqliteKv } from "./bun/open_sqlite_kv.ts";
 import { NOT_BYTES } from "./bun/sqlite_kv_atomic.ts";
@@ -44,7 +45,12 @@ export async function openKv(path?: string, options: OpenKvOptions = {}): Promis
     Bun?: unknown;
   };
   if (typeof g.Deno?.openKv === "function") {
-    return (await (path === undefined ? g.Deno.openKv() : g.Deno.openKv(path))) as KvLike;
+    const deno = g.Deno as { openKv: (path?: string) => Promise<unknown> };
+    // Processes (or `--parallel` workers) opening one new file together: SQLite can refuse one of
+    // them with "database is locked" at once (3 processes: 4 failures in 30 tries). Try again.
+    return (await retryLocked(() =>
+      path === undefined ? deno.openKv() : deno.openKv(path)
+    )) as KvLike;
   }
   if (path === undefined) throw new TypeError("A KV path is required outside Deno");
   const sqlite = (options.bunDriver ?? BunKvDriver.sqlite) === BunKvDriver.sqlite;
@@ -53,7 +59,8 @@ export async function openKv(path?: string, options: OpenKvOptions = {}): Promis
   const refuse = (): never => {
     throw new TypeError(NOT_BYTES);
   };
-  return (await openNpmKv(path, { encodeV8: refuse, decodeV8: refuse })) as unknown as KvLike;
+  const codec = { encodeV8: refuse, decodeV8: refuse };
+  return (await retryLocked(() => openNpmKv(path, codec))) as unknown as KvLike;
 }
 
 /**
