@@ -3,12 +3,10 @@
  * SQLite database, or a KV file of a newer layout, fails here with one line.
  * @module
  */
+import { retryLocked } from "../../storage/kv/lock_retry_kv.ts";
 import { bunSqlite } from "./bun_sqlite_module.ts";
 import { SqliteKv, type SqliteKvOptions } from "./sqlite_kv.ts";
-import { prepareKvSchema, SQLITE_BUSY_TIMEOUT_MS, trySwitchToWal } from "./sqlite_kv_schema.ts";
-
-/** Pause between attempts to switch a busy file to WAL. */
-const WAL_RETRY_MS = 20;
+import { prepareKvSchema, SQLITE_BUSY_TIMEOUT_MS } from "./sqlite_kv_schema.ts";
 
 /** Open or create the KV file at `path` (or `:memory:`). */
 export async function openSqliteKv(
@@ -18,15 +16,13 @@ export async function openSqliteKv(
   const db = new (bunSqlite().Database)(path, { create: true, readwrite: true });
   try {
     if (path !== ":memory:") {
-      // Without a busy timeout, so a busy file answers at once and the wait below does not block
-      // the JS thread (nor a lock holder on it).
-      const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-      while (!trySwitchToWal(db)) {
-        if (Date.now() > deadline) {
-          throw new Error(`KV file ${path} stayed locked by another process`);
-        }
-        await new Promise((r) => setTimeout(r, WAL_RETRY_MS));
-      }
+      // The switch to WAL (it then stays so for every connection). SQLite may refuse it with
+      // "database is locked" while another process opening the same new file holds a lock, busy
+      // timeout or not (three processes, `bun_cluster.ts` on a fresh data directory: 19 failures
+      // in 40 tries). So it is retried, before any busy timeout is set (a locked file answers at
+      // once and the JS thread never blocks on it), for up to SQLITE_BUSY_TIMEOUT_MS.
+      const wal = (): Promise<void> => Promise.resolve(db.exec("pragma journal_mode = wal"));
+      await retryLocked(wal, SQLITE_BUSY_TIMEOUT_MS);
     }
     db.exec(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     prepareKvSchema(db);

@@ -46,34 +46,10 @@ create index kv_expiration_ms_idx on kv (expiration_ms);`,
 ];
 
 /**
- * Switch the file to WAL (once done, it stays so for every connection). While another process
- * holds a lock on the file SQLite may answer `SQLITE_BUSY`, busy timeout or not: three processes
- * opening one new file together (`bun_cluster.ts` on a fresh data directory) failed in 19 of 40
- * tries. So `false` means busy: the caller tries again, without a busy timeout (the JS thread is
- * never blocked here), until {@linkcode SQLITE_BUSY_TIMEOUT_MS}.
- */
-export function trySwitchToWal(db: BunDatabase): boolean {
-  try {
-    db.exec("pragma journal_mode = wal");
-    return true;
-  } catch (error) {
-    if (isBusy(error)) return false;
-    throw error;
-  }
-}
-
-/** `SQLITE_BUSY` or one of its extended codes (`SQLITE_BUSY_RECOVERY`, …). */
-function isBusy(error: unknown): boolean {
-  const { code, errno } = error as { code?: unknown; errno?: unknown };
-  return (typeof code === "string" && code.startsWith("SQLITE_BUSY")) ||
-    (typeof errno === "number" && (errno & 0xff) === 5);
-}
-
-/**
  * Set the remaining pragmas and bring the file to Deno KV's current layout (in one write
- * transaction, so two processes opening a new file at once migrate it once), after
- * {@linkcode trySwitchToWal} for a file. Throws SQLite's own error for a file that is not a
- * database, and a clear one for a KV file newer than this code.
+ * transaction, so two processes opening a new file at once migrate it once), once the opener has
+ * switched a file to WAL. Throws SQLite's own error for a file that is not a database, and a
+ * clear one for a KV file newer than this code.
  */
 export function prepareKvSchema(db: BunDatabase): void {
   db.exec("pragma synchronous = full");
