@@ -5,7 +5,8 @@
 // commit window). Paced atomics cost about twice as much CPU each as back-to-back ones (2026-12-01,
 // sixth session: a file KV's SQLite thread 70-120 µs per atomic back to back, 160-260 paced).
 // Usage: [PACE_MS=10] bun run bench/micro/kv_commit_threads.ts <kv file | :memory:>
-//        [PACE_MS=10] deno run -A --unstable-kv bench/micro/kv_commit_threads.ts <kv file | :memory:>
+//        [PACE_MS=10] deno run -A --unstable-kv bench/micro/kv_commit_threads.ts \
+//          <kv file | :memory:>
 import process from "node:process";
 import { readdirSync, readFileSync } from "node:fs";
 import { openKv } from "../../src/runtime/open_kv.ts";

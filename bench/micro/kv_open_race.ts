@@ -51,7 +51,7 @@ for (let round = 0; round < rounds; round++) {
         child.on("exit", () => resolve(out.trim()));
       })),
   );
-  const failures = outputs.filter((o) => o !== "ok");
+  const failures = outputs.filter((o) => o !== "ok").map((o) => o || "exited without a word");
   if (failures.length) failedRounds++;
   for (const f of failures) reasons.add(f);
 }

@@ -1,6 +1,7 @@
 // Drive one server under a fixed load while it writes a CPU profile, for cpuprofile_summary.ts.
 // Usage: deno run -A bench/micro/profile_load.ts <target> <workload> <profile dir>
-//   target:   ours-deno-kv | ours-deno-mem | ours-deno-nokv | ours-bun-kv | ours-bun-mem | upstream-deno | upstream-bun
+//   target:   ours-deno-kv | ours-deno-mem | ours-deno-nokv (no file permissions: MemoryStorage)
+//             | ours-bun-kv | ours-bun-mem | upstream-deno | upstream-bun
 //             | batch-deno | batch-bun (KV file, batcher from IN_FLIGHT, MAX_CHECKS, GATHER_MS)
 //   workload: fanout (10 rooms × 10 clients, 20 Hz staggered, drags + cursors)
 //             | sat (100 rooms × 5 clients, a fixed RATE pushes/s, staggered 20 Hz ticks)

@@ -172,7 +172,10 @@ export function checkpointEnv(
  */
 export const MIN_LEASE_MS = 100;
 
-/** TLSYNC_LEASE_MS: a positive integer within [{@linkcode MIN_LEASE_MS}, 1 hour] (warned when clamped). */
+/**
+ * TLSYNC_LEASE_MS: a positive integer within [{@linkcode MIN_LEASE_MS}, 1 hour] (warned when
+ * clamped).
+ */
 export function leaseEnv(
   logger: Logger,
   read: (name: string) => string | undefined = readEnv,

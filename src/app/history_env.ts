@@ -1,9 +1,9 @@
 /**
  * The default server's history settings from the environment: TLSYNC_HISTORY (on unless `0`,
- * `false`, `off` or `no`), TLSYNC_HISTORY_FULL_HOURS, TLSYNC_HISTORY_RESOLUTION_MS, TLSYNC_HISTORY_DAYS,
- * TLSYNC_HISTORY_MAX_BYTES (per room) and TLSYNC_HISTORY_MAX_VIEWS (readonly `?at=` views per
- * process). Invalid values keep the default, values over a ceiling are clamped; both log
- * `env_invalid`.
+ * `false`, `off` or `no`), TLSYNC_HISTORY_FULL_HOURS, TLSYNC_HISTORY_RESOLUTION_MS,
+ * TLSYNC_HISTORY_DAYS, TLSYNC_HISTORY_MAX_BYTES (per room) and TLSYNC_HISTORY_MAX_VIEWS (readonly
+ * `?at=` views per process). Invalid values keep the default, values over a ceiling are
+ * clamped; both log `env_invalid`.
  * @module
  */
 import { type Logger, silentLogger } from "../ports/logger.ts";

@@ -28,7 +28,7 @@ const last: { text: string; bytes: number } = { text: "", bytes: 0 };
 /** The metrics side of one connection. */
 export class ConnectionMeter {
   #metrics: SyncMetrics;
-  /** Push clocks awaiting their result → arrival time; made at the first push (viewers never push). */
+  /** Push clock awaiting its result → arrival time; made at the first push (none for viewers). */
   #pending: Map<number, number> | null = null;
   #bytesIn = 0;
   #bytesOut = 0;

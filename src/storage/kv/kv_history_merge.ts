@@ -63,7 +63,10 @@ function windowOf(entry: LogEntry, resolutionMs: number): number {
   return Math.floor(entry.time / resolutionMs);
 }
 
-/** One entry with the effect of `run` (consecutive, oldest first, none a replace or schema change). */
+/**
+ * One entry with the effect of `run` (consecutive, oldest first, none a replace or schema
+ * change).
+ */
 export function mergeLogEntries(run: readonly LogEntry[]): LogEntry {
   const last = run.at(-1)!;
   const folded = new RoomDelta(); // the latest change of each id, as loading folds entries

@@ -125,7 +125,7 @@ export class Lease {
     return run;
   }
 
-  /** Write the lease if the key still has `versionstamp`; `shared`: through the renewals' commit. */
+  /** Write the lease if the key still has `versionstamp` (`shared`: through the renewals). */
   async #write(versionstamp: string | null, shared = false): Promise<boolean> {
     const { ttlMs, now, renewals } = this.#options;
     const value: LeaseValue = { owner: this.#owner, expiresAt: now() + ttlMs };
