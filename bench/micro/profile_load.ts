@@ -5,7 +5,9 @@
 //             | batch-deno | batch-bun (KV file, batcher from IN_FLIGHT, MAX_CHECKS, GATHER_MS)
 //   workload: fanout (10 rooms × 10 clients, 20 Hz staggered, drags + cursors)
 //             | sat (100 rooms × 5 clients, a fixed RATE pushes/s, staggered 20 Hz ticks)
-// Env: PROF_SECONDS (default 20), RATE (default 4000). Prints acknowledged pushes, server CPU (/proc) and
+//             | one (1 room × 10 clients, a fixed RATE pushes/s, staggered 20 Hz ticks)
+// Env: PROF_SECONDS (default 20), RATE (default 4000), KEEP_DATA=1 (keep the server's KV file and
+// print where). Prints acknowledged pushes, server CPU (/proc) and
 // the load window in ms after the server's spawn (pass it to cpuprofile_summary.ts --from/--to).
 import { BUN, DENO, procStats, startTarget, type TargetSpec } from "../targets.ts";
 import { type Latencies, percentile } from "../load/bench_client.ts";
@@ -14,7 +16,7 @@ import { runOpenLoop } from "../load/schedule.ts";
 import { cpuSecondsFromStat } from "../load/cpu_per_push.ts";
 
 const [name, workload, dir] = Deno.args;
-if (!name || !workload || !dir) throw new Error("usage: <target> <fanout|sat> <profile dir>");
+if (!name || !workload || !dir) throw new Error("usage: <target> <fanout|sat|one> <profile dir>");
 const seconds = Number(Deno.env.get("PROF_SECONDS") ?? 20);
 const rate = Number(Deno.env.get("RATE") ?? 4000);
 const data = Deno.makeTempDirSync({ prefix: "tlsync-prof-" });
@@ -92,7 +94,14 @@ if (!spec) throw new Error(`unknown target ${name}`);
 const spawnedAt = performance.now();
 const t = await startTarget(spec);
 const lat: Latencies = { ack: [], fanout: [] };
-const [rooms, perRoom, fast] = workload === "fanout" ? [10, 10, false] : [100, 5, true];
+const shapes: Record<string, [number, number, boolean]> = {
+  fanout: [10, 10, false],
+  sat: [100, 5, true],
+  one: [1, 10, true],
+};
+const shape = shapes[workload];
+if (!shape) throw new Error(`unknown workload ${workload}`);
+const [rooms, perRoom, fast] = shape;
 const clients = (await openClients(t, rooms, perRoom, lat, fast)).flat();
 for (const c of clients) c.create();
 await sleep(500);
@@ -123,7 +132,8 @@ for (const [k, v] of threads0) threads.set(k, Math.round(((threads.get(k) ?? 0) 
 for (const c of clients) c.close();
 await sleep(300);
 await t.stop(); // SIGTERM: the server exits and writes its profile
-Deno.removeSync(data, { recursive: true });
+if (Deno.env.get("KEEP_DATA")) console.error("data kept in", data);
+else Deno.removeSync(data, { recursive: true });
 const [l1, l5] = Deno.loadavg();
 console.log(JSON.stringify({
   target: name,
