@@ -5,7 +5,7 @@
  */
 import type { UnknownRecord } from "@tldraw/store";
 import isEqual from "fast-deep-equal";
-import { patchObject } from "../diff/patch_object.ts";
+import { patchRecord } from "./patch_record.ts";
 import type { ObjectDiff, RecordOp } from "../diff/network_diff.ts";
 import { CloseReason } from "../protocol/close_reason.ts";
 import { SyncError } from "../protocol/sync_error.ts";
@@ -67,11 +67,11 @@ function applyPatch(
   let next: UnknownRecord;
   if (clientSchema) {
     const down = migrateDown(core.schema, existing, clientSchema);
-    const patched = patchObject(down, patch);
+    const patched = patchRecord(down, patch);
     checkRecordDepth(core.limits, patched);
     next = migrateUp(core.schema, patched, clientSchema);
   } else {
-    next = patchObject(existing, patch);
+    next = patchRecord(existing, patch);
     checkRecordDepth(core.limits, next);
   }
   if (next === existing) return;

@@ -5,7 +5,7 @@
  */
 import type { UnknownRecord } from "@tldraw/store";
 import isEqual from "fast-deep-equal";
-import { patchObject } from "../diff/patch_object.ts";
+import { patchRecord } from "./patch_record.ts";
 import type { RecordChange } from "../diff/record_change.ts";
 import { CloseReason } from "../protocol/close_reason.ts";
 import type { PresenceOp } from "../protocol/messages.ts";
@@ -37,11 +37,11 @@ export function applyPresence(
     if (!before) return null;
     if (clientSchema) {
       const down = migrateDown(core.schema, before, clientSchema);
-      const patched = patchObject(down, op[1]);
+      const patched = patchRecord(down, op[1]);
       checkRecordDepth(core.limits, patched);
       next = migrateUp(core.schema, patched, clientSchema);
     } else {
-      next = patchObject(before, op[1]);
+      next = patchRecord(before, op[1]);
       checkRecordDepth(core.limits, next);
     }
     next = forceIdentity(next, presenceId, type.typeName);

@@ -87,15 +87,24 @@ function incremental(
   return JSON.stringify(diff).slice(1, -1);
 }
 
-/** The full document state, serialized once per clock and diff key. */
+/**
+ * Most full-state bodies kept per clock, one per audience (the server's schema with and without
+ * append ops, and a couple of older client schemas). Each may be as large as the room; without a
+ * bound, connects that each name a different schema made the server keep one more copy of a 64
+ * MiB room per connect until it ran out of memory.
+ */
+const MAX_CACHED_AUDIENCES = 4;
+
+/** The full document state, serialized once per clock and diff key (for the first few keys). */
 function cachedFullState(core: RoomCore, profile: ClientProfile): string {
   const clock = core.store.documentClock;
   if (core.hydrationCache.clock !== clock) core.hydrationCache = { clock, bodies: new Map() };
-  const cached = core.hydrationCache.bodies.get(profile.audience);
+  const bodies = core.hydrationCache.bodies;
+  const cached = bodies.get(profile.audience);
   if (cached !== undefined) return cached;
   const changes = core.store.getChangesSince(-1)!;
   const body = incremental(core, changes, profile.diffTarget);
-  core.hydrationCache.bodies.set(profile.audience, body);
+  if (bodies.size < MAX_CACHED_AUDIENCES) bodies.set(profile.audience, body);
   return body;
 }
 

@@ -9,6 +9,7 @@ import type { RecordChange } from "../diff/record_change.ts";
 import { CloseReason } from "../protocol/close_reason.ts";
 import type { PushResultAction, TLPushRequest } from "../protocol/messages.ts";
 import { SyncError } from "../protocol/sync_error.ts";
+import { isWellFormedText } from "../protocol/utf8_length.ts";
 import { changesToNetworkDiff } from "../schema/migrate_diff.ts";
 import { migrateDown } from "../schema/migrate_record.ts";
 import { applyRecordOp } from "./apply_ops.ts";
@@ -148,7 +149,12 @@ function assertPushShape(message: TLPushRequest): void {
   if (typeof diff !== "object" || Array.isArray(diff)) {
     throw new SyncError(CloseReason.UNKNOWN_ERROR, "Push diff is not an object");
   }
-  for (const op of Object.values(diff)) {
+  for (const id in diff) {
+    if (!Object.hasOwn(diff, id)) continue;
+    const op: unknown = (diff as Record<string, unknown>)[id];
+    if (!isWellFormedText(id)) {
+      throw new SyncError(CloseReason.INVALID_RECORD, "Push diff has an id with a lone surrogate");
+    }
     if (!Array.isArray(op) || typeof op[0] !== "string") {
       throw new SyncError(CloseReason.INVALID_RECORD, "Push diff has a malformed op");
     }

@@ -10,14 +10,18 @@ import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../diff/record_change.ts";
 import type { TLPushRequest } from "../protocol/messages.ts";
 import { SyncError } from "../protocol/sync_error.ts";
+import { CloseReason } from "../protocol/close_reason.ts";
 import { utf8Length } from "../protocol/utf8_length.ts";
-import { exceedsDepth } from "./record_depth.ts";
+import { ShapeFault, shapeFault } from "./record_depth.ts";
 import { LimitExceeded, type ResolvedRoomLimits } from "./room_limits.ts";
 import { isCurrent, type RoomCore } from "./room_core.ts";
 import { recordBytes } from "./room_size.ts";
 import type { Session } from "./session.ts";
 
-/** Throw a limit SyncError for an over-long id or an over-deep put, patch or presence op. */
+/**
+ * Throw a limit SyncError for an over-long id or an over-deep put, patch or presence op (an
+ * `INVALID_RECORD` one for a non-finite number in it).
+ */
 export function checkPushShapeLimits(limits: ResolvedRoomLimits, message: TLPushRequest): void {
   const diff = message.diff;
   if (diff) {
@@ -48,9 +52,12 @@ export function checkRecordShape(limits: ResolvedRoomLimits, record: UnknownReco
   checkRecordDepth(limits, record);
 }
 
-/** Throw a limit SyncError when `record` (e.g. the result of a patch) nests too deep. */
+/**
+ * Throw a limit SyncError when `record` (e.g. the result of a patch) nests too deep, an
+ * `INVALID_RECORD` one when it holds a non-finite number.
+ */
 export function checkRecordDepth(limits: ResolvedRoomLimits, record: UnknownRecord): void {
-  if (exceedsDepth(record, limits.maxRecordDepth)) throw tooDeep(limits, record.id);
+  throwFault(limits, shapeFault(record, limits.maxRecordDepth), record.id);
 }
 
 /** Measure the records a push would store; throw when one is over `maxRecordBytes`. */
@@ -113,7 +120,17 @@ function checkOpDepth(limits: ResolvedRoomLimits, kind: unknown, value: unknown)
   // A record nested n levels deep is patched by an ObjectDiff about 2n levels deep
   // ({key: ["patch", {…}]}); the patched result is checked against the record cap.
   const max = kind === "patch" ? 2 * limits.maxRecordDepth + 1 : limits.maxRecordDepth;
-  if (exceedsDepth(value, max)) throw tooDeep(limits, idOf(value));
+  throwFault(limits, shapeFault(value, max), idOf(value));
+}
+
+function throwFault(limits: ResolvedRoomLimits, fault: ShapeFault | null, id: string): void {
+  if (fault === ShapeFault.TOO_DEEP) throw tooDeep(limits, id);
+  if (fault === ShapeFault.NOT_FINITE) {
+    throw new SyncError(
+      CloseReason.INVALID_RECORD,
+      `Record "${shortId(id)}" holds a number JSON cannot carry (Infinity or NaN)`,
+    );
+  }
 }
 
 function checkedBytes(limits: ResolvedRoomLimits, record: UnknownRecord): number {

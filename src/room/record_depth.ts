@@ -1,23 +1,51 @@
 /**
  * Nesting depth checks that cannot overflow the stack: the recursion stops one level past the
- * cap, so a 10,000-level value costs at most `max + 1` frames.
+ * cap, so a 10,000-level value costs at most `max + 1` frames. The same walk finds numbers JSON
+ * cannot carry: `1e309` parses as Infinity, which the sender keeps while storage and peers get
+ * `null`.
  * @module
  */
 
+/** What is wrong with a value's shape, if anything. */
+export const ShapeFault = {
+  /** Objects/arrays nest deeper than allowed. */
+  TOO_DEEP: "too_deep",
+  /** A number that is not finite (JSON has no Infinity or NaN). */
+  NOT_FINITE: "not_finite",
+} as const;
+/** One of {@linkcode ShapeFault}. */
+export type ShapeFault = typeof ShapeFault[keyof typeof ShapeFault];
+
 /** True when `value` nests objects/arrays deeper than `max` levels (a plain object is level 1). */
 export function exceedsDepth(value: unknown, max: number): boolean {
-  return over(value, max);
+  return faultOf(value, max, false) === ShapeFault.TOO_DEEP;
 }
 
-function over(value: unknown, remaining: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (remaining <= 0) return true;
+/**
+ * The first fault of `value`: nesting deeper than `max` levels, or a non-finite number; `null`
+ * when it has neither.
+ */
+export function shapeFault(value: unknown, max: number): ShapeFault | null {
+  return faultOf(value, max, true);
+}
+
+function faultOf(value: unknown, remaining: number, numbers: boolean): ShapeFault | null {
+  if (typeof value !== "object" || value === null) {
+    return numbers && typeof value === "number" && !Number.isFinite(value)
+      ? ShapeFault.NOT_FINITE
+      : null;
+  }
+  if (remaining <= 0) return ShapeFault.TOO_DEEP;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (over(value[i], remaining - 1)) return true;
-    return false;
+    for (let i = 0; i < value.length; i++) {
+      const fault = faultOf(value[i], remaining - 1, numbers);
+      if (fault) return fault;
+    }
+    return null;
   }
   for (const key in value) {
-    if (over((value as Record<string, unknown>)[key], remaining - 1)) return true;
+    const fault = faultOf((value as Record<string, unknown>)[key], remaining - 1, numbers);
+    if (fault) return fault;
   }
-  return false;
+  return null;
 }

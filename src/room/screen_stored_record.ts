@@ -3,7 +3,7 @@
  * and the room's id, nesting and size caps (so a 10,000-level value never reaches recursion).
  * @module
  */
-import { utf8Length } from "../protocol/utf8_length.ts";
+import { isWellFormedText, utf8Length } from "../protocol/utf8_length.ts";
 import { LoadSkipReason, skipOf, type SkippedRecord } from "./load_skip.ts";
 import { exceedsDepth } from "./record_depth.ts";
 import type { ResolvedRoomLimits } from "./room_limits.ts";
@@ -18,6 +18,9 @@ export function screenStoredRecord(
   const id = (state as { id?: unknown } | null)?.id;
   if (!isRecordLike(state)) {
     return skipOf(id, LoadSkipReason.NOT_A_RECORD, "not an object with string id and typeName");
+  }
+  if (!isWellFormedText(state.id)) {
+    return skipOf(id, LoadSkipReason.INVALID_RECORD, "id has a lone surrogate");
   }
   const idBytes = utf8Length(state.id);
   if (idBytes > limits.maxRecordIdBytes) {

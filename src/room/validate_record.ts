@@ -6,6 +6,7 @@ import type { UnknownRecord } from "@tldraw/store";
 import { CloseReason } from "../protocol/close_reason.ts";
 import { SyncError } from "../protocol/sync_error.ts";
 import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
+import { isWellFormedText } from "../protocol/utf8_length.ts";
 
 /** True for a plain object that looks like a record (string id and typeName). */
 export function isRecordLike(value: unknown): value is UnknownRecord {
@@ -14,12 +15,21 @@ export function isRecordLike(value: unknown): value is UnknownRecord {
   return typeof v.id === "string" && typeof v.typeName === "string";
 }
 
-/** Validate a document record; unknown types and non-document scopes are invalid. */
+/**
+ * Validate a document record; unknown types, non-document scopes and ids with a lone surrogate
+ * (two of them would share one storage key) are invalid.
+ */
 export function validateDocument(
   schema: AnyStoreSchema,
   record: UnknownRecord,
   before: UnknownRecord | undefined,
 ): UnknownRecord {
+  if (!isWellFormedText(record.id)) {
+    throw new SyncError(
+      CloseReason.INVALID_RECORD,
+      "Cannot store a record whose id has a lone surrogate",
+    );
+  }
   const type = schema.types[record.typeName];
   if (!type || type.scope !== "document") {
     throw new SyncError(

@@ -55,7 +55,27 @@ export function judgeClientSchema(
   const blocker = plan.value.find((step) => step.scope !== "record" || !step.down);
   if (blocker) return clientTooOld(sequenceOf(blocker.id), `${blocker.id} cannot run down`);
   if (plan.value.length === 0) return { kind: "same" };
-  return { kind: "migratable", clientSchema, steps: plan.value.length };
+  return {
+    kind: "migratable",
+    clientSchema: canonical(serverSchema, clientSchema),
+    steps: plan.value.length,
+  };
+}
+
+/**
+ * The part of a v2 client schema that migrations read: its version of each sequence the server
+ * knows, in the server's order. Anything else the client sent (extra fields, sequences only it
+ * knows) is dropped, so equal schemas compare and key equal (sessions are grouped by it).
+ */
+function canonical(server: SerializedSchema, client: SerializedSchema): SerializedSchema {
+  if (client.schemaVersion !== 2 || server.schemaVersion !== 2) return client;
+  const sequences: Record<string, number> = {};
+  for (const sequence of Object.keys(server.sequences)) {
+    if (Object.hasOwn(client.sequences, sequence)) {
+      sequences[sequence] = client.sequences[sequence] as number;
+    }
+  }
+  return { schemaVersion: 2, sequences };
 }
 
 /** A server-too-old verdict when the client is ahead in format or in a shared sequence. */

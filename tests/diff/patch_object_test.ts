@@ -69,6 +69,43 @@ describe("patchObject", () => {
     assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
   });
 
+  it("puts at an array's end append one element each, in index order", () => {
+    const before = deepFreeze({ list: [1, 2] });
+
+    const after = patchObject(before, diff({ list: ["patch", { 3: ["put", 4], 2: ["put", 3] }] }));
+
+    assert.deepEqual(after, { list: [1, 2, 3, 4] });
+    assert.ok(Array.isArray(after.list));
+  });
+
+  it("refuses array fields that are not indices up to the length, and deletes of items", () => {
+    // Each would make a sparse array (length 2^32 - 1 froze every validator for seconds) or a
+    // field JSON never shows (uncounted by the size caps).
+    const bad = [
+      '{"length":["put",4294967295]}',
+      '{"4294967294":["put",1]}',
+      '{"3":["put",1]}',
+      '{"01":["put",1]}',
+      '{"-1":["put",1]}',
+      '{"1e3":["put",1]}',
+      `{"hidden":["put","${"x".repeat(1000)}"]}`,
+      '{"0":["put",1],"hidden":["put",1]}',
+      '{"constructor":["put",1]}',
+      '{"__proto__":["put",1]}',
+      '{"1":["delete"]}',
+    ];
+    for (const inner of bad) {
+      const before = deepFreeze({ list: [1, 2] });
+      assert.throws(
+        () => patchObject(before, diff({ list: ["patch", JSON.parse(inner)] })),
+        TypeError,
+        inner.slice(0, 40),
+      );
+    }
+    const hostile = JSON.parse('{"__proto__":["put",1]}');
+    assert.throws(() => patchObject([1, 2], hostile), TypeError);
+  });
+
   it("throws a TypeError on malformed diffs and ops", () => {
     const bad = [
       null,

@@ -42,6 +42,29 @@ describe("judgeClientSchema", () => {
     assert.deepEqual(judge(client), { kind: "migratable", clientSchema: client, steps: 1 });
   });
 
+  it("a migratable schema comes back with only what migrations read, so extras do not split it", () => {
+    // Connects that each added a different junk field once kept one full-room body per variant.
+    const geo = (serverSchema as { sequences: Record<string, number> }).sequences[
+      "com.tldraw.shape.geo"
+    ]!;
+    const plain = clientWith({ "com.tldraw.shape.geo": geo - 1 });
+    const noisy = (junk: string) => ({
+      ...clientWith({ "com.tldraw.shape.geo": geo - 1, [`com.example.${junk}`]: 1 }),
+      junk,
+    });
+
+    const a = judge(noisy("a"));
+    const b = judge(noisy("b"));
+
+    assert.equal(a.kind, "migratable");
+    assert.equal(b.kind, "migratable");
+    assert.deepEqual(a.kind === "migratable" && a.clientSchema, plain);
+    assert.equal(
+      JSON.stringify(a.kind === "migratable" && a.clientSchema),
+      JSON.stringify(b.kind === "migratable" && b.clientSchema),
+    );
+  });
+
   it("a client behind a migration that cannot run down is too old, naming its sequence", () => {
     const verdict = judge(clientWith({ "com.tldraw.shape": 0 }));
 
