@@ -9,7 +9,12 @@ import type {
   AssetStore,
   StoredAsset,
 } from "../assets/asset_store.ts";
-import { MemoryQuotaLedger, type QuotaGrant, type QuotaLedger } from "../assets/upload_quota.ts";
+import {
+  MemoryQuotaLedger,
+  type QuotaGrant,
+  type QuotaHold,
+  type QuotaLedger,
+} from "../assets/upload_quota.ts";
 
 /** Forwards to the store `ready` resolves to. */
 export class DeferredAssetStore implements AssetStore {
@@ -22,10 +27,14 @@ export class DeferredAssetStore implements AssetStore {
     const fallback = new MemoryQuotaLedger();
     const ledger = async (): Promise<QuotaLedger> => (await ready).quota ?? fallback;
     this.quota = {
-      reserve: async (bucket: string, bytes: number, limit: number): Promise<QuotaGrant> =>
-        (await ledger()).reserve(bucket, bytes, limit),
-      release: async (bucket: string, bytes: number): Promise<void> =>
-        (await ledger()).release(bucket, bytes),
+      reserve: async (
+        bucket: string,
+        bytes: number,
+        limit: number,
+        hold: QuotaHold,
+      ): Promise<QuotaGrant> => (await ledger()).reserve(bucket, bytes, limit, hold),
+      settle: async (bucket: string, hold: QuotaHold, kept: number): Promise<void> =>
+        (await ledger()).settle(bucket, hold, kept),
       used: async (bucket: string): Promise<number> => (await ledger()).used(bucket),
     };
   }

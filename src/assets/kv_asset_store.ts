@@ -35,7 +35,10 @@ import type { QuotaLedger } from "./upload_quota.ts";
 export interface KvAssetStoreOptions {
   /** Key prefix. Default `["tlsync", "assets"]`. */
   prefix?: KvKey;
-  /** Wall time in ms (default `Date.now`); stamps uploads so orphans can be aged. */
+  /**
+   * Wall time in ms (default `Date.now`): stamps uploads so orphans can be aged, and expires
+   * quota holds of uploads that died.
+   */
   now?: () => number;
 }
 
@@ -62,7 +65,10 @@ export class KvAssetStore implements AssetStore {
   #kv: KvLike;
   #prefix: KvKey;
   #now: () => number;
-  /** Per-room upload bytes at `[...prefix, "~quota", "bytes", room]` (never an asset's key). */
+  /**
+   * Per-room upload bytes at `[...prefix, "~quota", "bytes", room]` and holds of uploads in
+   * progress below it (never an asset's key).
+   */
   readonly quota: QuotaLedger;
 
   /** A store on `kv`; closing `kv` is the caller's business. */
@@ -70,7 +76,7 @@ export class KvAssetStore implements AssetStore {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["tlsync", "assets"];
     this.#now = options.now ?? Date.now;
-    this.quota = new KvQuotaLedger(kv, [...this.#prefix, "~quota", "bytes"]);
+    this.quota = new KvQuotaLedger(kv, [...this.#prefix, "~quota", "bytes"], { now: this.#now });
   }
 
   /**

@@ -38,5 +38,11 @@ export type {
 } from "./asset_store.ts";
 export { MemoryAssetStore } from "./memory_asset_store.ts";
 export { KvAssetStore, type KvAssetStoreOptions } from "./kv_asset_store.ts";
-export { MemoryQuotaLedger, type QuotaGrant, type QuotaLedger } from "./upload_quota.ts";
-export { KvQuotaLedger } from "./kv_quota_ledger.ts";
+export {
+  MemoryQuotaLedger,
+  type MemoryQuotaLedgerOptions,
+  type QuotaGrant,
+  type QuotaHold,
+  type QuotaLedger,
+} from "./upload_quota.ts";
+export { KvQuotaLedger, type KvQuotaLedgerOptions } from "./kv_quota_ledger.ts";

@@ -7,7 +7,7 @@
 import type { AssetStore, StoredAsset } from "../../assets/asset_store.ts";
 import { MemoryQuotaLedger } from "../../assets/upload_quota.ts";
 import { type Logger, silentLogger } from "../../ports/logger.ts";
-import type { TimeSource } from "../../ports/time_source.ts";
+import { systemTime, type TimeSource } from "../../ports/time_source.ts";
 import type { HttpRoute, RouteContext } from "../http_route.ts";
 import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
 import { parseAssetPath } from "./_asset_path.ts";
@@ -29,6 +29,18 @@ export const DEFAULT_ASSET_ID_PATTERN: RegExp = /^[A-Za-z0-9_~-][A-Za-z0-9_.~-]{
 
 /** Default per-room upload quota: 256 MiB. */
 export const DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM: number = 256 * 1024 * 1024;
+
+/**
+ * Default {@linkcode AssetRoutesOptions.uploadIdleTimeoutMs}: an upload body that sends nothing
+ * for 30 s is cut off (408).
+ */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS: number = 30_000;
+
+/**
+ * Default {@linkcode AssetRoutesOptions.uploadTimeoutMs}: a whole upload body must arrive within
+ * 5 minutes (10 MiB at about 35 KB/s), else 408.
+ */
+export const DEFAULT_UPLOAD_TIMEOUT_MS: number = 5 * 60_000;
 
 /** Options of {@linkcode assetRoutes}. */
 export interface AssetRoutesOptions {
@@ -59,7 +71,17 @@ export interface AssetRoutesOptions {
    * (`SyncServer.clientAddressOf`); `undefined` from it: not limited.
    */
   clientAddress?: ClientAddress;
-  /** Wall time, for the rate limit. Default: the system clock. */
+  /**
+   * Longest wait in ms for the next bytes of an upload body; then 408 and its quota is freed.
+   * Default {@linkcode DEFAULT_UPLOAD_IDLE_TIMEOUT_MS}.
+   */
+  uploadIdleTimeoutMs?: number;
+  /**
+   * Longest time in ms a whole upload body may take; then 408 and its quota is freed. Default
+   * {@linkcode DEFAULT_UPLOAD_TIMEOUT_MS}.
+   */
+  uploadTimeoutMs?: number;
+  /** Wall time, for the rate limit and the upload deadlines. Default: the system clock. */
   time?: TimeSource;
 }
 
@@ -91,13 +113,17 @@ export function assetRoutes(options: AssetRoutesOptions): HttpRoute {
   const logger = options.logger ?? silentLogger;
   const idPattern = options.idPattern ?? DEFAULT_ASSET_ID_PATTERN;
   const roomPattern = options.roomIdPattern ?? DEFAULT_ROOM_ID_PATTERN;
+  const time = options.time ?? systemTime;
   const upload: UploadContext = {
     store: options.store,
-    quota: options.store.quota ?? new MemoryQuotaLedger(),
+    quota: options.store.quota ?? new MemoryQuotaLedger({ now: () => time.now() }),
     maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     maxBytesPerRoom: options.maxBytesPerRoom ?? DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM,
+    time,
+    idleTimeoutMs: options.uploadIdleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
+    timeoutMs: options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
   };
-  const limiter = new AddressLimiter(options.rateLimit ?? DEFAULT_UPLOAD_RATE, options.time);
+  const limiter = new AddressLimiter(options.rateLimit ?? DEFAULT_UPLOAD_RATE, time);
   return (req: Request, url: URL, server: RouteContext): Promise<Response> | undefined => {
     if (!url.pathname.startsWith(PREFIX)) return undefined;
     return guarded(logger, "asset_route_failed", async () => {
