@@ -15,7 +15,7 @@
  * `:memory:` (`sqlite`, the default, or `deno-kv`).
  * @module
  */
-import type { Logger } from "../ports/logger.ts";
+import { type Logger, silentLogger } from "../ports/logger.ts";
 import { adminRoutes } from "../server/admin/admin_routes.ts";
 import { historyFromEnv } from "./history_env.ts";
 import { metricsRoute } from "../server/metrics_route.ts";
@@ -30,8 +30,13 @@ import {
 } from "../storage/kv/kv_checkpoint_policy.ts";
 import { readEnv } from "../runtime/env.ts";
 import { type BunKvDriver, parseBunKvDriver } from "../runtime/open_kv.ts";
-import { limitsFromEnv, originOptionsFromEnv, parseEnvInteger } from "./env_limits.ts";
-import { jsonLogger, type LogLevel } from "../log/json_logger.ts";
+import { limitsFromEnv, parseEnvInteger } from "./env_limits.ts";
+import { originOptionsFromEnv } from "./origin_env.ts";
+import { loggerFromEnv } from "./log_level_env.ts";
+import { tokenFromEnv } from "./token_env.ts";
+import { envSwitch } from "./env_switch.ts";
+import { EnvError } from "./env_error.ts";
+import { exitWithMessage } from "../runtime/exit_with_message.ts";
 import { systemResolveHost } from "../runtime/resolve_host.ts";
 import { assetRouteEnv, unfurlRouteEnv } from "./route_env.ts";
 import { installShutdown } from "../runtime/shutdown.ts";
@@ -42,20 +47,23 @@ export const DEFAULT_DATA_PATH = "./data/tlsync.kv.sqlite3";
 /** Options of {@linkcode createDefaultServer}. */
 export interface DefaultServerOptions {
   /**
-   * When storage cannot be opened, print one line and exit non-zero (the server process is
-   * `mod.ts` itself). Otherwise the server stays up, `/health` answering 503. Default false.
+   * When storage cannot be opened or an environment value refuses startup ({@linkcode EnvError}),
+   * print one line and exit non-zero (the server process is `mod.ts` or `serve_main.ts` itself).
+   * Otherwise the server stays up with `/health` answering 503 (storage), or the `EnvError` is
+   * thrown. Default false.
    */
   exitOnStorageFailure?: boolean;
 }
 
 /** Build the default server; storage opens in the background and requests wait for it. */
 export function createDefaultServer(options: DefaultServerOptions = {}): SyncHandler {
-  const logger = jsonLogger((readEnv("TLSYNC_LOG_LEVEL") ?? "info") as LogLevel);
+  const logger = loggerFromEnv();
+  const transport = refuseOnEnvError(() => originOptionsFromEnv(logger), options);
   const managed = !readEnv("TLSYNC_DATA") && !!readEnv("DENO_DEPLOYMENT_ID");
   const path = managed ? undefined : readEnv("TLSYNC_DATA") ?? DEFAULT_DATA_PATH;
-  const cluster = clusterDefault(path, readEnv("TLSYNC_CLUSTER"));
+  const cluster = clusterDefault(path, readEnv("TLSYNC_CLUSTER"), logger);
   const history = historyFromEnv(logger);
-  const adminToken = readEnv("TLSYNC_ADMIN_TOKEN") || undefined;
+  const adminToken = tokenFromEnv("TLSYNC_ADMIN_TOKEN", logger);
   const store = openDefaultStore({
     path,
     cluster,
@@ -72,11 +80,11 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   const routes = [
     assetRoutes({ store: assets, logger, ...assetRouteEnv(logger) }),
     unfurlRoute({ logger, resolveHost: systemResolveHost, ...unfurlRouteEnv(logger) }),
-    metricsRoute({ token: readEnv("TLSYNC_METRICS_TOKEN") || undefined }),
+    metricsRoute({ token: tokenFromEnv("TLSYNC_METRICS_TOKEN", logger), logger }),
     adminRoutes({
       token: adminToken,
       logger,
-      console: switchedOn(readEnv("TLSYNC_ADMIN_CONSOLE")),
+      console: envSwitch("TLSYNC_ADMIN_CONSOLE", readEnv("TLSYNC_ADMIN_CONSOLE"), true, logger),
     }),
   ];
   const handler = createSyncHandler({
@@ -86,7 +94,7 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
     events: store.events,
     logger,
     limits,
-    ...originOptionsFromEnv(),
+    ...transport,
     routes,
     // View tickets keyed by the admin token: every process of a cluster accepts them.
     history: history.enabled
@@ -98,27 +106,41 @@ export function createDefaultServer(options: DefaultServerOptions = {}): SyncHan
   logger.info("server_started", {
     storage: path ?? "managed",
     cluster,
-    admin: !!readEnv("TLSYNC_ADMIN_TOKEN"),
+    admin: !!adminToken,
     history: history.enabled,
   });
   return handler;
 }
 
 /**
+ * `read()`, or, when it throws an {@linkcode EnvError} and the process is the server, one line
+ * and exit 1 (as for storage that cannot be opened).
+ */
+function refuseOnEnvError<T>(read: () => T, options: DefaultServerOptions): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof EnvError && options.exitOnStorageFailure) {
+      exitWithMessage(`tlsync: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
  * Whether rooms are served by one lease-holding process among all those sharing the KV, the
  * others following it: on for every store other processes can open (a file, a KV Connect URL,
  * Deploy's managed KV), so `deno serve --parallel` workers and several processes just work; it
- * costs nothing while alone (see `cluster_router.ts`). `TLSYNC_CLUSTER=0` turns it off; an
- * in-memory KV is private to its isolate, so never.
+ * costs nothing while alone (see `cluster_router.ts`). `TLSYNC_CLUSTER=0` turns it off (an
+ * on/off switch, see `env_switch.ts`); an in-memory KV is private to its isolate, so never.
  */
-export function clusterDefault(path: string | undefined, env: string | undefined): boolean {
-  if (path === ":memory:") return false;
-  return switchedOn(env);
-}
-
-/** An on/off env var that is on unless it says `0`, `false`, `off` or `no` (TLSYNC_ADMIN_CONSOLE). */
-function switchedOn(env: string | undefined): boolean {
-  return !OFF.has((env ?? "").trim().toLowerCase());
+export function clusterDefault(
+  path: string | undefined,
+  env: string | undefined,
+  logger: Logger = silentLogger,
+): boolean {
+  const on = envSwitch("TLSYNC_CLUSTER", env, true, logger);
+  return path !== ":memory:" && on;
 }
 
 /**
@@ -129,9 +151,6 @@ function switchedOn(env: string | undefined): boolean {
 export function reusePortFromEnv(): boolean {
   return readEnv("TLSYNC_REUSE_PORT") === "1";
 }
-
-/** TLSYNC_CLUSTER / TLSYNC_ADMIN_CONSOLE values that turn it off (anything else leaves it on). */
-const OFF = new Set(["0", "false", "off", "no"]);
 
 /**
  * Largest TLSYNC_LEASE_MS accepted (1 hour), TLSYNC_KV_COMMIT_WINDOW_MS (the provider's cap), and

@@ -1,13 +1,13 @@
 /**
- * The default server's limits and transport switches from the environment: every `SyncLimits`
- * env var (the one table below), the Origin allow-list and the trusted-proxy switch. Env values
+ * The default server's limits from the environment: every `SyncLimits` env var (the one table
+ * below; the Origin allow-list and the proxy switches are in `origin_env.ts`). Env values
  * are input too: one that is not a plain positive integer is ignored (the default applies) and
  * one above its ceiling is clamped to it; both log an `env_invalid` warning at startup.
  * @module
  */
 import { type Logger, silentLogger } from "../ports/logger.ts";
 import { ROOM_LIMIT_CEILINGS } from "../room/room_limits.ts";
-import type { SyncLimits, SyncServerOptions } from "../server/server_options.ts";
+import type { SyncLimits } from "../server/server_options.ts";
 import { readEnv } from "../runtime/env.ts";
 
 /** Largest value of a limit without a ceiling of its own (counts, rates). */
@@ -47,9 +47,6 @@ const LIMIT_ENV: Record<string, { key: keyof SyncLimits; ceiling: number }> = {
   TLSYNC_MAX_SESSION_ID_CHARS: { key: "maxSessionIdChars", ceiling: 4096 },
 };
 
-/** Longest TLSYNC_ALLOWED_ORIGINS value read. */
-const MAX_ORIGINS_ENV_CHARS = 8192;
-
 /** Limits set by env vars. Without TLSYNC_MESSAGE_BURST, the burst is 5x TLSYNC_MAX_MPS. */
 export function limitsFromEnv(
   logger: Logger = silentLogger,
@@ -64,25 +61,6 @@ export function limitsFromEnv(
     limits.messageBurst = Math.min(limits.maxMessagesPerSecond * 5, COUNT_CEILING);
   }
   return limits;
-}
-
-/**
- * `allowedOrigins` (TLSYNC_ALLOWED_ORIGINS, a comma list), `trustProxy` (TLSYNC_TRUST_PROXY=1)
- * and `limitLocalhost` (TLSYNC_LIMIT_LOCALHOST=1).
- */
-export function originOptionsFromEnv(): Pick<
-  SyncServerOptions,
-  "allowedOrigins" | "trustProxy" | "limitLocalhost"
-> {
-  const origins = readEnv("TLSYNC_ALLOWED_ORIGINS")?.slice(0, MAX_ORIGINS_ENV_CHARS);
-  const list = origins?.split(",").map((o) => o.trim()).filter((o) => o !== "");
-  const trust = readEnv("TLSYNC_TRUST_PROXY");
-  const local = readEnv("TLSYNC_LIMIT_LOCALHOST");
-  return {
-    ...(list && list.length > 0 ? { allowedOrigins: list } : {}),
-    ...(trust === "1" || trust === "true" ? { trustProxy: true } : {}),
-    ...(local === "1" || local === "true" ? { limitLocalhost: true } : {}),
-  };
 }
 
 /**

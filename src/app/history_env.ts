@@ -1,6 +1,6 @@
 /**
- * The default server's history settings from the environment: TLSYNC_HISTORY (on unless `0`,
- * `false`, `off` or `no`), TLSYNC_HISTORY_FULL_HOURS, TLSYNC_HISTORY_RESOLUTION_MS,
+ * The default server's history settings from the environment: TLSYNC_HISTORY (an on/off switch,
+ * see `env_switch.ts`; default on), TLSYNC_HISTORY_FULL_HOURS, TLSYNC_HISTORY_RESOLUTION_MS,
  * TLSYNC_HISTORY_DAYS, TLSYNC_HISTORY_MAX_BYTES (per room) and TLSYNC_HISTORY_MAX_VIEWS (readonly
  * `?at=` views per process). Invalid values keep the default, values over a ceiling are
  * clamped; both log `env_invalid`.
@@ -11,11 +11,10 @@ import { readEnv } from "../runtime/env.ts";
 import { MAX_HISTORY_VIEWS_CEILING } from "../server/history_views.ts";
 import { HISTORY_POLICY_CEILINGS, type HistoryPolicy } from "../storage/history_policy.ts";
 import { parseEnvInteger } from "./env_limits.ts";
+import { envSwitch } from "./env_switch.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const OFF = new Set(["0", "false", "off", "no"]);
-const ON = new Set(["", "1", "true", "on", "yes"]);
 
 /** History settings of the default server. */
 export interface HistoryEnv {
@@ -32,10 +31,7 @@ export function historyFromEnv(
   logger: Logger = silentLogger,
   read: (name: string) => string | undefined = readEnv,
 ): HistoryEnv {
-  const flag = (read("TLSYNC_HISTORY") ?? "").trim().toLowerCase();
-  if (!OFF.has(flag) && !ON.has(flag)) {
-    logger.warn("env_invalid", { name: "TLSYNC_HISTORY", value: flag.slice(0, 40), using: "on" });
-  }
+  const enabled = envSwitch("TLSYNC_HISTORY", read("TLSYNC_HISTORY"), true, logger);
   const int = (name: string, ceiling: number, min = 1): number | undefined =>
     parseEnvInteger(name, read(name), ceiling, logger, min);
   const policy: HistoryPolicy = {};
@@ -49,5 +45,5 @@ export function historyFromEnv(
   const bytes = int("TLSYNC_HISTORY_MAX_BYTES", HISTORY_POLICY_CEILINGS.maxBytes);
   if (bytes !== undefined) policy.maxBytes = bytes;
   const maxViews = int("TLSYNC_HISTORY_MAX_VIEWS", MAX_HISTORY_VIEWS_CEILING);
-  return { enabled: !OFF.has(flag), policy, ...(maxViews !== undefined ? { maxViews } : {}) };
+  return { enabled, policy, ...(maxViews !== undefined ? { maxViews } : {}) };
 }

@@ -8,6 +8,11 @@ import type { Logger } from "../ports/logger.ts";
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
+/** True when `text` is a {@linkcode LogLevel} (exactly, lower case). */
+export function isLogLevel(text: string): text is LogLevel {
+  return Object.hasOwn(ORDER, text);
+}
+
 /** Lines at `level` and above, as `{"time","level","event",...fields}`. */
 export function jsonLogger(level: LogLevel = "info"): Logger {
   const min = ORDER[level] ?? ORDER.info;

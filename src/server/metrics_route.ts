@@ -3,7 +3,9 @@
  * @module
  */
 import { PROMETHEUS_CONTENT_TYPE } from "../metrics/exposition.ts";
-import { BearerToken, unauthorized } from "./bearer_token.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { TimeSource } from "../ports/time_source.ts";
+import { type AuthFailureLimit, AuthGate } from "./auth_gate.ts";
 import type { HttpRoute } from "./http_route.ts";
 
 /** Options of {@linkcode metricsRoute}. */
@@ -12,6 +14,18 @@ export interface MetricsRouteOptions {
   token?: string | undefined;
   /** The path. Default `/metrics`. */
   path?: string;
+  /**
+   * With a token: refused requests as `metrics_unauthorized`, at most one line per client
+   * address a minute with counts (`failures`, `refused`). Default: silent.
+   */
+  logger?: Logger;
+  /**
+   * With a token: failed authentications per client address before 429 (as seen by the server's
+   * per-address limits). Default `DEFAULT_AUTH_FAILURE_LIMIT`: 20 at once, 20 a minute.
+   */
+  authFailureLimit?: AuthFailureLimit;
+  /** Wall time of the failure limit and log. Default: the system clock. */
+  time?: TimeSource;
 }
 
 /**
@@ -24,7 +38,16 @@ export interface MetricsRouteOptions {
  */
 export function metricsRoute(options: MetricsRouteOptions = {}): HttpRoute {
   const path = options.path ?? "/metrics";
-  const bearer = options.token ? new BearerToken(options.token) : null;
+  const gate = options.token
+    ? new AuthGate({
+      token: options.token,
+      realm: "metrics",
+      event: "metrics_unauthorized",
+      logger: options.logger,
+      limit: options.authFailureLimit,
+      time: options.time,
+    })
+    : null;
   return async (req, url, server) => {
     if (url.pathname !== path) return undefined;
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -33,7 +56,8 @@ export function metricsRoute(options: MetricsRouteOptions = {}): HttpRoute {
         { status: 405, headers: { allow: "GET, HEAD" } },
       );
     }
-    if (bearer && !(await bearer.verify(req))) return unauthorized("metrics");
+    const refused = await gate?.check(req, server.clientAddressOf(req), { method: req.method });
+    if (refused) return refused;
     const body = req.method === "HEAD" ? null : server.metrics.render();
     return new Response(body, {
       headers: { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" },

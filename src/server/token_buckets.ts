@@ -36,6 +36,13 @@ export class TokenBuckets {
     return { ok: true };
   }
 
+  /** Ms until `key` has a token (0: it has one now); takes nothing. */
+  wait(key: string): number {
+    const bucket = this.#buckets.get(key);
+    const tokens = bucket ? this.#level(bucket, this.#time.now()) : this.#burst;
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.#perMs);
+  }
+
   /** Keys holding a bucket that is not full (for tests and metrics). */
   get size(): number {
     return this.#buckets.size;

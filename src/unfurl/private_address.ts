@@ -7,9 +7,11 @@ import { parseIpv4, parseIpv6 } from "./ip_address.ts";
 /**
  * True when `address` is an IPv4 or IPv6 literal outside the public internet: unspecified,
  * loopback, private (10/8, 172.16/12, 192.168/16), CGNAT (100.64/10), link-local and cloud
- * metadata (169.254/16), multicast, reserved, documentation and benchmark ranges; for IPv6 also
- * unique-local (fc00::/7), link-local (fe80::/10), site-local, multicast, and any IPv4 address
- * embedded by mapping (`::ffff:a.b.c.d`), compatibility, NAT64 or 6to4. False for non-literals.
+ * metadata (169.254/16), multicast, reserved, documentation and benchmark ranges, the 6to4 relay
+ * anycast (192.88.99/24); for IPv6 also unique-local (fc00::/7), link-local (fe80::/10),
+ * site-local, multicast, Teredo, benchmarking (2001:2::/48), ORCHID (2001:10::/28, 2001:20::/28),
+ * documentation (2001:db8::/32, 3fff::/20), and any IPv4 address embedded by mapping
+ * (`::ffff:a.b.c.d`), compatibility, NAT64 or 6to4. False for non-literals.
  */
 export function isPrivateAddress(address: string): boolean {
   const v4 = parseIpv4(address);
@@ -32,6 +34,7 @@ function isPrivateIpv4([a = 0, b = 0, c = 0]: number[]): boolean {
     (a === 172 && b >= 16 && b <= 31) ||
     (a === 192 && b === 168) ||
     (a === 192 && b === 0 && (c === 0 || c === 2)) || // IETF assignments, TEST-NET-1
+    (a === 192 && b === 88 && c === 99) || // 6to4 relay anycast (deprecated, RFC 7526)
     (a === 198 && (b === 18 || b === 19)) || // benchmarking
     (a === 198 && b === 51 && c === 100) || // TEST-NET-2
     (a === 203 && b === 0 && c === 113) || // TEST-NET-3
@@ -44,9 +47,23 @@ function isPrivateIpv6(g: number[]): boolean {
   const [g0 = 0, g1 = 0] = g;
   // Outside 2000::/3 (global unicast) is never public: ::, ::1, fc00::/7, fe80::/10, ff00::/8…
   if ((g0 & 0xe000) !== 0x2000) return true;
-  if (g0 === 0x2001 && (g1 === 0 || g1 === 0x0db8)) return true; // Teredo, documentation
+  if (g0 === 0x2001 && isSpecialIn2001(g1, g[2]!)) return true;
+  if (g0 === 0x3fff && g1 < 0x1000) return true; // documentation, 3fff::/20 (RFC 9637)
   if (g0 === 0x2002) return isPrivateIpv4([g1 >> 8, g1 & 0xff, g[2]! >> 8, g[2]! & 0xff]); // 6to4
   return false;
+}
+
+/**
+ * The non-public blocks of 2001::/23 (IETF protocol assignments), given the second and third
+ * groups: Teredo 2001::/32, benchmarking 2001:2::/48, ORCHID 2001:10::/28, ORCHIDv2 2001:20::/28,
+ * documentation 2001:db8::/32.
+ */
+function isSpecialIn2001(g1: number, g2: number): boolean {
+  return g1 === 0 || // Teredo (embeds an obfuscated IPv4 address)
+    (g1 === 0x0002 && g2 === 0) || // benchmarking (RFC 5180)
+    (g1 & 0xfff0) === 0x0010 || // ORCHID (RFC 4843, deprecated)
+    (g1 & 0xfff0) === 0x0020 || // ORCHIDv2 (RFC 7343)
+    g1 === 0x0db8; // documentation (RFC 3849)
 }
 
 /** The IPv4 address inside a mapped, compatible or NAT64 IPv6 address. */

@@ -41,6 +41,19 @@ const PRIVATE_ADDRESSES = [
   "fec0::1",
   "ff02::1",
   "2001:db8::1",
+  // Audit F6b: special-use ranges that were let through.
+  "192.88.99.1", // 6to4 relay anycast 192.88.99.0/24
+  "192.88.99.255",
+  "::ffff:192.88.99.1",
+  "2002:c058:6301::1", // 6to4 around 192.88.99.1
+  "3fff::1", // documentation 3fff::/20 (RFC 9637)
+  "3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff",
+  "2001:2::1", // benchmarking 2001:2::/48
+  "2001:2:0:ffff::1",
+  "2001:10::1", // ORCHID 2001:10::/28
+  "2001:1f:ffff::1",
+  "2001:20::1", // ORCHIDv2 2001:20::/28
+  "2001:2f::1",
 ];
 
 const PUBLIC_ADDRESSES = [
@@ -57,6 +70,14 @@ const PUBLIC_ADDRESSES = [
   "::ffff:8.8.8.8",
   "64:ff9b::808:808",
   "2002:808:808::1",
+  // Neighbours of the audit F6b ranges stay public.
+  "192.88.98.1",
+  "192.88.100.1",
+  "3fff:1000::1",
+  "2001:2:1::1",
+  "2001:30::1",
+  "2001:4:112::1",
+  "2001:4860:4860::8888",
 ];
 
 describe("isPrivateAddress()", () => {
@@ -101,6 +122,10 @@ describe("refuseTarget()", () => {
     "http://printer.local/",
     "http://metadata.google.internal/computeMetadata/v1/",
     "http://intranet/",
+    "http://192.88.99.1/",
+    "http://[3fff::1]/",
+    "http://[2001:2::1]/",
+    "http://[2001:10::1]/",
   ];
   for (const url of refused) {
     it(`refuses ${url}`, () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { limitsFromEnv, originOptionsFromEnv } from "../../src/app/env_limits.ts";
+import { limitsFromEnv } from "../../src/app/env_limits.ts";
+import { originOptionsFromEnv } from "../../src/app/origin_env.ts";
 
 const VARS = {
   TLSYNC_MAX_MPS: "40",
@@ -49,7 +50,7 @@ describe("transport env vars of the default server", () => {
 
   it("without TLSYNC_MESSAGE_BURST the burst stays 5x TLSYNC_MAX_MPS; junk values are ignored", () => {
     const limits = withEnv(
-      { TLSYNC_MAX_MPS: "10", TLSYNC_MAX_SOCKETS_PER_ADDRESS: "-3", TLSYNC_TRUST_PROXY: "yes" },
+      { TLSYNC_MAX_MPS: "10", TLSYNC_MAX_SOCKETS_PER_ADDRESS: "-3", TLSYNC_TRUST_PROXY: "maybe" },
       () => ({ ...limitsFromEnv(), ...originOptionsFromEnv() }),
     );
     assert.deepEqual(limits, { maxMessagesPerSecond: 10, messageBurst: 50 });

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Logger } from "../../ports/logger.ts";
-import { BearerToken, unauthorized } from "../bearer_token.ts";
+import type { TimeSource } from "../../ports/time_source.ts";
+import { type AuthFailureLimit, AuthGate } from "../auth_gate.ts";
 import type { HttpRoute } from "../http_route.ts";
 import { DEFAULT_ROOM_ID_PATTERN } from "../room_id.ts";
 import { AdminError, adminErrorResponse } from "./admin_error.ts";
@@ -22,6 +23,7 @@ import { listRooms } from "./list_rooms.ts";
 import { patchRoom } from "./patch_room.ts";
 import { putRoom } from "./put_room.ts";
 import { historyRoutes } from "./history_routes.ts";
+import { withApiHeaders } from "./api_headers.ts";
 
 /** Options of {@linkcode adminRoutes}. */
 export interface AdminRoutesOptions {
@@ -33,9 +35,17 @@ export interface AdminRoutesOptions {
   roomIdPattern?: RegExp;
   /**
    * Audit log: `admin_request` per authenticated request (at debug for the console's polls of
-   * `/admin/stats` and `.../sessions`), `admin_unauthorized` per refusal.
+   * `/admin/stats` and `.../sessions`); refusals as `admin_unauthorized`, at most one line per
+   * client address a minute with counts (`failures`, `refused`).
    */
   logger?: Logger;
+  /**
+   * Failed authentications per client address before 429 (as seen by the server's per-address
+   * limits). Default `DEFAULT_AUTH_FAILURE_LIMIT`: 20 at once, 20 a minute.
+   */
+  authFailureLimit?: AuthFailureLimit;
+  /** Wall time of the failure limit and log. Default: the system clock. */
+  time?: TimeSource;
   /**
    * Serve the operator console page at `/admin/` (no data in it: it asks for the token and
    * calls this API). Default true.
@@ -44,6 +54,9 @@ export interface AdminRoutesOptions {
 }
 
 type Endpoint = (ctx: AdminRequest) => Promise<Response>;
+
+/** Characters of an unauthenticated request's path written into its log line. */
+const MAX_REFUSED_PATH_CHARS = 200;
 
 /**
  * The admin API as a route for `SyncServerOptions.routes`.
@@ -57,7 +70,14 @@ type Endpoint = (ctx: AdminRequest) => Promise<Response>;
  */
 export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
   if (!options.token) return () => undefined;
-  const bearer = new BearerToken(options.token);
+  const gate = new AuthGate({
+    token: options.token,
+    realm: "admin",
+    event: "admin_unauthorized",
+    logger: options.logger,
+    limit: options.authFailureLimit,
+    time: options.time,
+  });
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const pattern = options.roomIdPattern ?? DEFAULT_ROOM_ID_PATTERN;
   const withConsole = options.console ?? true;
@@ -65,11 +85,11 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
     if (url.pathname !== "/admin" && !url.pathname.startsWith("/admin/")) return undefined;
     const page = withConsole ? consoleFile(req.method, url.pathname) : undefined;
     if (page) return page;
-    if (!(await bearer.verify(req))) {
-      await req.body?.cancel().catch(() => {}); // unread body of a refused request
-      options.logger?.warn("admin_unauthorized", { method: req.method, path: url.pathname });
-      return unauthorized("admin");
-    }
+    const refused = await gate.check(req, server.clientAddressOf(req), {
+      method: req.method,
+      path: url.pathname.slice(0, MAX_REFUSED_PATH_CHARS),
+    });
+    if (refused) return withApiHeaders(refused);
     const ctx: AdminRequest = {
       req,
       url,
@@ -87,7 +107,7 @@ export function adminRoutes(options: AdminRoutesOptions): HttpRoute {
     const fields = { method: req.method, path: url.pathname, status: response.status };
     if (isPoll(req.method, url.pathname)) options.logger?.debug("admin_request", fields);
     else options.logger?.info("admin_request", fields);
-    return response;
+    return withApiHeaders(response);
   };
 }
 

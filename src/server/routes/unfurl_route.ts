@@ -24,7 +24,7 @@ export interface UnfurlRouteOptions extends UnfurlOptions {
   maxConcurrent?: number;
 }
 
-/** Default {@linkcode UnfurlRouteOptions.rateLimit}: 60 a minute, 20 at once. */
+/** Default {@linkcode UnfurlRouteOptions.rateLimit}: 60 a minute, 30 at once. */
 export const DEFAULT_UNFURL_RATE: AddressRateLimit = { perMinute: 60, burst: 30 };
 
 /** Default {@linkcode UnfurlRouteOptions.maxConcurrent}. */
