@@ -16,35 +16,28 @@ export const ShapeFault = {
 /** One of {@linkcode ShapeFault}. */
 export type ShapeFault = typeof ShapeFault[keyof typeof ShapeFault];
 
-/** True when `value` nests objects/arrays deeper than `max` levels (a plain object is level 1). */
-export function exceedsDepth(value: unknown, max: number): boolean {
-  return faultOf(value, max, false) === ShapeFault.TOO_DEEP;
-}
-
 /**
- * The first fault of `value`: nesting deeper than `max` levels, or a non-finite number; `null`
- * when it has neither.
+ * The first fault of `value`: objects/arrays nested deeper than `max` levels (a plain object is
+ * level 1), or a non-finite number; `null` when it has neither.
  */
 export function shapeFault(value: unknown, max: number): ShapeFault | null {
-  return faultOf(value, max, true);
+  return faultOf(value, max);
 }
 
-function faultOf(value: unknown, remaining: number, numbers: boolean): ShapeFault | null {
+function faultOf(value: unknown, remaining: number): ShapeFault | null {
   if (typeof value !== "object" || value === null) {
-    return numbers && typeof value === "number" && !Number.isFinite(value)
-      ? ShapeFault.NOT_FINITE
-      : null;
+    return typeof value === "number" && !Number.isFinite(value) ? ShapeFault.NOT_FINITE : null;
   }
   if (remaining <= 0) return ShapeFault.TOO_DEEP;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const fault = faultOf(value[i], remaining - 1, numbers);
+      const fault = faultOf(value[i], remaining - 1);
       if (fault) return fault;
     }
     return null;
   }
   for (const key in value) {
-    const fault = faultOf((value as Record<string, unknown>)[key], remaining - 1, numbers);
+    const fault = faultOf((value as Record<string, unknown>)[key], remaining - 1);
     if (fault) return fault;
   }
   return null;

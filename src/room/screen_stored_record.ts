@@ -1,11 +1,12 @@
 /**
  * The checks a stored record passes before any migration or validator sees it: a record shape,
- * and the room's id, nesting and size caps (so a 10,000-level value never reaches recursion).
+ * and the room's id, nesting and size caps (so a 10,000-level value never reaches recursion), a
+ * well-formed id and finite numbers.
  * @module
  */
 import { isWellFormedText, utf8Length } from "../protocol/utf8_length.ts";
 import { LoadSkipReason, skipOf, type SkippedRecord } from "./load_skip.ts";
-import { exceedsDepth } from "./record_depth.ts";
+import { ShapeFault, shapeFault } from "./record_depth.ts";
 import type { ResolvedRoomLimits } from "./room_limits.ts";
 import { recordBytes } from "./room_size.ts";
 import { isRecordLike } from "./validate_record.ts";
@@ -30,12 +31,16 @@ export function screenStoredRecord(
       `id of ${idBytes} bytes is over ${limits.maxRecordIdBytes}`,
     );
   }
-  if (exceedsDepth(state, limits.maxRecordDepth)) {
+  const fault = shapeFault(state, limits.maxRecordDepth);
+  if (fault === ShapeFault.TOO_DEEP) {
     return skipOf(
       id,
       LoadSkipReason.RECORD_TOO_DEEP,
       `nested deeper than ${limits.maxRecordDepth} levels`,
     );
+  }
+  if (fault === ShapeFault.NOT_FINITE) {
+    return skipOf(id, LoadSkipReason.INVALID_RECORD, "holds a number JSON cannot carry");
   }
   let bytes: number;
   try {

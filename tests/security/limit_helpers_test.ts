@@ -5,9 +5,11 @@ import { describe, it } from "node:test";
 import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../../src/diff/record_change.ts";
 import { FrameReassembler, FrameRefusal } from "../../src/protocol/frame_reassembler.ts";
-import { utf8Length } from "../../src/protocol/utf8_length.ts";
+import { isWellFormedText, utf8Length } from "../../src/protocol/utf8_length.ts";
 import { DocumentStore } from "../../src/room/document_store.ts";
-import { exceedsDepth } from "../../src/room/record_depth.ts";
+import { ShapeFault, shapeFault } from "../../src/room/record_depth.ts";
+
+const exceedsDepth = (v: unknown, max: number) => shapeFault(v, max) === ShapeFault.TOO_DEEP;
 import {
   DEFAULT_ROOM_LIMITS,
   resolveRoomLimits,
@@ -18,7 +20,7 @@ import { limitsFromEnv } from "../../src/app/env_limits.ts";
 import { geoShape, serverSchema } from "../helpers/records.ts";
 import { capturingLogger, nested } from "./_security_helpers.ts";
 
-describe("exceedsDepth", () => {
+describe("shapeFault", () => {
   it("counts objects and arrays; primitives add no level", () => {
     assert.equal(exceedsDepth(1, 0), false);
     assert.equal(exceedsDepth({}, 1), false);
@@ -34,6 +36,24 @@ describe("exceedsDepth", () => {
     for (let i = 0; i < 1_000_000; i++) deep = [deep];
 
     assert.equal(exceedsDepth(deep, 100), true);
+  });
+
+  it("finds a number that is not finite at any depth, and nothing in finite values", () => {
+    assert.equal(shapeFault({ a: [1, { b: JSON.parse("1e309") }] }, 10), ShapeFault.NOT_FINITE);
+    assert.equal(shapeFault({ a: -Infinity }, 10), ShapeFault.NOT_FINITE);
+    assert.equal(shapeFault([NaN], 10), ShapeFault.NOT_FINITE);
+    assert.equal(shapeFault({ a: [1.5e308, -0, "Infinity", null] }, 10), null);
+  });
+});
+
+describe("isWellFormedText", () => {
+  it("is false exactly when a surrogate has no partner", () => {
+    for (const text of ["", "abc", "é", "😀", "a😀b", "\uFFFD"]) {
+      assert.equal(isWellFormedText(text), true, JSON.stringify(text));
+    }
+    for (const text of ["\uD800", "\uDC00", "a\uD800b", "\uDBFF\uDBFF\uDC00", "😀\uDC00"]) {
+      assert.equal(isWellFormedText(text), false, JSON.stringify(text));
+    }
   });
 });
 
