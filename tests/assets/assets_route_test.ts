@@ -45,7 +45,10 @@ describe("assetRoutes over a real socket", () => {
         assert.equal(down.headers.get("content-type"), "image/png");
         assert.equal(down.headers.get("content-length"), "300000");
         assert.equal(down.headers.get("cache-control"), "public, max-age=31536000, immutable");
-        assert.equal(down.headers.get("content-security-policy"), "default-src 'none'");
+        assert.equal(
+          down.headers.get("content-security-policy"),
+          "default-src 'none'; form-action 'none'; sandbox",
+        );
         assert.equal(down.headers.get("x-content-type-options"), "nosniff");
         assert.equal(down.headers.get("accept-ranges"), "bytes");
         assert.equal(down.headers.get("access-control-allow-origin"), "*");

@@ -189,13 +189,18 @@ async function responseBody(
   return length <= BUFFERED_BYTES ? await new Response(stream).arrayBuffer() : stream;
 }
 
+/** The Content-Security-Policy of every downloaded asset. */
+const ASSET_CSP = "default-src 'none'; form-action 'none'; sandbox";
+
 function assetHeaders(asset: StoredAsset): Record<string, string> {
   return {
     ...corsHeaders(),
     "content-type": asset.contentType,
     "cache-control": "public, max-age=31536000, immutable",
-    // An uploaded SVG or HTML-looking file must never run as a page on this origin.
-    "content-security-policy": "default-src 'none'",
+    // An uploaded SVG or HTML-looking file must never run as a page on this origin: no script,
+    // and opened as a document it is sandboxed (an opaque origin) with no form targets, which
+    // `default-src` does not cover (an SVG's foreignObject could hold a phishing form).
+    "content-security-policy": ASSET_CSP,
     "x-content-type-options": "nosniff",
     "accept-ranges": "bytes",
   };
