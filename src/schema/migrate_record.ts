@@ -25,24 +25,29 @@ export function migrateDown(
   return migrate(schema, record, to, "down");
 }
 
+/**
+ * A record that cannot be migrated: one the client wrote (up) is malformed, `INVALID_RECORD`;
+ * one the server holds (down) cannot be shown to this client, `CLIENT_TOO_OLD`.
+ */
 function migrate(
   schema: AnyStoreSchema,
   record: UnknownRecord,
   other: SerializedSchema,
   direction: "up" | "down",
 ): UnknownRecord {
+  const reason = direction === "up" ? CloseReason.INVALID_RECORD : CloseReason.CLIENT_TOO_OLD;
   let result;
   try {
     result = schema.migratePersistedRecord(record, other, direction);
   } catch (error) {
     throw new SyncError(
-      CloseReason.CLIENT_TOO_OLD,
+      reason,
       `Cannot migrate record "${record.id}" ${direction}: ${String(error)}`,
     );
   }
   if (result.type === "error") {
     throw new SyncError(
-      CloseReason.CLIENT_TOO_OLD,
+      reason,
       `Cannot migrate record "${record.id}" ${direction}: ${result.reason}`,
     );
   }

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MemoryStorageProvider } from "../../src/storage/memory_storage.ts";
-import { connectRaw, type RawClient } from "../helpers/raw_client.ts";
-import { geoShape, presence } from "../helpers/records.ts";
+import { connectRaw, openRaw, type RawClient } from "../helpers/raw_client.ts";
+import { geoShape, presence, serverSchema } from "../helpers/records.ts";
 import { serve } from "../helpers/serve.ts";
 import { assertStillSyncs, pushResult, sawInPatch, storedDocuments } from "./_security_helpers.ts";
 
@@ -118,6 +118,41 @@ describe("hostile values in pushes", () => {
       assert.equal(sawInPatch(peer, "shape:\ud800"), false);
       victim.close();
       peer.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("a malformed record from a client on an older schema is INVALID_RECORD, not CLIENT_TOO_OLD", async () => {
+    const server = await serve();
+    const url = (s: string) => `${server.ws}/connect/older?sessionId=${s}`;
+    try {
+      const sequences = (serverSchema as { sequences: Record<string, number> }).sequences;
+      const older = {
+        schemaVersion: 2,
+        sequences: { ...sequences, "com.tldraw.shape.geo": sequences["com.tldraw.shape.geo"]! - 1 },
+      };
+      const a = await openRaw(url("a"));
+      a.send({
+        type: "connect",
+        connectRequestId: "req",
+        lastServerClock: -1,
+        protocolVersion: 8,
+        schema: older,
+      });
+      await a.next((m) => m["type"] === "connect", "connect reply");
+      const b = await connectRaw(url("b"));
+      a.send({
+        type: "push",
+        clientClock: 1,
+        diff: { "shape:bad": ["put", { ...geoShape("shape:bad", 0, 0), props: null }] },
+      });
+
+      assert.deepEqual(await a.closed, INVALID);
+      const c = await connectRaw(url("c"));
+      await assertStillSyncs(b, c, "shape:ok");
+      b.close();
+      c.close();
     } finally {
       await server.stop();
     }
