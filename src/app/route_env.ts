@@ -10,18 +10,34 @@ import type { Logger } from "../ports/logger.ts";
 import { readEnv } from "../runtime/env.ts";
 import { parseEnvInteger } from "./env_limits.ts";
 
+/** Largest TLSYNC_UPLOAD_IDLE_TIMEOUT_MS and TLSYNC_UPLOAD_TIMEOUT_MS accepted (1 hour). */
+const UPLOAD_TIMEOUT_CEILING_MS = 3_600_000;
+
 /**
  * TLSYNC_MAX_UPLOAD_BYTES, TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM, TLSYNC_UPLOADS_PER_MINUTE (per
- * client address, burst half of it).
+ * client address, burst half of it), TLSYNC_UPLOAD_IDLE_TIMEOUT_MS and TLSYNC_UPLOAD_TIMEOUT_MS
+ * (an upload body's idle and total deadlines).
  */
 export function assetRouteEnv(logger: Logger): Partial<AssetRoutesOptions> {
   const maxBytes = positiveEnv("TLSYNC_MAX_UPLOAD_BYTES", logger, 1024 ** 3);
   const maxBytesPerRoom = positiveEnv("TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM", logger, 1024 ** 4);
   const rateLimit = rateEnv("TLSYNC_UPLOADS_PER_MINUTE", logger);
+  const uploadIdleTimeoutMs = positiveEnv(
+    "TLSYNC_UPLOAD_IDLE_TIMEOUT_MS",
+    logger,
+    UPLOAD_TIMEOUT_CEILING_MS,
+  );
+  const uploadTimeoutMs = positiveEnv(
+    "TLSYNC_UPLOAD_TIMEOUT_MS",
+    logger,
+    UPLOAD_TIMEOUT_CEILING_MS,
+  );
   return {
     ...(maxBytes ? { maxBytes } : {}),
     ...(maxBytesPerRoom ? { maxBytesPerRoom } : {}),
     ...(rateLimit ? { rateLimit } : {}),
+    ...(uploadIdleTimeoutMs ? { uploadIdleTimeoutMs } : {}),
+    ...(uploadTimeoutMs ? { uploadTimeoutMs } : {}),
   };
 }
 

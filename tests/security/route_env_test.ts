@@ -9,6 +9,8 @@ const NAMES = [
   "TLSYNC_MAX_UPLOAD_BYTES",
   "TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM",
   "TLSYNC_UPLOADS_PER_MINUTE",
+  "TLSYNC_UPLOAD_IDLE_TIMEOUT_MS",
+  "TLSYNC_UPLOAD_TIMEOUT_MS",
   "TLSYNC_UNFURLS_PER_MINUTE",
   "TLSYNC_MAX_CONCURRENT_UNFURLS",
   "TLSYNC_UNFURL_PARSE_BUDGET_MS",
@@ -31,6 +33,8 @@ describe("upload and unfurl limits from the environment", () => {
       TLSYNC_MAX_UPLOAD_BYTES: "1000",
       TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM: "5000",
       TLSYNC_UPLOADS_PER_MINUTE: "10",
+      TLSYNC_UPLOAD_IDLE_TIMEOUT_MS: "2000",
+      TLSYNC_UPLOAD_TIMEOUT_MS: "60000",
       TLSYNC_UNFURLS_PER_MINUTE: "7",
       TLSYNC_MAX_CONCURRENT_UNFURLS: "3",
       TLSYNC_UNFURL_PARSE_BUDGET_MS: "50",
@@ -39,6 +43,8 @@ describe("upload and unfurl limits from the environment", () => {
         maxBytes: 1000,
         maxBytesPerRoom: 5000,
         rateLimit: { perMinute: 10, burst: 5 },
+        uploadIdleTimeoutMs: 2000,
+        uploadTimeoutMs: 60000,
       });
       assert.deepEqual(unfurlRouteEnv(silentLogger), {
         rateLimit: { perMinute: 7, burst: 4 },
@@ -47,7 +53,11 @@ describe("upload and unfurl limits from the environment", () => {
       });
     });
     withEnv(
-      { TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM: "-1", TLSYNC_MAX_CONCURRENT_UNFURLS: "lots" },
+      {
+        TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM: "-1",
+        TLSYNC_MAX_CONCURRENT_UNFURLS: "lots",
+        TLSYNC_UPLOAD_TIMEOUT_MS: "0",
+      },
       () => {
         const { logger, lines } = capturingLogger();
         assert.deepEqual(assetRouteEnv(logger), {});
@@ -55,6 +65,7 @@ describe("upload and unfurl limits from the environment", () => {
         assert.deepEqual(lines.map((l) => [l.event, l.fields.name]).sort(), [
           ["env_invalid", "TLSYNC_MAX_CONCURRENT_UNFURLS"],
           ["env_invalid", "TLSYNC_MAX_UPLOAD_BYTES_PER_ROOM"],
+          ["env_invalid", "TLSYNC_UPLOAD_TIMEOUT_MS"],
         ]);
       },
     );
