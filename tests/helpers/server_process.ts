@@ -65,3 +65,25 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
   };
 }
+
+/**
+ * Run the runtime with `args` in the repository until it exits (killed after 30 s): its exit code
+ * and stderr. For servers that must refuse to start.
+ */
+export async function runToExit(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env, NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stdout!.on("data", () => {});
+  child.stderr!.on("data", (d) => (stderr += d));
+  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const code = await new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
+  clearTimeout(guard);
+  return { code, stderr };
+}

@@ -3,40 +3,18 @@
 // start on an Origin allow-list it cannot take, with one line naming the variable and no stack
 // trace, and warns at startup about switches it does not understand and short operator tokens.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { freePort, startServerProcess } from "../helpers/server_process.ts";
+import { freePort, runToExit, startServerProcess } from "../helpers/server_process.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
-/** Run `args` until the process exits (killed after 30 s); its status and stderr. */
+/** Run `args` with `env` until the process exits (an in-memory KV, a free port). */
 async function runUntilExit(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...env,
-      TLSYNC_DATA: ":memory:",
-      PORT: String(port),
-      NO_COLOR: "1",
-      RUST_BACKTRACE: "0",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stdout!.on("data", () => {});
-  child.stderr!.on("data", (d) => (stderr += d));
-  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const code = await new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
-  clearTimeout(guard);
-  return { code, stderr };
+  return runToExit(args, { ...env, TLSYNC_DATA: ":memory:", PORT: String(port) });
 }
 
 function serverArgs(port: number): string[][] {

@@ -2,20 +2,16 @@
 // test) refuses to start on storage it cannot open, instead of keeping rooms in memory: it exits
 // non-zero with one line naming the path, and leaves a corrupt file exactly as it was.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { openDefaultStore } from "../../src/app/default_store.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import { connectRaw, openRaw } from "../helpers/raw_client.ts";
 import { serve } from "../helpers/serve.ts";
 import { geoShape } from "../helpers/records.ts";
-import { freePort, startServerProcess } from "../helpers/server_process.ts";
+import { freePort, runToExit, startServerProcess } from "../helpers/server_process.ts";
 import { tempDir } from "../helpers/temp_dir.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 /** Run the server until it exits (bounded: it is killed after 30 s). */
@@ -24,24 +20,7 @@ async function runUntilExit(data: string): Promise<{ code: number | null; stderr
   const args = isBun
     ? ["run", "mod.ts"]
     : ["serve", "--host", "127.0.0.1", "--port", String(port), "--allow-all", "mod.ts"];
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      TLSYNC_DATA: data,
-      PORT: String(port),
-      NO_COLOR: "1",
-      RUST_BACKTRACE: "0",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stdout!.on("data", () => {});
-  child.stderr!.on("data", (d) => (stderr += d));
-  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const code = await new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
-  clearTimeout(guard);
-  return { code, stderr };
+  return runToExit(args, { TLSYNC_DATA: data, PORT: String(port) });
 }
 
 function assertOneLine(stderr: string, path: string): void {
