@@ -24,6 +24,7 @@ import { unfurlRoute } from "../server/routes/unfurl_route.ts";
 import { createSyncHandler, type SyncHandler } from "../runtime/create_sync_handler.ts";
 import { openDefaultStore } from "./default_store.ts";
 import { MAX_COMMIT_WINDOW_MS } from "../storage/kv/kv_storage_provider.ts";
+import { MAX_LEASE_TTL_MS } from "../storage/kv/kv_lease.ts";
 import {
   CHECKPOINT_POLICY_CEILINGS,
   type CheckpointPolicy,
@@ -157,7 +158,7 @@ export function reusePortFromEnv(): boolean {
  * the KV checkpoint thresholds (`kv_checkpoint_policy.ts`).
  */
 const ENV_CEILINGS: Record<string, number> = {
-  TLSYNC_LEASE_MS: 3_600_000,
+  TLSYNC_LEASE_MS: MAX_LEASE_TTL_MS,
   TLSYNC_KV_COMMIT_WINDOW_MS: MAX_COMMIT_WINDOW_MS,
   TLSYNC_KV_CHECKPOINT_ENTRIES: CHECKPOINT_POLICY_CEILINGS.maxEntries,
   TLSYNC_KV_CHECKPOINT_BYTES: CHECKPOINT_POLICY_CEILINGS.maxBytes,

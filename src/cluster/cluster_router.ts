@@ -159,7 +159,7 @@ export class ClusterRouter implements RoomRouter {
 
   async #acquireFresh(roomId: string): Promise<RoomEndpoint> {
     const key = new RoomKeys(this.#o.prefix, roomId).lease();
-    const lease = await readLease(this.#o.kv, key);
+    const lease = await readLease(this.#o.kv, key, this.#o.timing.now());
     if (heldByOther(lease, this.#o.ownerId, this.#o.timing.now())) {
       return this.#follow(roomId, lease!.owner, key);
     }
@@ -167,7 +167,7 @@ export class ClusterRouter implements RoomRouter {
       return await this.#registry.acquire(roomId);
     } catch (error) {
       // Another server may have won the lease meanwhile: follow it.
-      const now = await readLease(this.#o.kv, key);
+      const now = await readLease(this.#o.kv, key, this.#o.timing.now());
       if (heldByOther(now, this.#o.ownerId, this.#o.timing.now())) {
         return this.#follow(roomId, now!.owner, key);
       }

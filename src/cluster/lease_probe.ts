@@ -12,10 +12,13 @@ export interface LeaseState {
   expiresAt: number;
 }
 
-/** The lease at `key`, or `null` when none is stored (or it is unreadable: it binds no one). */
-export async function readLease(kv: KvLike, key: KvKey): Promise<LeaseState | null> {
+/**
+ * The lease at `key`, or `null` when none is stored (or it is unreadable, including one expiring
+ * implausibly far after `now`: it binds no one).
+ */
+export async function readLease(kv: KvLike, key: KvKey, now: number): Promise<LeaseState | null> {
   const entry = await retryLocked(() => kv.get<Uint8Array>(key));
-  return parseLease(entry.value);
+  return parseLease(entry.value, now);
 }
 
 /** True when `lease` belongs to someone other than `self` and has not expired at `now`. */

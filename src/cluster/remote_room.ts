@@ -188,7 +188,7 @@ export class RemoteRoom implements RoomEndpoint {
     if (this.#closed || since < this.#timing.leaseCheckMs) return;
     if (now < this.#leaseExpiresAt && since < LEASE_RECHECK_MS) return;
     this.#leaseCheckedAt = now;
-    const lease = await readLease(this.#kv, this.#leaseKey);
+    const lease = await readLease(this.#kv, this.#leaseKey, now);
     const now2 = this.#timing.now();
     if (lease) this.#leaseExpiresAt = lease.expiresAt;
     if (!lease || lease.owner !== this.writerId || lease.expiresAt <= now2) {

@@ -8,6 +8,7 @@
 import type { SerializedSchema, UnknownRecord } from "@tldraw/store";
 import type { RoomSnapshot } from "../storage/storage.ts";
 import type { AnyStoreSchema } from "../schema/any_store_schema.ts";
+import { isClock } from "../protocol/clock.ts";
 
 /** A tldraw store snapshot (`store.getStoreSnapshot()`), accepted wherever a RoomSnapshot is. */
 export interface TLStoreSnapshotLike {
@@ -32,7 +33,7 @@ export interface NormalizedSnapshot {
 }
 
 function clockOf(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
+  return isClock(value) ? value : null;
 }
 
 /** Fill in defaults and legacy fields; clamp clocks so they are never behind the data. */

@@ -82,4 +82,25 @@ describe("admin error bodies", () => {
       dir.remove();
     }
   });
+
+  it("a room another server holds is 409 room_held for an admin write, not a generic 500", async () => {
+    const dir = tempDir();
+    const kv = await openKv(dir.file("kv"));
+    const lease = { owner: "other-server", expiresAt: Date.now() + 60_000 };
+    await kv.atomic().set(new RoomKeys(["tlsync"], "held").lease(), encodeJson(lease)).commit();
+    const storage = new KvStorageProvider(kv, { leaseWaitMs: 0, ownerId: "me" });
+    const server = await serve({ storage, routes: [adminRoutes({ token: ADMIN_TOKEN })] });
+    try {
+      const replaced = await admin(server, "PUT", "/admin/rooms/held", {
+        body: { clock: 1, documents: [{ state: geoShape("shape:x"), lastChangedClock: 1 }] },
+      });
+
+      assert.equal(replaced.status, 409, JSON.stringify(replaced.body));
+      assert.equal(replaced.body["error"], "room_held");
+      assert.match(String(replaced.body["message"]), /held by another server.*other-server/);
+    } finally {
+      await server.stop();
+      dir.remove();
+    }
+  });
 });

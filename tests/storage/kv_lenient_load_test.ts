@@ -168,6 +168,50 @@ describe("lenient loading", () => {
     }
   });
 
+  it("a head or log entry with a clock no server writes (2^53) is unreadable, not served", async () => {
+    // Loaded as the room's clock, 2^53 + 1 === 2^53: every later commit carried the same clock and
+    // clients reconnecting from it missed them.
+    const { kv, provider, skipped, done } = await seeded();
+    try {
+      const huge = 2 ** 53;
+      await kv.atomic().set(
+        keys.log(huge),
+        encodeJson({ v: 1, clock: huge, puts: [], deletes: {} }),
+      )
+        .commit();
+      const loaded = (await (await provider.openRoom("r")).load())!;
+      assert.equal(loaded.documentClock, 1);
+      assert.ok(skipped.some((e) => e.key.includes('"log"')), JSON.stringify(skipped));
+
+      const head = JSON.parse(
+        new TextDecoder().decode((await kv.get<Uint8Array>(keys.head())).value!),
+      );
+      await kv.atomic().set(keys.head(), encodeJson({ ...head, documentClock: huge })).commit();
+      await assert.rejects((await provider.openRoom("r")).load(), /room "r".*"head"/);
+    } finally {
+      done();
+    }
+  });
+
+  it("a lease expiring implausibly far ahead binds no one: the room opens", async () => {
+    // Written by no live server (the longest lease is an hour): it kept clients waiting for ever.
+    const { kv, done } = await seeded();
+    try {
+      const poisoned = { owner: "ghost", expiresAt: 8_640_000_000_000_000 };
+      await kv.atomic().set(keys.lease(), encodeJson(poisoned)).commit();
+      const provider = new KvStorageProvider(kv, { leaseWaitMs: 0, ownerId: "me" });
+      const room = await provider.openRoom("r");
+      assert.deepEqual((await room.load())!.documents.length, 2);
+      const lease = JSON.parse(
+        new TextDecoder().decode((await kv.get<Uint8Array>(keys.lease())).value!),
+      );
+      assert.equal(lease.owner, "me");
+      await room.close();
+    } finally {
+      done();
+    }
+  });
+
   it("an unreadable lease binds no one: the room opens and the lease is rewritten", async () => {
     const { kv, done } = await seeded();
     try {

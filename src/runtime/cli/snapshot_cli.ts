@@ -9,7 +9,7 @@
  * status 1 (unknown room, unreadable file), 2 (usage), 3 (room held by a server).
  * @module
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { createTLSchema } from "@tldraw/tlschema";
 import { Room } from "../../room/room.ts";
@@ -19,6 +19,7 @@ import { openDefaultStorage } from "../default_storage.ts";
 import { DEFAULT_DATA_PATH } from "../../app/default_server.ts";
 import { readEnv } from "../env.ts";
 import { CliError } from "./cli_error.ts";
+import { writeFileWhole } from "./write_file_whole.ts";
 import {
   exportHistory,
   exportRange,
@@ -28,6 +29,7 @@ import {
   restoreTarget,
 } from "./history_commands.ts";
 import { historyFromEnv } from "../../app/history_env.ts";
+import { RoomHeldError } from "../../storage/room_held_error.ts";
 
 const USAGE =
   `usage: snapshot list | export <room> [file] | import <room> <file> | ${HISTORY_USAGE}`;
@@ -81,7 +83,7 @@ async function leaseRoom(storage: StorageProvider, roomId: string): Promise<Room
   try {
     return await storage.openRoom(roomId);
   } catch (error) {
-    if (/held by another server/.test(String(error))) {
+    if (error instanceof RoomHeldError) {
       throw new CliError(
         `room "${roomId}" is open in a running server (it holds the room's lease). Stop the ` +
           "server, or wait until nobody has been in the room for a while, then run this again.",
@@ -138,10 +140,13 @@ async function exportRoom(
   }
 }
 
-/** Write `snapshot` as JSON to `file`, or to stdout; returns its length in characters. */
+/**
+ * Write `snapshot` as JSON to `file` (whole or not at all: an earlier file survives a failed
+ * write), or to stdout; returns its length in characters.
+ */
 function writeSnapshot(snapshot: RoomSnapshot, file: string | undefined): number {
   const json = JSON.stringify(snapshot, null, 2);
-  if (file) writeFileSync(file, json);
+  if (file) writeFileWhole(file, json);
   else process.stdout.write(json + "\n");
   return json.length;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { SyncError } from "../../protocol/sync_error.ts";
+import { RoomHeldError } from "../../storage/room_held_error.ts";
 import type { Logger } from "../../ports/logger.ts";
 import { firstLine } from "../../ports/first_line.ts";
 
@@ -35,7 +36,8 @@ export interface AdminErrorBody {
 }
 
 /**
- * Turn anything thrown by an admin handler into a response; invalid records are 400. An
+ * Turn anything thrown by an admin handler into a response; invalid records are 400, a room
+ * another server holds is 409 `room_held`. An
  * unexpected error is a 500 with a generic message: its first line goes to `logger`, and no
  * message, stack or backtrace (`@deno/kv` errors carry Rust backtraces) reaches the body.
  */
@@ -43,10 +45,20 @@ export function adminErrorResponse(error: unknown, logger?: Logger): Response {
   let e: AdminError;
   if (error instanceof AdminError) e = error;
   else if (error instanceof SyncError) e = new AdminError(400, "invalid_record", error.message);
-  else {
+  else if (heldRoom(error)) {
+    const message = `${heldRoom(error)!.message}; retry once it is released or expires`;
+    e = new AdminError(409, "room_held", message);
+  } else {
     logger?.error("admin_error", { error: firstLine(error) });
     e = new AdminError(500, "internal_error", "Internal error; see the server log");
   }
   const body: AdminErrorBody = { error: e.code, message: firstLine(e.message) };
   return Response.json(body, { status: e.status, headers: e.headers });
+}
+
+/** The {@linkcode RoomHeldError} behind `error` (itself, or the cause of a failed room load). */
+function heldRoom(error: unknown): RoomHeldError | null {
+  if (error instanceof RoomHeldError) return error;
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof RoomHeldError ? cause : null;
 }

@@ -4,8 +4,8 @@
  * is still needed when one of its rooms' heads points at its writer's journal at or before it;
  * otherwise every entry in it is in its room's own keys (or was replaced by a later writer's).
  * Values are written together with the head claims pointing at them, so a value this pass can
- * read has its claims visible too. A bounded number of values per pass; this writer's own values
- * are left to it.
+ * read has its claims visible too. A value that cannot be decoded is kept (its rooms are unknown).
+ * A bounded number of values per pass; this writer's own values are left to it.
  * @module
  */
 import { writeBatches } from "./atomic_packer.ts";
@@ -38,8 +38,11 @@ export async function sweepJournals(
     if (writer === ownWriter || typeof seq !== "number") continue;
     const decoded = decodeValue(e.value);
     const rooms = decoded.ok ? journalRooms(decoded.value) : null;
+    // A value that cannot be read may still be one a head points at: it is kept, and the room's
+    // load skips and reports it like any other bad entry (deleting it hid the damage).
+    if (rooms === null) continue;
     let needed = false;
-    for (const roomId of Object.keys(rooms ?? {})) {
+    for (const roomId of Object.keys(rooms)) {
       const wal = (await headOf(roomId))?.wal;
       if (wal && wal.w === writer && wal.from <= seq) {
         needed = true;

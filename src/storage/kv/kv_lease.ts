@@ -11,6 +11,7 @@ import { decodeValue, encodeJson } from "./kv_codec.ts";
 import type { LeaseTicker } from "./kv_lease_ticker.ts";
 import type { KvKey, KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
+import { RoomHeldError } from "../room_held_error.ts";
 
 /** Lease timing. */
 export interface LeaseOptions {
@@ -45,14 +46,29 @@ export interface LeaseValue {
 /** KV expires a lease key this many lifetimes after its last write. */
 export const LEASE_EXPIRE_TTLS = 3;
 
-/** The stored lease, or `null` when absent or unreadable (an unreadable lease binds no one). */
-export function parseLease(value: unknown): LeaseValue | null {
+/** Longest lease lifetime (1 hour; TLSYNC_LEASE_MS's ceiling). */
+export const MAX_LEASE_TTL_MS = 3_600_000;
+
+/**
+ * How far ahead of a reader's clock a lease may expire and still be believed: the longest
+ * lifetime plus a minute of clock skew. One further ahead was not written by a live server (a
+ * lease expiring in the year 275760 kept a room's clients waiting for ever).
+ */
+export const LEASE_HORIZON_MS = MAX_LEASE_TTL_MS + 60_000;
+
+/**
+ * The stored lease, or `null` when absent or unreadable: not a lease, or (given the reader's
+ * clock `now`) expiring more than {@linkcode LEASE_HORIZON_MS} ahead. An unreadable lease binds
+ * no one.
+ */
+export function parseLease(value: unknown, now?: number): LeaseValue | null {
   const decoded = decodeValue(value);
   if (!decoded.ok || typeof decoded.value !== "object" || decoded.value === null) return null;
   const v = decoded.value as Record<string, unknown>;
-  return typeof v.owner === "string" && typeof v.expiresAt === "number"
-    ? { owner: v.owner, expiresAt: v.expiresAt }
-    : null;
+  if (typeof v.owner !== "string" || typeof v.expiresAt !== "number") return null;
+  if (!Number.isFinite(v.expiresAt)) return null;
+  if (now !== undefined && v.expiresAt > now + LEASE_HORIZON_MS) return null;
+  return { owner: v.owner, expiresAt: v.expiresAt };
 }
 
 /** A held lease. */
@@ -88,7 +104,7 @@ export class Lease {
     const deadline = options.now() + options.waitMs;
     for (;;) {
       const current = await kv.get<Uint8Array>(key);
-      const value = parseLease(current.value);
+      const value = parseLease(current.value, options.now());
       if (!value || value.owner === owner || value.expiresAt <= options.now()) {
         if (await lease.#write(current.versionstamp)) {
           lease.#schedule(onLost);
@@ -97,7 +113,7 @@ export class Lease {
         continue;
       }
       if (options.now() >= deadline) {
-        throw new Error(`Room is held by another server (owner "${value.owner}")`);
+        throw new RoomHeldError(value.owner);
       }
       await new Promise((r) =>
         setTimeout(r, Math.min(250, Math.max(10, value.expiresAt - options.now())))

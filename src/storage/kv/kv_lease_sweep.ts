@@ -42,7 +42,7 @@ export class LeaseSweeper {
     for await (const entry of this.#kv.list<Uint8Array>(selector, { limit: maxKeys })) {
       seen++;
       last = entry.key;
-      const lease = parseLease(entry.value);
+      const lease = parseLease(entry.value, this.#options.now());
       if (lease && lease.expiresAt > cutoff) continue;
       const result = await this.#kv.atomic()
         .check({ key: entry.key, versionstamp: entry.versionstamp })

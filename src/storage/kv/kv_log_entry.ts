@@ -8,6 +8,7 @@ import type { HistoryEntry } from "../room_history.ts";
 import type { SerializedSchema } from "@tldraw/store";
 import type { RoomCommit, StoredDocument } from "../storage.ts";
 import { isRecordOf } from "./kv_records.ts";
+import { isClock } from "../../protocol/clock.ts";
 
 /**
  * One commit in the log: a {@linkcode HistoryEntry} (the port's view of a kept commit, the same
@@ -39,12 +40,13 @@ export function logEntryOf(
   };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/** A wall time in ms (not a clock: a host's time source may give fractions). */
+function isTime(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
 }
 
-function isClock(v: unknown): v is number {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -76,7 +78,7 @@ export function parseLogEntry(v: unknown, skipped: (what: string) => void): LogE
   return {
     v: 1,
     clock: v.clock,
-    time: isClock(v.time) ? v.time : 0,
+    time: isTime(v.time) ? v.time : 0,
     ...(authors ? { authors } : {}),
     ...(v.replace === true ? { replace: true as const } : {}),
     puts,

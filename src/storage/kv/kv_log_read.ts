@@ -10,6 +10,7 @@ import type { KvKey, KvLike } from "./kv_like.ts";
 import type { Mutation } from "./kv_limits.ts";
 import type { LoadContext } from "./kv_load_context.ts";
 import { type LogEntry, parseLogEntry } from "./kv_log_entry.ts";
+import { isClock } from "../../protocol/clock.ts";
 
 /** Which entries to read. */
 export interface LogRange {
@@ -76,6 +77,11 @@ export async function* scanLog(
     const clock = e.key[prefix.length];
     if (typeof clock !== "number") continue;
     if (options.upTo !== undefined && clock > options.upTo) break;
+    if (!isClock(clock)) {
+      // No server writes such a key (2^53 would become the room's clock and stop it moving).
+      if (e.key.length === prefix.length + 1) ctx.skip(e.key, "not a clock this server writes");
+      continue;
+    }
     if (e.key.length === prefix.length + 1) {
       if (group) yield finish(group, after, ctx);
       group = { clock, value: e.value, key: e.key, parts: [], partKeys: 0, bytes: size(e.value) };

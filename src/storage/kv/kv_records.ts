@@ -7,6 +7,7 @@ import { isJournalRef, type JournalRef } from "./kv_shared_journal.ts";
 import { decodeValue } from "./kv_codec.ts";
 import type { RoomKeys } from "./kv_keys.ts";
 import type { KvLike } from "./kv_like.ts";
+import { isClock } from "../../protocol/clock.ts";
 
 /** The room head: the commit point of every commit. */
 export interface StoredHead {
@@ -49,10 +50,6 @@ export interface SkippedEntry {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isClock(v: unknown): v is number {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0;
 }
 
 /** A head as stored, or `null` when its shape is not one this code wrote. */
