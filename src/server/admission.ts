@@ -1,8 +1,9 @@
 /**
  * Fair admission of sockets before they become sessions. Per client address: open sockets,
- * sockets awaiting `connect`, and the rate of loading rooms that are not live. Per room: sockets
- * awaiting `connect` (they do not take seats; only sessions that completed `connect` count toward
- * `maxSessionsPerRoom`). Every map drops a key when its count returns to zero.
+ * sockets awaiting `connect` (in all and in one room), and the rate of loading rooms that are not
+ * live. Per room: sockets awaiting `connect` (they do not take seats; only sessions that completed
+ * `connect` count toward `maxSessionsPerRoom`). Every map drops a key when its count returns to
+ * zero.
  * @module
  */
 import type { TimeSource } from "../ports/time_source.ts";
@@ -11,7 +12,12 @@ import { TokenBuckets } from "./token_buckets.ts";
 
 /** Why a socket was not admitted: which limit, its value, and when to retry. */
 export interface Refusal {
-  what: "sockets_per_address" | "pending_per_address" | "pending_per_room" | "new_rooms_per_minute";
+  what:
+    | "sockets_per_address"
+    | "pending_per_address"
+    | "pending_per_address_in_room"
+    | "pending_per_room"
+    | "new_rooms_per_minute";
   limit: number;
   retryAfterSeconds: number;
 }
@@ -33,12 +39,15 @@ export class Admission {
   #sockets = new CountMap();
   #pendingByAddress = new CountMap();
   #pendingByRoom = new CountMap();
+  /** Keyed `<address key> <room id>` (room ids hold no space). */
+  #pendingByAddressInRoom = new CountMap();
   #newRooms: TokenBuckets;
   /** The three counts a ticket gives back (one object shared by every ticket). */
   #counts: TicketCounts = {
     sockets: this.#sockets,
     pendingByAddress: this.#pendingByAddress,
     pendingByRoom: this.#pendingByRoom,
+    pendingByAddressInRoom: this.#pendingByAddressInRoom,
   };
 
   /** Admission under `limits`. */
@@ -58,6 +67,14 @@ export class Admission {
       return refusal("pending_per_address", l.maxPendingPerAddress, SOCKET_CAP_RETRY_SECONDS);
     }
     return null;
+  }
+
+  /** The cap on one address's sockets awaiting `connect` in `roomId`; none for `null`. */
+  checkAddressInRoom(key: string | null, roomId: string): Refusal | null {
+    if (key === null) return null;
+    const max = this.#limits.maxPendingPerAddressInRoom;
+    if (this.#pendingByAddressInRoom.get(`${key} ${roomId}`) < max) return null;
+    return refusal("pending_per_address_in_room", max, SOCKET_CAP_RETRY_SECONDS);
   }
 
   /** The room-level cap on sockets awaiting `connect`. */
@@ -81,15 +98,23 @@ export class Admission {
     this.#sockets.add(key, 1);
     this.#pendingByAddress.add(key, 1);
     this.#pendingByRoom.add(roomId, 1);
+    if (key !== null) this.#pendingByAddressInRoom.add(`${key} ${roomId}`, 1);
     return new Ticket(this.#counts, key, roomId);
   }
 
   /** Keys currently tracked, per map (tests assert they drain to zero). */
-  sizes(): { sockets: number; pendingByAddress: number; pendingByRoom: number; newRooms: number } {
+  sizes(): {
+    sockets: number;
+    pendingByAddress: number;
+    pendingByRoom: number;
+    pendingByAddressInRoom: number;
+    newRooms: number;
+  } {
     return {
       sockets: this.#sockets.size,
       pendingByAddress: this.#pendingByAddress.size,
       pendingByRoom: this.#pendingByRoom.size,
+      pendingByAddressInRoom: this.#pendingByAddressInRoom.size,
       newRooms: this.#newRooms.size,
     };
   }
@@ -99,6 +124,7 @@ interface TicketCounts {
   sockets: CountMap;
   pendingByAddress: CountMap;
   pendingByRoom: CountMap;
+  pendingByAddressInRoom: CountMap;
 }
 
 /** One socket's ticket (a class: no closures per socket). */
@@ -120,6 +146,9 @@ class Ticket implements AdmissionTicket {
     this.#pending = false;
     this.#counts.pendingByAddress.add(this.#key, -1);
     this.#counts.pendingByRoom.add(this.#roomId, -1);
+    if (this.#key !== null) {
+      this.#counts.pendingByAddressInRoom.add(`${this.#key} ${this.#roomId}`, -1);
+    }
   }
 
   release(): void {

@@ -50,6 +50,12 @@ export interface SyncLimits extends RoomLimits {
   maxPendingPerRoom?: number;
   /** Sockets of one client address awaiting `connect`. Default 50. Over it: HTTP 429. */
   maxPendingPerAddress?: number;
+  /**
+   * Sockets of one client address awaiting `connect` in one room. Default a tenth of
+   * `maxPendingPerRoom` (10), at most `maxPendingPerAddress`: filling a room's pending slots (and
+   * holding new joiners off with 1013) takes ten addresses, not two. Over it: HTTP 429.
+   */
+  maxPendingPerAddressInRoom?: number;
   /** Open sockets of one client address. Default 500. Over it: HTTP 429. */
   maxSocketsPerAddress?: number;
   /** Rooms one client address may load (not live yet) per minute, sustained. Default 60. Over it: HTTP 429. */
@@ -132,6 +138,8 @@ export type ResolvedLimits = Required<SyncLimits>;
 /** Fill in default limits. */
 export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
   const maxSessionsPerRoom = limits.maxSessionsPerRoom ?? 100;
+  const maxPendingPerRoom = limits.maxPendingPerRoom ?? Math.max(100, maxSessionsPerRoom);
+  const maxPendingPerAddress = limits.maxPendingPerAddress ?? 50;
   return {
     ...resolveRoomLimits(limits),
     maxSessionsPerRoom,
@@ -140,8 +148,10 @@ export function resolveLimits(limits: SyncLimits = {}): ResolvedLimits {
     maxBufferedBytes: limits.maxBufferedBytes ?? 32 * 1024 * 1024,
     maxPreloadBytes: limits.maxPreloadBytes ?? 16 * 1024 * 1024,
     maxPreloadFrames: limits.maxPreloadFrames ?? 1000,
-    maxPendingPerRoom: limits.maxPendingPerRoom ?? Math.max(100, maxSessionsPerRoom),
-    maxPendingPerAddress: limits.maxPendingPerAddress ?? 50,
+    maxPendingPerRoom,
+    maxPendingPerAddress,
+    maxPendingPerAddressInRoom: limits.maxPendingPerAddressInRoom ??
+      Math.min(maxPendingPerAddress, Math.max(1, Math.floor(maxPendingPerRoom / 10))),
     maxSocketsPerAddress: limits.maxSocketsPerAddress ?? 500,
     newRoomsPerMinute: limits.newRoomsPerMinute ?? 60,
     newRoomBurst: limits.newRoomBurst ?? 30,

@@ -261,7 +261,8 @@ export class SyncServer implements RouteContext {
     a: { roomId: string; url: URL; auth: Admitted; address: string; router?: RoomRouter },
   ): Response | undefined {
     const key = this.#limitKey(a.address);
-    const byAddress = this.admission.checkAddress(key);
+    const byAddress = this.admission.checkAddress(key) ??
+      this.admission.checkAddressInRoom(key, a.roomId);
     if (byAddress) return this.#tooMany(byAddress, a.address, a.roomId);
     const byRoom = this.admission.checkRoom(a.roomId);
     if (byRoom) {

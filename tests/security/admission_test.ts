@@ -147,7 +147,7 @@ describe("fair admission", () => {
     }
     assert.deepEqual(
       { ...server.handler.server.admission.sizes(), newRooms: 0 },
-      { sockets: 0, pendingByAddress: 0, pendingByRoom: 0, newRooms: 0 },
+      { sockets: 0, pendingByAddress: 0, pendingByRoom: 0, pendingByAddressInRoom: 0, newRooms: 0 },
     );
   });
 
@@ -205,6 +205,36 @@ describe("fair admission", () => {
     }
   });
 
+  it("one address may hold a tenth of a room's pending slots (429 past it); other rooms and addresses get in", async () => {
+    // Two addresses at their 50 pending sockets each once filled a room's 100 pending slots and
+    // held every new joiner off (1013) for as long as they kept reopening.
+    const server = await serve({ trustProxy: true });
+    const open: TcpWsClient[] = [];
+    try {
+      for (let i = 0; i < 10; i++) {
+        open.push(await from(server.port, `/connect/r?sessionId=a${i}`, "10.0.0.1"));
+      }
+      const over = await from(server.port, "/connect/r?sessionId=a10", "10.0.0.1");
+      const otherRoom = await from(server.port, "/connect/s?sessionId=s1", "10.0.0.1");
+      const otherAddress = await from(server.port, "/connect/r?sessionId=b1", "10.0.0.2");
+      open.push(otherRoom, otherAddress);
+
+      assert.deepEqual(open.slice(0, 10).map((c) => c.status), Array(10).fill(101));
+      assert.equal(over.status, 429);
+      assert.match(over.head, /retry-after: \d+/i);
+      over.destroy();
+      assert.equal(otherRoom.status, 101);
+      assert.equal(otherAddress.status, 101);
+      await handshake(open[0]!); // a connect frees the address's slot in the room
+      const again = await from(server.port, "/connect/r?sessionId=a11", "10.0.0.1");
+      open.push(again);
+      assert.equal(again.status, 101);
+    } finally {
+      for (const c of open) c.destroy();
+      await server.stop();
+    }
+  });
+
   it("loading rooms that are not live is rate-limited per address (429); live rooms are not", async () => {
     const server = await serve({
       trustProxy: true,
@@ -243,6 +273,7 @@ describe("fair admission", () => {
       sockets: 50,
       pendingByAddress: 50,
       pendingByRoom: 5,
+      pendingByAddressInRoom: 50,
       newRooms: 0,
     });
     for (const t of tickets) t.handshakeDone();
@@ -253,6 +284,7 @@ describe("fair admission", () => {
       sockets: 0,
       pendingByAddress: 0,
       pendingByRoom: 0,
+      pendingByAddressInRoom: 0,
       newRooms: 0,
     });
     // An unknown address (adapter without the peer) is not capped per address.
