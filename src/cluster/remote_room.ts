@@ -11,6 +11,7 @@ import type { SocketConnectOptions } from "../room/socket_connect_options.ts";
 import type { SocketLike } from "../ports/socket_like.ts";
 import type { KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import type { RoomEndpoint } from "../server/room_router.ts";
+import { CONNECT_REPLY_PREFIX } from "../protocol/messages.ts";
 import type { BusFrame } from "./bus_frame.ts";
 import { readEntries, Trimmer } from "./bus_io.ts";
 import type { BusKeys } from "./bus_keys.ts";
@@ -25,6 +26,8 @@ const LEASE_RECHECK_MS = 2000;
 interface ClientSocket {
   sessionId: string;
   socket: SocketLike;
+  /** The writer's `connect` reply reached it: it holds a seat. */
+  connected: boolean;
 }
 
 /** The follower's end of one room served by another process. */
@@ -90,6 +93,24 @@ export class RemoteRoom implements RoomEndpoint {
     return this.#clients.size;
   }
 
+  /**
+   * Client sockets here whose handshake the writer answered: the seats they hold (sockets that
+   * never send `connect` hold none, as in a local room).
+   */
+  getConnectedSessionCount(): number {
+    let count = 0;
+    for (const client of this.#clients.values()) if (client.connected) count++;
+    return count;
+  }
+
+  /** True once the writer answered `sessionId`'s `connect` here. */
+  isSessionConnected(sessionId: string): boolean {
+    for (const client of this.#clients.values()) {
+      if (client.sessionId === sessionId && client.connected) return true;
+    }
+    return false;
+  }
+
   /** Since when (wall ms) no client is attached; `Infinity` while some are. */
   emptySince(): number {
     return this.#clients.size ? Infinity : this.#emptySince;
@@ -99,7 +120,11 @@ export class RemoteRoom implements RoomEndpoint {
   handleSocketConnect(options: SocketConnectOptions): void {
     if (this.#closed) return options.socket.close(CloseCode.SERVICE_RESTART, CloseText.ROOM_MOVED);
     const sid = this.#nextSid++;
-    this.#clients.set(sid, { sessionId: options.sessionId, socket: options.socket });
+    this.#clients.set(sid, {
+      sessionId: options.sessionId,
+      socket: options.socket,
+      connected: false,
+    });
     this.#sidOf.set(options.socket, sid);
     this.#send({
       k: "open",
@@ -206,6 +231,7 @@ export class RemoteRoom implements RoomEndpoint {
       case "msg": {
         const client = this.#clients.get(frame.sid);
         if (!client) return;
+        if (!client.connected && frame.d.startsWith(CONNECT_REPLY_PREFIX)) client.connected = true;
         try {
           client.socket.send(frame.d);
         } catch {

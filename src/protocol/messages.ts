@@ -100,3 +100,10 @@ export type TLSocketServerSentEvent =
   | TLPongEvent
   | TLCustomEvent
   | TLIncompatibilityErrorEvent;
+
+/**
+ * How every `connect` reply this server sends begins (`handle_connect.ts` writes it so): a socket
+ * that sends it has completed its handshake (a follower's proxy sees only the writer's frames, so
+ * it goes by this).
+ */
+export const CONNECT_REPLY_PREFIX = '{"type":"connect",';

@@ -6,7 +6,7 @@
 import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../diff/record_change.ts";
 import { SyncError } from "../protocol/sync_error.ts";
-import type { TLConnectRequest } from "../protocol/messages.ts";
+import { CONNECT_REPLY_PREFIX, type TLConnectRequest } from "../protocol/messages.ts";
 import { ProtocolVersions } from "../protocol/version.ts";
 import { changesToNetworkDiff, type DiffTarget } from "../schema/migrate_diff.ts";
 import { type ClientProfile, profileClient } from "./client_profile.ts";
@@ -39,7 +39,7 @@ export function handleConnect(core: RoomCore, session: Session, message: TLConne
   session.goLive(profile, core.time.now());
   core.liveness.wakeBy(session.deadline(core.liveness.policy));
   const clock = core.store.documentClock;
-  const json = `{"type":"connect",${body},"connectRequestId":${
+  const json = `${CONNECT_REPLY_PREFIX}${body},"connectRequestId":${
     JSON.stringify(message.connectRequestId ?? null)
   },"protocolVersion":${ProtocolVersions.spoken},"schema":${core.serverSchemaJson},"serverClock":${clock},"isReadonly":${session.isReadonly},"objectAccess":"write"}`;
   core.gate.run(clock, () => {

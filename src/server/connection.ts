@@ -19,6 +19,7 @@ import type { RawSocket, SocketEvents } from "./raw_socket.ts";
 import type { ResolvedLimits } from "./server_options.ts";
 import type { RoomEndpoint, RoomRouter } from "./room_router.ts";
 import type { ServerEventMap } from "./server_events.ts";
+import { CONNECT_REPLY_PREFIX } from "../protocol/messages.ts";
 
 /** What a connection needs from the server. */
 export interface ConnectionInit {
@@ -249,6 +250,8 @@ export class Connection implements SocketEvents, ClientSocketOwner {
       throw new Error("Slow consumer disconnected");
     }
     this.#meter?.sent(data);
+    // Through a follower's proxy the handshake is over when the writer's reply goes out.
+    if (!this.#handshakeDone && data.startsWith(CONNECT_REPLY_PREFIX)) this.#markHandshakeDone();
   }
 
   #reject(reason: string): void {
