@@ -42,6 +42,7 @@ export class BusWriter {
   #queuedBytes = 0;
   #running: Promise<void> | null = null;
   #broken = false;
+  #lastWordSent = false;
   #marks: KvKey[];
 
   /** A writer appending to `stream` (a key prefix) from seq 0. */
@@ -72,6 +73,28 @@ export class BusWriter {
       return this.#fail(`more than ${this.#options.maxQueuedBytes} bytes queued`);
     }
     this.#running ??= this.#drain();
+  }
+
+  /**
+   * After the stream broke, append `frame` alone, once, numbered after every frame pushed so far
+   * (the dropped ones included): the reader gets it, or sees the gap before it, and knows the
+   * stream ended. Without it a reader whose writer dropped its queue waited for frames that never
+   * came, and so did every client behind it. Best effort: a failed append is ignored.
+   */
+  async pushLast(frame: BusFrame): Promise<void> {
+    if (!this.#broken || this.#lastWordSent) return;
+    this.#lastWordSent = true;
+    await this.flush(); // an append in flight finishes first; nothing is queued after a break
+    const seq = this.#seq++;
+    const parts = splitParts(encodeFrame(frame));
+    const op = this.#kv.atomic();
+    parts.forEach((value, i) => {
+      op.set([...this.#stream, seq, i, parts.length], value, {
+        expireIn: this.#options.expireInMs,
+      });
+    });
+    for (const key of this.#marks) op.set(key, RING, { expireIn: this.#options.expireInMs });
+    await op.commit().catch(() => {});
   }
 
   /** Resolves once everything pushed so far is committed (or the stream broke). */

@@ -121,7 +121,8 @@ export function createKvCluster(kv: KvLike, options: KvClusterOptions = {}): KvC
   });
   const timing = {
     expireInMs: Math.max(60_000, channelTimeoutMs * 4),
-    maxQueuedBytes: 64 * 1024 * 1024,
+    // Room for two full-room connect replies (the room cap is 64 MiB) queued for one follower.
+    maxQueuedBytes: 160 * 1024 * 1024,
     channelTimeoutMs,
     leaseCheckMs: Math.max(pollMs, Math.min(250, leaseTtlMs / 10)),
     now,

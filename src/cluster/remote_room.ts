@@ -192,7 +192,9 @@ export class RemoteRoom implements RoomEndpoint {
       this.#forget(sid);
       closeQuietly(client.socket, code, reason);
     }
-    this.#in.push({ k: "reset", r: why });
+    // A broken inbox takes no more frames: its last word still tells the writer.
+    if (this.#in.broken) void this.#in.pushLast({ k: "reset", r: why });
+    else this.#in.push({ k: "reset", r: why });
   }
 
   /** Wait until every frame for the writer is committed. */

@@ -203,6 +203,9 @@ export class WriterInbox {
       this.room.handleSocketClose(socket.sessionId, socket);
     }
     channel.sockets.clear();
-    if (notify) channel.out.push({ k: "reset", r: reason });
+    if (!notify) return;
+    // A broken outbox takes no more frames: its last word still tells the follower to let go.
+    if (channel.out.broken) void channel.out.pushLast({ k: "reset", r: reason });
+    else channel.out.push({ k: "reset", r: reason });
   }
 }

@@ -132,6 +132,15 @@ describe("BusWriter", () => {
       await writer.flush();
       assert.equal(writer.broken, true);
       assert.equal(broken.length, 1);
+      assert.equal(collectFrames(await readEntries(kv, ["bus", "t"]), 0).frames.length, 0);
+
+      // Its last word lands after the dropped frames: the reader sees the gap and lets go (a
+      // reader once waited for ever, and every client behind it). Only once.
+      await writer.pushLast({ k: "reset", r: "outbox overflow" });
+      await writer.pushLast({ k: "reset", r: "again" });
+      const got = collectFrames(await readEntries(kv, ["bus", "t"]), 0);
+      assert.equal(got.broken, true);
+      assert.equal((await readEntries(kv, ["bus", "t"])).length, 1);
     } finally {
       kv.close();
     }
