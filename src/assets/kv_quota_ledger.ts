@@ -11,6 +11,7 @@
  * bucket are serialised across processes and the cap stays exact.
  * @module
  */
+import { decodeValue, encodeJson } from "../storage/kv/kv_codec.ts";
 import type { KvAtomicLike, KvKey, KvLike } from "../storage/kv/kv_like.ts";
 import type { QuotaGrant, QuotaHold, QuotaLedger } from "./upload_quota.ts";
 
@@ -43,7 +44,6 @@ interface BucketState {
   expired: StoredHold[];
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Keeps per-bucket stored bytes and upload holds under `prefix` (UTF-8 JSON values). */
@@ -149,10 +149,6 @@ function contention(bucket: string): Error {
   return new Error(`Cannot update the upload quota of "${bucket}": too much contention`);
 }
 
-function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
-}
-
 function isCount(n: unknown): n is number {
   return typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
 }
@@ -168,11 +164,10 @@ function decodeStored(value: unknown, bucket: string): number {
 }
 
 function decodeHold(value: unknown, bucket: string): { bytes: number; expiresAt: number } {
-  try {
-    const hold = JSON.parse(decoder.decode(value as Uint8Array));
-    if (isCount(hold?.bytes) && isCount(hold?.expiresAt)) return hold;
-  } catch {
-    // Fall through to the error below.
+  const decoded = decodeValue(value);
+  const hold = decoded.ok ? decoded.value as { bytes?: unknown; expiresAt?: unknown } | null : null;
+  if (isCount(hold?.bytes) && isCount(hold?.expiresAt)) {
+    return { bytes: hold.bytes, expiresAt: hold.expiresAt };
   }
   throw new TypeError(`Cannot read an upload hold of "${bucket}": its value is not valid`);
 }

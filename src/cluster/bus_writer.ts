@@ -63,12 +63,10 @@ export class BusWriter {
     if (this.#broken) return;
     // A heartbeat expects no answer: it must not make the loops poll fast.
     if (frame.k !== "beat") this.#options.onPush?.();
-    const seq = this.#seq++;
-    const parts = splitParts(encodeFrame(frame));
-    parts.forEach((value, i) => {
-      this.#queue.push({ key: [...this.#stream, seq, i, parts.length], value });
-      this.#queuedBytes += value.length;
-    });
+    for (const part of this.#number(frame)) {
+      this.#queue.push(part);
+      this.#queuedBytes += part.value.length;
+    }
     if (this.#queuedBytes > this.#options.maxQueuedBytes) {
       return this.#fail(`more than ${this.#options.maxQueuedBytes} bytes queued`);
     }
@@ -85,16 +83,23 @@ export class BusWriter {
     if (!this.#broken || this.#lastWordSent) return;
     this.#lastWordSent = true;
     await this.flush(); // an append in flight finishes first; nothing is queued after a break
+    await this.#append(this.#number(frame)).catch(() => {});
+  }
+
+  /** `frame`'s parts under the next seq: `[...stream, seq, part, parts]`. */
+  #number(frame: BusFrame): Part[] {
     const seq = this.#seq++;
     const parts = splitParts(encodeFrame(frame));
+    return parts.map((value, i) => ({ key: [...this.#stream, seq, i, parts.length], value }));
+  }
+
+  /** Write `parts` in one atomic, with the ring and bell marks; throws when refused. */
+  async #append(parts: Part[]): Promise<void> {
     const op = this.#kv.atomic();
-    parts.forEach((value, i) => {
-      op.set([...this.#stream, seq, i, parts.length], value, {
-        expireIn: this.#options.expireInMs,
-      });
-    });
+    for (const part of parts) op.set(part.key, part.value, { expireIn: this.#options.expireInMs });
     for (const key of this.#marks) op.set(key, RING, { expireIn: this.#options.expireInMs });
-    await op.commit().catch(() => {});
+    const result = await op.commit();
+    if (!result.ok) throw new Error("append refused");
   }
 
   /** Resolves once everything pushed so far is committed (or the stream broke). */
@@ -107,14 +112,7 @@ export class BusWriter {
     await Promise.resolve();
     try {
       while (this.#queue.length > 0 && !this.#broken) {
-        const batch = this.#take();
-        const op = this.#kv.atomic();
-        for (const part of batch) {
-          op.set(part.key, part.value, { expireIn: this.#options.expireInMs });
-        }
-        for (const key of this.#marks) op.set(key, RING, { expireIn: this.#options.expireInMs });
-        const result = await op.commit();
-        if (!result.ok) throw new Error("append refused");
+        await this.#append(this.#take());
       }
     } catch (error) {
       this.#fail(`append failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -21,23 +21,19 @@ export type ShapeFault = typeof ShapeFault[keyof typeof ShapeFault];
  * level 1), or a non-finite number; `null` when it has neither.
  */
 export function shapeFault(value: unknown, max: number): ShapeFault | null {
-  return faultOf(value, max);
-}
-
-function faultOf(value: unknown, remaining: number): ShapeFault | null {
   if (typeof value !== "object" || value === null) {
     return typeof value === "number" && !Number.isFinite(value) ? ShapeFault.NOT_FINITE : null;
   }
-  if (remaining <= 0) return ShapeFault.TOO_DEEP;
+  if (max <= 0) return ShapeFault.TOO_DEEP;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const fault = faultOf(value[i], remaining - 1);
+      const fault = shapeFault(value[i], max - 1);
       if (fault) return fault;
     }
     return null;
   }
   for (const key in value) {
-    const fault = faultOf((value as Record<string, unknown>)[key], remaining - 1);
+    const fault = shapeFault((value as Record<string, unknown>)[key], max - 1);
     if (fault) return fault;
   }
   return null;

@@ -37,23 +37,29 @@ export interface AdminErrorBody {
 
 /**
  * Turn anything thrown by an admin handler into a response; invalid records are 400, a room
- * another server holds is 409 `room_held`. An
- * unexpected error is a 500 with a generic message: its first line goes to `logger`, and no
- * message, stack or backtrace (`@deno/kv` errors carry Rust backtraces) reaches the body.
+ * another server holds is 409 `room_held`. An unexpected error is a 500 with a generic message:
+ * its first line goes to `logger`, and no message, stack or backtrace (`@deno/kv` errors carry
+ * Rust backtraces) reaches the body.
  */
 export function adminErrorResponse(error: unknown, logger?: Logger): Response {
-  let e: AdminError;
-  if (error instanceof AdminError) e = error;
-  else if (error instanceof SyncError) e = new AdminError(400, "invalid_record", error.message);
-  else if (heldRoom(error)) {
-    const message = `${heldRoom(error)!.message}; retry once it is released or expires`;
-    e = new AdminError(409, "room_held", message);
-  } else {
-    logger?.error("admin_error", { error: firstLine(error) });
-    e = new AdminError(500, "internal_error", "Internal error; see the server log");
-  }
+  const e = asAdminError(error, logger);
   const body: AdminErrorBody = { error: e.code, message: firstLine(e.message) };
   return Response.json(body, { status: e.status, headers: e.headers });
+}
+
+function asAdminError(error: unknown, logger: Logger | undefined): AdminError {
+  if (error instanceof AdminError) return error;
+  if (error instanceof SyncError) return new AdminError(400, "invalid_record", error.message);
+  const held = heldRoom(error);
+  if (held) {
+    return new AdminError(
+      409,
+      "room_held",
+      `${held.message}; retry once it is released or expires`,
+    );
+  }
+  logger?.error("admin_error", { error: firstLine(error) });
+  return new AdminError(500, "internal_error", "Internal error; see the server log");
 }
 
 /** The {@linkcode RoomHeldError} behind `error` (itself, or the cause of a failed room load). */
