@@ -6,6 +6,9 @@ import type { UnknownRecord } from "@tldraw/store";
 import type { RecordChange } from "../../src/diff/record_change.ts";
 import { FrameReassembler, FrameRefusal } from "../../src/protocol/frame_reassembler.ts";
 import { isWellFormedText, utf8Length } from "../../src/protocol/utf8_length.ts";
+import { isClock, MAX_CLOCK } from "../../src/protocol/clock.ts";
+import { LEASE_HORIZON_MS, parseLease } from "../../src/storage/kv/kv_lease.ts";
+import { encodeJson } from "../../src/storage/kv/kv_codec.ts";
 import { DocumentStore } from "../../src/room/document_store.ts";
 import { ShapeFault, shapeFault } from "../../src/room/record_depth.ts";
 
@@ -43,6 +46,23 @@ describe("shapeFault", () => {
     assert.equal(shapeFault({ a: -Infinity }, 10), ShapeFault.NOT_FINITE);
     assert.equal(shapeFault([NaN], 10), ShapeFault.NOT_FINITE);
     assert.equal(shapeFault({ a: [1.5e308, -0, "Infinity", null] }, 10), null);
+  });
+});
+
+describe("trusted ranges of stored clocks and leases", () => {
+  it("a clock is believed up to MAX_CLOCK, not one past it, and only as a whole number", () => {
+    assert.equal(isClock(0), true);
+    assert.equal(isClock(MAX_CLOCK), true);
+    assert.equal(isClock(MAX_CLOCK + 1), false);
+    for (const v of [-1, 2.5, 2 ** 53, Infinity, NaN, "5", null]) assert.equal(isClock(v), false);
+  });
+
+  it("a lease is believed up to LEASE_HORIZON_MS ahead of the reader, not one ms more", () => {
+    const now = 1_000_000;
+    const at = (expiresAt: number) => parseLease(encodeJson({ owner: "o", expiresAt }), now);
+    assert.deepEqual(at(now + LEASE_HORIZON_MS), { owner: "o", expiresAt: now + LEASE_HORIZON_MS });
+    assert.equal(at(now + LEASE_HORIZON_MS + 1), null);
+    assert.deepEqual(at(now - 5), { owner: "o", expiresAt: now - 5 }, "an expired one still reads");
   });
 });
 
